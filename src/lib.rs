@@ -1,0 +1,10 @@
+//! failover-console: see and move the writer of AWS ElastiCache, Neptune and MemoryDB
+//! resources across regions, from the browser.
+//!
+//! `aws` and `model` are plain Rust (no Leptos) and are tested natively; the UI modules
+//! build on them.
+
+pub mod aws;
+pub mod model;
+
+pub mod app;

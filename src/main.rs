@@ -1,0 +1,12 @@
+//! Browser entry point: install the panic hook and mount the app.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(failover_console::app::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("failover-console is a browser app: build it with `trunk build` (see README.md)");
+}

@@ -1,0 +1,163 @@
+//! ElastiCache: global datastores, replication groups, their shards (node groups) and nodes.
+
+use super::Region;
+use serde::{Deserialize, Serialize};
+
+/// A global datastore (AWS: global replication group): one primary replication group that
+/// takes writes and up to two secondaries in other regions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GlobalDatastore {
+    pub id: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub engine: Option<String>,
+    pub engine_version: Option<String>,
+    pub node_type: Option<String>,
+    pub cluster_enabled: Option<bool>,
+    pub arn: Option<String>,
+    pub members: Vec<GlobalDatastoreMember>,
+    pub shards: Vec<GlobalShard>,
+}
+
+impl GlobalDatastore {
+    /// The member whose region takes writes now.
+    pub fn primary(&self) -> Option<&GlobalDatastoreMember> {
+        self.members.iter().find(|m| m.role == MemberRole::Primary)
+    }
+
+    pub fn secondaries(&self) -> impl Iterator<Item = &GlobalDatastoreMember> {
+        self.members.iter().filter(|m| m.role == MemberRole::Secondary)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GlobalDatastoreMember {
+    pub replication_group_id: String,
+    pub region: Region,
+    pub role: MemberRole,
+    /// `enabled`, `disabled`, `enabling`, `disabling`.
+    pub automatic_failover: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MemberRole {
+    Primary,
+    Secondary,
+    Other(String),
+}
+
+impl MemberRole {
+    pub fn parse(raw: &str) -> Self {
+        match raw.to_ascii_lowercase().as_str() {
+            "primary" => MemberRole::Primary,
+            "secondary" => MemberRole::Secondary,
+            _ => MemberRole::Other(raw.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            MemberRole::Primary => "primary",
+            MemberRole::Secondary => "secondary",
+            MemberRole::Other(raw) => raw,
+        }
+    }
+}
+
+/// A shard as the global datastore sees it: id and hash slots.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GlobalShard {
+    pub id: String,
+    pub slots: Option<String>,
+}
+
+/// A replication group in one region (console: a Redis OSS or Valkey cluster).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationGroup {
+    pub id: String,
+    pub region: Region,
+    pub description: Option<String>,
+    pub status: String,
+    /// Set when the group belongs to a global datastore: (datastore id, role in it).
+    pub global_datastore: Option<(String, MemberRole)>,
+    /// `enabled` or `disabled`.
+    pub multi_az: Option<String>,
+    /// `enabled`, `disabled`, `enabling`, `disabling`.
+    pub automatic_failover: Option<String>,
+    pub cluster_enabled: Option<bool>,
+    pub node_type: Option<String>,
+    pub engine: Option<String>,
+    pub arn: Option<String>,
+    pub shards: Vec<Shard>,
+    pub member_clusters: Vec<String>,
+}
+
+impl ReplicationGroup {
+    pub fn is_multi_az(&self) -> bool {
+        self.multi_az.as_deref() == Some("enabled")
+    }
+
+    pub fn has_automatic_failover(&self) -> bool {
+        self.automatic_failover.as_deref() == Some("enabled")
+    }
+
+    pub fn shard(&self, id: &str) -> Option<&Shard> {
+        self.shards.iter().find(|s| s.id == id)
+    }
+}
+
+/// A shard (AWS: node group in ElastiCache, shard in MemoryDB).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    pub id: String,
+    pub status: Option<String>,
+    pub slots: Option<String>,
+    pub nodes: Vec<Node>,
+}
+
+impl Shard {
+    pub fn primary(&self) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.role == NodeRole::Primary)
+    }
+
+    pub fn replicas(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.role == NodeRole::Replica)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Cache cluster id (ElastiCache) or node name (MemoryDB).
+    pub id: String,
+    pub role: NodeRole,
+    pub availability_zone: Option<String>,
+    pub status: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NodeRole {
+    Primary,
+    Replica,
+    /// The API does not say (MemoryDB's DescribeClusters has no node role).
+    Unknown,
+}
+
+impl NodeRole {
+    pub fn parse(raw: &str) -> Self {
+        match raw.to_ascii_lowercase().as_str() {
+            "primary" => NodeRole::Primary,
+            "replica" => NodeRole::Replica,
+            _ => NodeRole::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeRole::Primary => "primary",
+            NodeRole::Replica => "replica",
+            NodeRole::Unknown => "unknown",
+        }
+    }
+}

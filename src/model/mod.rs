@@ -1,0 +1,25 @@
+//! Domain types the console speaks in: what the AWS client returns and what the pages show.
+//!
+//! AWS wire names stay in `aws::protocol` and `aws::services`; here a replication group's node
+//! group is a [`Shard`], a Neptune global cluster is a [`GlobalDatabase`], and so on.
+
+mod elasticache;
+mod event;
+mod memorydb;
+mod neptune;
+mod service;
+mod status;
+mod time;
+
+pub use elasticache::{
+    GlobalDatastore, GlobalDatastoreMember, GlobalShard, MemberRole, Node, NodeRole,
+    ReplicationGroup, Shard,
+};
+pub use event::{Event, EventSource};
+pub use memorydb::MemoryDbCluster;
+pub use neptune::{
+    region_of_arn, DbCluster, DbClusterMember, FailoverState, GlobalDatabase, GlobalDatabaseMember,
+};
+pub use service::{Region, Service};
+pub use status::{StatusKind, classify_status};
+pub use time::{Timestamp, TimestampError};
