@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing the console needs, on a fresh machine of this
+# project's kind (Debian 12, rustup without network access to its own server) or a laptop.
+# Every step checks first and skips what is already there, so a repeat run takes seconds.
+#
+#   scripts/bootstrap.sh            what `scripts/run.sh` needs
+#   scripts/bootstrap.sh --test     also what `scripts/test.sh` needs (Chromium, npm, Python)
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+
+WITH_TEST=0
+[ "${1:-}" = "--test" ] && WITH_TEST=1
+
+TRUNK_VERSION=0.21.14
+APT_UPDATED=0
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif have sudo; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+# apt_install PKG...: installs the Debian packages not yet installed.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  have apt-get || die "missing packages ${missing[*]} and no apt-get to install them"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    sudo_if_needed apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install ${missing[*]}"
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+default_has_wasm_std() {
+  local sysroot
+  sysroot="$(env -u RUSTUP_TOOLCHAIN rustc --print sysroot 2>/dev/null)" || return 1
+  [ -d "$sysroot/lib/rustlib/wasm32-unknown-unknown/lib" ]
+}
+
+debian_route_ready() {
+  rustup toolchain list 2>/dev/null | grep -q '^system-web' &&
+    [ -d /usr/lib/rustlib/src/rust/library ] && have rust-lld
+}
+
+# Chooses how to build for wasm32 and records it in .cache/wasm-toolchain (read by
+# scripts/lib/wasm-env.sh): the one place that decides.
+choose_wasm_toolchain() {
+  local choice_file="$CACHE_DIR/wasm-toolchain"
+  if default_has_wasm_std; then
+    echo rustup >"$choice_file"; return 0
+  fi
+  if debian_route_ready; then
+    echo debian >"$choice_file"; return 0
+  fi
+  # On an ordinary laptop this works; here the rustup server is unreachable and it hangs.
+  log "trying rustup target add wasm32-unknown-unknown (60 s at most)"
+  if timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; then
+    echo rustup >"$choice_file"; return 0
+  fi
+  log "rustup cannot fetch the wasm32 std: using Debian's rustc-web and building std from source"
+  apt_install rustc-web cargo-web rust-web-src lld-22
+  rustup toolchain link system-web /usr
+  debian_route_ready || die "Debian wasm toolchain incomplete (rustc-web, rust-web-src, lld-22)"
+  echo debian >"$choice_file"
+}
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate pinned in Cargo.toml.
+wasm_bindgen_version() {
+  sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml" | head -1
+}
+
+install_wasm_bindgen() {
+  local want; want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || die "Cargo.toml must pin wasm-bindgen with '=X.Y.Z'"
+  if have wasm-bindgen && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$want" ]; then return 0; fi
+  log "cargo install wasm-bindgen-cli $want (about 5 minutes)"
+  # Without --locked: one of its locked dependencies was yanked.
+  env -u RUSTUP_TOOLCHAIN cargo install wasm-bindgen-cli --version "$want" --quiet
+}
+
+install_trunk() {
+  if have trunk && trunk --version | grep -q " $TRUNK_VERSION"; then return 0; fi
+  log "cargo install trunk $TRUNK_VERSION (about 12 minutes)"
+  # --locked: without it a newer lightningcss fails to compile; 0.22 needs a newer rustc.
+  env -u RUSTUP_TOOLCHAIN cargo install trunk --version "$TRUNK_VERSION" --locked --quiet
+}
+
+# npm_ci DIR: installs DIR's npm packages from its lockfile when the lockfile changed.
+npm_ci() {
+  local dir="$ROOT/$1" stamp want
+  stamp="$dir/node_modules/.fc-lock-hash"
+  want="$(hash_files "$dir/package-lock.json")"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  have npm || apt_install nodejs npm
+  log "npm ci in $1"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+}
+
+python_venv() {
+  local venv="$ROOT/.venv" stamp want
+  stamp="$venv/.fc-requirements-hash"
+  want="$(hash_files "$ROOT/tests/requirements.txt")"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/python" ]; then return 0; fi
+  have python3 || apt_install python3 python3-venv
+  log "python venv with tests/requirements.txt"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
+  echo "$want" >"$stamp"
+}
+
+verify() {
+  . "$ROOT/scripts/lib/wasm-env.sh"
+  have trunk || die "trunk not on PATH after install"
+  have wasm-bindgen || die "wasm-bindgen not on PATH after install"
+  [ -x "$ROOT/tools/node_modules/.bin/wasm-opt" ] || die "wasm-opt (npm binaryen) missing"
+  if [ "$WITH_TEST" -eq 1 ]; then
+    [ -x /usr/bin/chromium ] || die "chromium missing"
+    "$ROOT/.venv/bin/python" -c 'import boto3, botocore, pytest' || die "python test deps missing"
+  fi
+}
+
+main() {
+  local start; start=$(now_ms)
+  log "bootstrap (mode: $([ "$WITH_TEST" -eq 1 ] && echo test || echo run))"
+  have cargo || die "cargo not found: install Rust with rustup first"
+  step "wasm32 toolchain" choose_wasm_toolchain
+  step "wasm-bindgen-cli" install_wasm_bindgen
+  step "trunk" install_trunk
+  step "npm tools (wasm-opt)" npm_ci tools
+  if [ "$WITH_TEST" -eq 1 ]; then
+    step "chromium + chromedriver" apt_install chromium chromium-driver
+    step "npm e2e (playwright-core)" npm_ci e2e
+    step "python venv (boto3, pytest)" python_venv
+  fi
+  step "verify" verify
+  log "bootstrap done in $(( ($(now_ms) - start) / 1000 ))s (wasm toolchain: $(cat "$CACHE_DIR/wasm-toolchain"))"
+}
+
+main

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the console (release wasm, JS, CSS) into dist/ with Trunk and prints what it weighs.
+# Skips the build when no input changed since the last one.
+set -euo pipefail
+. "$(dirname "$0")/lib/wasm-env.sh"
+cd "$ROOT"
+
+STAMP="$ROOT/dist/.fc-build-hash"
+inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml)-$WASM_TOOLCHAIN_MODE"
+
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ] && [ "${FC_FORCE_BUILD:-0}" != 1 ]; then
+  log "console build is up to date (dist/)"
+else
+  log "building the console with Trunk (release; the first build also compiles std for wasm32)"
+  start=$(now_ms)
+  if ! trunk build --release --offline >"$CACHE_DIR/trunk.log" 2>&1; then
+    tail -n 60 "$CACHE_DIR/trunk.log" >&2
+    die "trunk build failed (full log: .cache/trunk.log)"
+  fi
+  [ -f dist/index.html ] || die "trunk build produced no dist/index.html"
+  echo "$inputs_hash" >"$STAMP"
+  log "built in $(( ($(now_ms) - start) / 1000 ))s"
+fi
+
+# What the browser downloads, raw and compressed, so every change sees its cost.
+python3 "$ROOT/scripts/lib/size_report.py" "$ROOT/dist"
