@@ -1,0 +1,330 @@
+"""SigV4 verification, credential lifecycle, protocol-level errors and CORS, over raw HTTP and boto3."""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+from urllib.parse import urlencode
+
+import pytest
+from botocore.exceptions import ClientError
+
+from emu import API_VERSION, assert_error, http, ok_meta, parse_raw
+
+KEY, SECRET = "AKIAAUTHSUITE0000001", "auth-suite-secret-key-0123456789abcdef"
+UNKNOWN_KEY = "AKIANOSUCHKEY0000000"
+
+QUERY_DESCRIBE = {
+    "elasticache": ("us-east-1", {"Action": "DescribeReplicationGroups"}, "DescribeReplicationGroups"),
+    "neptune": ("eu-west-1", {"Action": "DescribeGlobalClusters"}, "DescribeGlobalClusters"),
+}
+FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+# AWS JSON services answer signature problems with 400 or 403 depending on the service front end.
+JSON_AUTH_STATUS = (400, 403)
+
+
+@pytest.fixture(scope="module")
+def emu(start_module_emulator):
+    """Started with non-demo credentials: proves --credentials is honoured."""
+    return start_module_emulator("--topology", "default", credentials=(KEY, SECRET))
+
+
+def query_error(service: str, result) -> dict:
+    assert result is not None, "connection closed without an answer"
+    parsed = parse_raw(service, QUERY_DESCRIBE[service][2], result)
+    assert "Error" in parsed, f"not an error: HTTP {result.status} {result.body[:300]!r}"
+    assert parsed["ResponseMetadata"].get("RequestId"), f"no RequestId: {result.body[:300]!r}"
+    assert result.body.lstrip().startswith(b"<"), "Query errors are XML"
+    return parsed["Error"]
+
+
+def json_error(result, operation: str = "DescribeClusters") -> dict:
+    assert result is not None, "connection closed without an answer"
+    parsed = parse_raw("memorydb", operation, result)
+    assert "Error" in parsed, f"not an error: HTTP {result.status} {result.body[:300]!r}"
+    assert parsed["ResponseMetadata"].get("RequestId"), f"no x-amzn-RequestId: {result.headers}"
+    return parsed["Error"]
+
+
+def query(emu, service, params=None, **kw):
+    region, base, _ = QUERY_DESCRIBE[service]
+    return emu.query(service, region, {**base, **(params or {})}, key=kw.pop("key", KEY), secret=kw.pop("secret", SECRET), **kw)
+
+
+def jcall(emu, target="DescribeClusters", payload=None, **kw):
+    return emu.json_call("us-east-1", target, {} if payload is None else payload,
+                         key=kw.pop("key", KEY), secret=kw.pop("secret", SECRET), **kw)
+
+
+# --- the happy path, by hand and through the SDK ------------------------------------------------------
+
+def test_correctly_signed_raw_requests_succeed(emu):
+    for service in QUERY_DESCRIBE:
+        r = query(emu, service)
+        assert r.status == 200, r.body[:500]
+        parsed = parse_raw(service, QUERY_DESCRIBE[service][2], r)
+        assert "Error" not in parsed and parsed["ResponseMetadata"]["RequestId"]
+        assert r.header("content-type", "").startswith(("text/xml", "application/xml"))
+    r = jcall(emu)
+    assert r.status == 200, r.body[:500]
+    assert r.header("content-type", "").startswith("application/x-amz-json-1.1")
+    assert isinstance(r.json()["Clusters"], list)
+    assert r.header("x-amzn-requestid")
+
+
+def test_sdk_with_configured_credentials(emu):
+    ok_meta(emu.elasticache("us-east-1", key=KEY, secret=SECRET).describe_replication_groups())
+    ok_meta(emu.neptune("us-east-1", key=KEY, secret=SECRET).describe_global_clusters())
+    ok_meta(emu.memorydb("us-east-1", key=KEY, secret=SECRET).describe_clusters())
+
+
+# --- signatures --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("service", ["elasticache", "neptune"])
+def test_tampered_signature_query(emu, service):
+    r = query(emu, service, tamper=True)
+    assert r.status == 403
+    assert query_error(service, r)["Code"] == "SignatureDoesNotMatch"
+
+
+def test_tampered_signature_json(emu):
+    r = jcall(emu, tamper=True)
+    assert r.status in JSON_AUTH_STATUS
+    assert json_error(r)["Code"] == "InvalidSignatureException"
+    assert r.header("x-amzn-errortype", "").split(":")[0] == "InvalidSignatureException"
+
+
+def test_wrong_secret_through_sdk(emu):
+    with pytest.raises(ClientError) as e:
+        emu.elasticache("us-east-1", key=KEY, secret="not-the-secret").describe_replication_groups()
+    assert_error(e, "SignatureDoesNotMatch", 403, query=True)
+    with pytest.raises(ClientError) as e:
+        emu.memorydb("us-east-1", key=KEY, secret="not-the-secret").describe_clusters()
+    assert_error(e, "InvalidSignatureException", JSON_AUTH_STATUS)
+
+
+def test_body_changed_after_signing_is_refused(emu):
+    """The payload hash is part of the signature: a body altered in flight must not verify."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = urlencode({"Action": "DescribeReplicationGroups", "Version": API_VERSION["elasticache"]}).encode()
+    req = AWSRequest(method="POST", url=emu.url + "/", data=body, headers=dict(FORM))
+    SigV4Auth(Credentials(KEY, SECRET), "elasticache", "us-east-1").add_auth(req)
+    prepared = req.prepare()
+    altered = body + b"&MaxRecords=20"
+    headers = {k: v for k, v in prepared.headers.items() if k.lower() != "content-length"}
+    r = http("POST", emu.url + "/", altered, headers)
+    assert r.status == 403
+    assert query_error("elasticache", r)["Code"] == "SignatureDoesNotMatch"
+
+
+def test_unknown_access_key(emu):
+    with pytest.raises(ClientError) as e:
+        emu.elasticache("us-east-1", key=UNKNOWN_KEY, secret=SECRET).describe_replication_groups()
+    assert_error(e, "InvalidClientTokenId", 403, query=True)
+    with pytest.raises(ClientError) as e:
+        emu.neptune("us-east-1", key=UNKNOWN_KEY, secret=SECRET).describe_db_clusters()
+    assert_error(e, "InvalidClientTokenId", 403, query=True)
+    with pytest.raises(ClientError) as e:
+        emu.memorydb("us-east-1", key=UNKNOWN_KEY, secret=SECRET).describe_clusters()
+    assert_error(e, "UnrecognizedClientException", JSON_AUTH_STATUS)
+
+
+def test_missing_authentication(emu):
+    for service in QUERY_DESCRIBE:
+        r = query(emu, service, sign=False)
+        assert r.status == 403
+        assert query_error(service, r)["Code"] == "MissingAuthenticationToken"
+    r = jcall(emu, sign=False)
+    assert r.status in JSON_AUTH_STATUS
+    assert json_error(r)["Code"] == "MissingAuthenticationTokenException"
+
+
+def test_request_signed_ten_minutes_ago_is_refused_for_skew(emu):
+    past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10)
+    for service in QUERY_DESCRIBE:
+        r = query(emu, service, when=past)
+        err = query_error(service, r)
+        # AWS Query services: 403 SignatureDoesNotMatch "Signature expired: <date> is now earlier than ..."
+        assert r.status == 403
+        assert err["Code"] == "SignatureDoesNotMatch"
+        assert "Signature expired" in err["Message"], err
+        _assert_date_header(r)
+    r = jcall(emu, when=past)
+    err = json_error(r)
+    assert r.status in JSON_AUTH_STATUS
+    assert err["Code"] == "InvalidSignatureException"
+    assert "Signature expired" in err["Message"], err
+    _assert_date_header(r)
+
+
+def _assert_date_header(r):
+    """The client corrects its clock from Date: it must be there and be the server's 'now'."""
+    date = r.header("date")
+    assert date, f"no Date header: {r.headers}"
+    server_now = email.utils.parsedate_to_datetime(date)
+    skew = abs((server_now - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+    assert skew < 60, f"Date header {date} is not the server's current time"
+
+
+def test_request_signed_two_minutes_ago_is_accepted(emu):
+    """AWS allows 5 minutes of clock skew."""
+    past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)
+    assert query(emu, "elasticache", when=past).status == 200
+    assert jcall(emu, when=past).status == 200
+
+
+def test_expired_and_restored_credentials(start_emulator):
+    emu = start_emulator("--topology", "default", credentials=(KEY, SECRET))
+    r = emu.post_control("/_emulator/credentials/expire", {"accessKeyId": KEY})
+    assert r.status == 200, r.body
+    try:
+        with pytest.raises(ClientError) as e:
+            emu.elasticache("us-east-1").describe_replication_groups()
+        assert_error(e, "ExpiredToken", (400, 403), query=True)
+        with pytest.raises(ClientError) as e:
+            emu.neptune("us-east-1").describe_global_clusters()
+        assert_error(e, "ExpiredToken", (400, 403), query=True)
+        with pytest.raises(ClientError) as e:
+            emu.memorydb("us-east-1").describe_clusters()
+        assert_error(e, "ExpiredTokenException", (400, 403))
+        # a mutating call is refused too, and does nothing
+        with pytest.raises(ClientError) as e:
+            emu.elasticache("us-west-2").test_failover(ReplicationGroupId="feature-flags", NodeGroupId="0001")
+        assert_error(e, "ExpiredToken", (400, 403), query=True)
+    finally:
+        r = emu.post_control("/_emulator/credentials/restore", {"accessKeyId": KEY})
+    assert r.status == 200, r.body
+    ok_meta(emu.elasticache("us-east-1").describe_replication_groups())
+    ok_meta(emu.memorydb("us-east-1").describe_clusters())
+    rg = emu.elasticache("us-west-2").describe_replication_groups(ReplicationGroupId="feature-flags")["ReplicationGroups"][0]
+    assert rg["Status"] == "available", "the refused TestFailover must not have started"
+
+
+# --- protocol-level errors -------------------------------------------------------------------------------
+
+def test_unknown_action(emu):
+    r = query(emu, "elasticache", {"Action": "FlyToTheMoon"})
+    assert r.status == 400
+    assert query_error("elasticache", r)["Code"] == "InvalidAction"
+    r = query(emu, "neptune", {"Action": "DeleteEverything"})
+    assert r.status == 400
+    assert query_error("neptune", r)["Code"] == "InvalidAction"
+
+
+def test_unknown_target(emu):
+    r = jcall(emu, target="FlyToTheMoon")
+    assert r.status == 400
+    assert json_error(r)["Code"] == "UnknownOperationException"
+
+
+def test_body_over_one_mebibyte_is_refused(emu):
+    pad = "x" * (1024 * 1024 + 100)
+    body = urlencode({"Action": "DescribeReplicationGroups", "Version": API_VERSION["elasticache"], "Pad": pad}).encode()
+    r = emu.raw("elasticache", "us-east-1", body, FORM, key=KEY, secret=SECRET, big_body=True)
+    assert r is not None and r.status == 413, r and (r.status, r.body[:200])
+    big_json = json.dumps({"ClusterName": "x" * (1024 * 1024 + 100)}).encode()
+    r = emu.json_call("us-east-1", "DescribeClusters", big_json, key=KEY, secret=SECRET, big_body=True)
+    assert r is not None and r.status == 413, r and (r.status, r.body[:200])
+    assert emu.health().status == 200
+    assert query(emu, "elasticache").status == 200
+
+
+MALFORMED_FORMS = [
+    b"Action=DescribeReplicationGroups&Version=2015-02-02&Marker=%ZZ",
+    b"Action=DescribeReplicationGroups&Version=2015-02-02&Marker=%",
+    b"Action=DescribeReplicationGroups&Version=2015-02-02&Marker=\xff\xfe",
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED_FORMS, ids=["bad-escape", "truncated-escape", "not-utf8"])
+def test_malformed_form_encoding(emu, body):
+    r = emu.raw("elasticache", "us-east-1", body, FORM, key=KEY, secret=SECRET)
+    assert r.status == 400, (r.status, r.body[:300])
+    err = query_error("elasticache", r)
+    # AWS says MalformedQueryString or InvalidParameterValue here depending on the front end
+    assert err["Code"] in ("InvalidParameterValue", "MalformedQueryString", "ValidationError"), err
+    assert emu.health().status == 200
+
+
+@pytest.mark.parametrize("body", [b'{"ClusterName": ', b"not json at all", b"\xff\xfe\x00", b"[1, 2, 3]"],
+                         ids=["truncated", "text", "binary", "array"])
+def test_malformed_json(emu, body):
+    r = emu.json_call("us-east-1", "DescribeClusters", body, key=KEY, secret=SECRET)
+    assert r.status == 400, (r.status, r.body[:300])
+    err = json_error(r)
+    assert err["Code"] in ("SerializationException", "ValidationException", "InvalidParameterValueException"), err
+    assert emu.health().status == 200
+
+
+def test_wrongly_typed_and_missing_parameters(emu):
+    r = query(emu, "elasticache", {"MaxRecords": "twenty"})
+    assert r.status == 400
+    assert query_error("elasticache", r)["Code"] in ("InvalidParameterValue", "ValidationError", "MalformedQueryString")
+    r = emu.query("elasticache", "us-east-1", {"Action": "TestFailover", "ReplicationGroupId": "feature-flags"},
+                  key=KEY, secret=SECRET)
+    assert r.status == 400
+    assert query_error("elasticache", r)["Code"] in ("MissingParameter", "InvalidParameterValue", "ValidationError")
+    r = jcall(emu, "DescribeClusters", {"MaxResults": "many"})
+    assert r.status == 400
+    assert json_error(r)["Code"] in ("SerializationException", "ValidationException", "InvalidParameterValueException")
+    r = jcall(emu, "FailoverShard", {"ClusterName": "payments-ledger"})
+    assert r.status == 400
+    assert json_error(r, "FailoverShard")["Code"] in ("ValidationException", "InvalidParameterValueException",
+                                                      "MissingParameter", "InvalidParameterCombinationException")
+
+
+def test_still_alive_after_bad_inputs(emu):
+    assert emu.alive()
+    h = emu.health()
+    assert h.status == 200 and h.json() == {"status": "ok"}
+    ok_meta(emu.memorydb("us-east-1", key=KEY, secret=SECRET).describe_clusters())
+
+
+# --- CORS ----------------------------------------------------------------------------------------------
+
+REQUESTED_HEADERS = ["content-type", "authorization", "x-amz-date", "x-amz-target", "x-amz-user-agent",
+                     "x-amz-security-token", "x-amz-content-sha256", "amz-sdk-invocation-id", "amz-sdk-request"]
+ORIGIN = "http://localhost:8080"
+
+
+def _csv(value: str | None) -> set:
+    return {v.strip().lower() for v in (value or "").split(",") if v.strip()}
+
+
+def test_cors_preflight(emu):
+    r = http("OPTIONS", emu.url + "/", None, {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": ",".join(REQUESTED_HEADERS),
+    })
+    assert r.status in (200, 204), r
+    assert r.header("access-control-allow-origin") in ("*", ORIGIN)
+    assert "post" in _csv(r.header("access-control-allow-methods"))
+    allowed = _csv(r.header("access-control-allow-headers"))
+    assert "*" in allowed or set(REQUESTED_HEADERS) <= allowed, allowed
+    exposed = _csv(r.header("access-control-expose-headers"))
+    assert {"x-amzn-requestid", "x-amzn-errortype", "date"} <= exposed, exposed
+    # AWS answers a preflight with 200 and an empty body (aws-reference/cors_preflight_evidence.md)
+    assert r.status == 200
+
+
+def test_cors_headers_on_responses(emu):
+    """Browsers apply Allow-Origin and Expose-Headers from the actual response, not the preflight:
+    without them on the POST answer the console cannot read x-amzn-RequestId or Date."""
+    r = emu.raw("elasticache", "us-east-1",
+                urlencode({"Action": "DescribeReplicationGroups", "Version": API_VERSION["elasticache"]}).encode(),
+                {**FORM, "Origin": ORIGIN}, key=KEY, secret=SECRET)
+    assert r.status == 200
+    assert r.header("access-control-allow-origin") in ("*", ORIGIN)
+    assert {"x-amzn-requestid", "date"} <= _csv(r.header("access-control-expose-headers"))
+
+    r = emu.raw("memorydb", "us-east-1", b"{}", {"Content-Type": "application/x-amz-json-1.1",
+                                                  "X-Amz-Target": "AmazonMemoryDB.DescribeClusters", "Origin": ORIGIN},
+                key=UNKNOWN_KEY, secret=SECRET)
+    assert r.status >= 400
+    assert r.header("access-control-allow-origin") in ("*", ORIGIN), "error answers need Allow-Origin too"
+    assert {"x-amzn-requestid", "x-amzn-errortype", "date"} <= _csv(r.header("access-control-expose-headers"))
