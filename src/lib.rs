@@ -8,3 +8,6 @@ pub mod aws;
 pub mod model;
 
 pub mod app;
+pub mod components;
+pub mod pages;
+pub mod state;

@@ -1,0 +1,1 @@
+//! Views driven by props only.

@@ -1,0 +1,446 @@
+//! The six actions the console can take, what each one means in words, and its preflight
+//! checks. Pure logic: the dialog shows it, `state::api` carries it out.
+
+use super::rows::{ResourceKind, ResourceRef};
+use crate::model::{classify_status, StatusKind};
+use serde::{Deserialize, Serialize};
+
+/// TestFailover may be called on at most this many node groups per rolling 24 hours.
+pub const TEST_FAILOVER_DAILY_QUOTA: u32 = 15;
+/// The event message ElastiCache writes for each TestFailover call; counted for the quota.
+pub const TEST_FAILOVER_EVENT: &str = "Test Failover API called for node group";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Action {
+    /// ElastiCache: make a secondary replication group the primary of its global datastore.
+    PromoteSecondary {
+        datastore: String,
+        target_group: String,
+        target_region: String,
+    },
+    /// ElastiCache: create a global datastore with this replication group as primary.
+    CreateGlobalDatastore {
+        group: String,
+        region: String,
+        suffix: String,
+    },
+    /// ElastiCache: fail over the primary of one shard to a replica.
+    TestFailover {
+        group: String,
+        region: String,
+        shard: String,
+    },
+    /// Neptune: move the writer to a secondary, allowing data loss (the old writer is cut off).
+    NeptuneFailover {
+        database: String,
+        target_cluster_arn: String,
+        target_region: String,
+    },
+    /// Neptune: planned move of the writer, no data loss. `via_failover_api` uses
+    /// FailoverGlobalCluster with Switchover=true, which AWS documents as equivalent.
+    NeptuneSwitchover {
+        database: String,
+        target_cluster_arn: String,
+        target_region: String,
+        via_failover_api: bool,
+    },
+    /// MemoryDB: fail over the primary of one shard.
+    MemoryDbFailoverShard {
+        cluster: String,
+        region: String,
+        shard: String,
+    },
+}
+
+impl Action {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::PromoteSecondary { .. } => "Promote secondary",
+            Action::CreateGlobalDatastore { .. } => "Create global datastore",
+            Action::TestFailover { .. } => "Test failover",
+            Action::NeptuneFailover { .. } => "Fail over (allow data loss)",
+            Action::NeptuneSwitchover { .. } => "Switch over",
+            Action::MemoryDbFailoverShard { .. } => "Fail over shard",
+        }
+    }
+
+    /// The resource whose page shows the run and which the run polls.
+    pub fn resource(&self) -> ResourceRef {
+        match self {
+            Action::PromoteSecondary { datastore, .. } => {
+                ResourceRef::new(ResourceKind::GlobalDatastore, "", datastore)
+            }
+            Action::CreateGlobalDatastore { group, region, .. }
+            | Action::TestFailover { group, region, .. } => {
+                ResourceRef::new(ResourceKind::ReplicationGroup, region, group)
+            }
+            Action::NeptuneFailover { database, .. }
+            | Action::NeptuneSwitchover { database, .. } => {
+                ResourceRef::new(ResourceKind::GlobalDatabase, "", database)
+            }
+            Action::MemoryDbFailoverShard {
+                cluster, region, ..
+            } => ResourceRef::new(ResourceKind::MemoryDbCluster, region, cluster),
+        }
+    }
+
+    /// The region the call is sent to.
+    pub fn call_region(&self) -> &str {
+        match self {
+            Action::PromoteSecondary { target_region, .. }
+            | Action::NeptuneFailover { target_region, .. }
+            | Action::NeptuneSwitchover { target_region, .. } => target_region,
+            Action::CreateGlobalDatastore { region, .. }
+            | Action::TestFailover { region, .. }
+            | Action::MemoryDbFailoverShard { region, .. } => region,
+        }
+    }
+
+    /// One line: what, on what, where.
+    pub fn title(&self) -> String {
+        match self {
+            Action::PromoteSecondary {
+                datastore,
+                target_group,
+                target_region,
+            } => {
+                format!("Promote {target_group} ({target_region}) to primary of {datastore}")
+            }
+            Action::CreateGlobalDatastore {
+                group,
+                region,
+                suffix,
+            } => {
+                format!("Create global datastore {suffix} from {group} ({region})")
+            }
+            Action::TestFailover {
+                group,
+                region,
+                shard,
+            } => {
+                format!("Test failover of shard {shard} of {group} ({region})")
+            }
+            Action::NeptuneFailover {
+                database,
+                target_region,
+                ..
+            } => {
+                format!("Fail over {database} to {target_region} (allow data loss)")
+            }
+            Action::NeptuneSwitchover {
+                database,
+                target_region,
+                ..
+            } => {
+                format!("Switch over {database} to {target_region}")
+            }
+            Action::MemoryDbFailoverShard {
+                cluster,
+                region,
+                shard,
+            } => {
+                format!("Fail over shard {shard} of {cluster} ({region})")
+            }
+        }
+    }
+
+    /// The name a person types to confirm; `None` when a click suffices (shard tests).
+    pub fn confirm_name(&self) -> Option<&str> {
+        match self {
+            Action::PromoteSecondary { datastore, .. } => Some(datastore),
+            Action::NeptuneFailover { database, .. }
+            | Action::NeptuneSwitchover { database, .. } => Some(database),
+            Action::CreateGlobalDatastore { group, .. } => Some(group),
+            Action::TestFailover { .. } | Action::MemoryDbFailoverShard { .. } => None,
+        }
+    }
+
+    /// Data may be lost: the dialog shows a loud warning.
+    pub fn risks_data_loss(&self) -> bool {
+        matches!(self, Action::NeptuneFailover { .. })
+    }
+
+    /// The shard the action is about, if any.
+    pub fn shard(&self) -> Option<&str> {
+        match self {
+            Action::TestFailover { shard, .. } | Action::MemoryDbFailoverShard { shard, .. } => {
+                Some(shard)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Outcome of one preflight check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Pass,
+    Warn,
+    Fail,
+    /// Still being looked up.
+    Pending,
+}
+
+impl CheckOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckOutcome::Pass => "pass",
+            CheckOutcome::Warn => "warn",
+            CheckOutcome::Fail => "fail",
+            CheckOutcome::Pending => "pending",
+        }
+    }
+
+    /// A shape that reads without colour.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            CheckOutcome::Pass => "✓",
+            CheckOutcome::Warn => "!",
+            CheckOutcome::Fail => "✕",
+            CheckOutcome::Pending => "…",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub label: String,
+    pub outcome: CheckOutcome,
+    pub detail: String,
+}
+
+impl Check {
+    fn new(label: &str, outcome: CheckOutcome, detail: impl Into<String>) -> Self {
+        Check {
+            label: label.into(),
+            outcome,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What the preflight needs to know, gathered by the resource page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PreflightFacts {
+    /// Status of the resource the action changes.
+    pub status: String,
+    /// Statuses of other parts that must be settled too (members, the shard), with a name.
+    pub part_statuses: Vec<(String, String)>,
+    /// A tracked run on this resource has not settled.
+    pub run_in_flight: bool,
+    /// Shard failovers: Multi-AZ on, and how many replicas the shard has.
+    pub multi_az: Option<bool>,
+    pub replicas: Option<usize>,
+    /// TestFailover calls in the last 24 hours across the selected regions: `None` while
+    /// loading, `Some(Err)` when the events could not be read.
+    pub quota_used: Option<Result<u32, String>>,
+    /// The target member is a secondary / reader (promotions and Neptune moves).
+    pub target_is_secondary: Option<bool>,
+    /// Create global datastore: the group already belongs to one.
+    pub already_global: Option<bool>,
+}
+
+/// The checklist the dialog shows; the confirm button needs no `Fail` and no `Pending`.
+pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
+    use CheckOutcome::*;
+    let mut checks = Vec::new();
+    let status_ok = classify_status(&facts.status) == StatusKind::Healthy;
+    checks.push(Check::new(
+        "Resource is available",
+        if status_ok { Pass } else { Fail },
+        format!(
+            "status is {}",
+            if facts.status.is_empty() {
+                "unknown"
+            } else {
+                &facts.status
+            }
+        ),
+    ));
+    let busy: Vec<&str> = facts
+        .part_statuses
+        .iter()
+        .filter(|(_, s)| classify_status(s).is_transitional())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let in_flight =
+        facts.run_in_flight || !busy.is_empty() || classify_status(&facts.status).is_transitional();
+    checks.push(Check::new(
+        "Nothing else in flight on it",
+        if in_flight { Fail } else { Pass },
+        if facts.run_in_flight {
+            "a tracked run on this resource has not settled yet".to_string()
+        } else if !busy.is_empty() {
+            format!("changing now: {}", busy.join(", "))
+        } else if in_flight {
+            format!("status {} means a change is under way", facts.status)
+        } else {
+            "no tracked run, no changing status".to_string()
+        },
+    ));
+    if let Some(secondary) = facts.target_is_secondary {
+        let label = match action {
+            Action::PromoteSecondary { .. } => "Target is a secondary",
+            _ => "Target is a reader (secondary) cluster",
+        };
+        checks.push(Check::new(
+            label,
+            if secondary { Pass } else { Fail },
+            if secondary {
+                "it does not take writes now"
+            } else {
+                "it already takes writes"
+            },
+        ));
+    }
+    if let Some(global) = facts.already_global {
+        checks.push(Check::new(
+            "Not already in a global datastore",
+            if global { Fail } else { Pass },
+            if global {
+                "this group already belongs to a global datastore"
+            } else {
+                "standalone group"
+            },
+        ));
+    }
+    if matches!(
+        action,
+        Action::TestFailover { .. } | Action::MemoryDbFailoverShard { .. }
+    ) {
+        let multi = facts.multi_az.unwrap_or(false);
+        checks.push(Check::new(
+            "Multi-AZ is enabled",
+            if multi { Pass } else { Fail },
+            if multi {
+                "automatic failover can pick a replica in another AZ"
+            } else {
+                "Multi-AZ is off: the service refuses a shard failover"
+            },
+        ));
+        let replicas = facts.replicas.unwrap_or(0);
+        checks.push(Check::new(
+            "Shard has a replica",
+            if replicas > 0 { Pass } else { Fail },
+            format!("{replicas} replica{}", if replicas == 1 { "" } else { "s" }),
+        ));
+    }
+    if matches!(action, Action::TestFailover { .. }) {
+        let check = match &facts.quota_used {
+            None => Check::new(
+                "TestFailover quota (24 h)",
+                Pending,
+                "counting recent test failovers…",
+            ),
+            Some(Err(why)) => Check::new(
+                "TestFailover quota (24 h)",
+                Warn,
+                format!("could not count: {why}"),
+            ),
+            Some(Ok(used)) => {
+                let left = TEST_FAILOVER_DAILY_QUOTA.saturating_sub(*used);
+                let outcome = if left == 0 {
+                    Fail
+                } else if left <= 3 {
+                    Warn
+                } else {
+                    Pass
+                };
+                Check::new(
+                    "TestFailover quota (24 h)",
+                    outcome,
+                    format!("{used} of {TEST_FAILOVER_DAILY_QUOTA} used in the last 24 hours, {left} left"),
+                )
+            }
+        };
+        checks.push(check);
+    }
+    checks
+}
+
+/// The confirm button may be pressed: no check failed or pending, and the typed name matches.
+pub fn may_confirm(action: &Action, checks: &[Check], typed: &str) -> bool {
+    let checks_ok = checks
+        .iter()
+        .all(|c| matches!(c.outcome, CheckOutcome::Pass | CheckOutcome::Warn));
+    let name_ok = action
+        .confirm_name()
+        .is_none_or(|name| typed.trim() == name);
+    checks_ok && name_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn promote() -> Action {
+        Action::PromoteSecondary {
+            datastore: "ldgnf-checkout-sessions".into(),
+            target_group: "checkout-sessions-usw2".into(),
+            target_region: "us-west-2".into(),
+        }
+    }
+
+    fn ready() -> PreflightFacts {
+        PreflightFacts {
+            status: "available".into(),
+            target_is_secondary: Some(true),
+            ..PreflightFacts::default()
+        }
+    }
+
+    #[test]
+    fn promotion_needs_checks_and_the_exact_name() {
+        let checks = preflight(&promote(), &ready());
+        assert!(checks.iter().all(|c| c.outcome == CheckOutcome::Pass));
+        assert!(!may_confirm(&promote(), &checks, "ldgnf-checkout"));
+        assert!(may_confirm(&promote(), &checks, "ldgnf-checkout-sessions"));
+    }
+
+    #[test]
+    fn a_run_in_flight_or_a_changing_member_blocks() {
+        let mut facts = ready();
+        facts.run_in_flight = true;
+        assert!(!may_confirm(
+            &promote(),
+            &preflight(&promote(), &facts),
+            "ldgnf-checkout-sessions"
+        ));
+        let mut facts = ready();
+        facts.part_statuses = vec![("checkout-sessions-euw1".into(), "modifying".into())];
+        assert!(!may_confirm(
+            &promote(),
+            &preflight(&promote(), &facts),
+            "ldgnf-checkout-sessions"
+        ));
+    }
+
+    #[test]
+    fn shard_failover_needs_multi_az_a_replica_and_quota() {
+        let action = Action::TestFailover {
+            group: "g".into(),
+            region: "r".into(),
+            shard: "0001".into(),
+        };
+        let mut facts = PreflightFacts {
+            status: "available".into(),
+            multi_az: Some(true),
+            replicas: Some(2),
+            ..Default::default()
+        };
+        assert!(
+            !may_confirm(&action, &preflight(&action, &facts), ""),
+            "quota still loading"
+        );
+        facts.quota_used = Some(Ok(14));
+        let checks = preflight(&action, &facts);
+        assert_eq!(checks.last().unwrap().outcome, CheckOutcome::Warn);
+        assert!(may_confirm(&action, &checks, ""));
+        facts.quota_used = Some(Ok(15));
+        assert!(!may_confirm(&action, &preflight(&action, &facts), ""));
+        facts.quota_used = Some(Ok(0));
+        facts.multi_az = Some(false);
+        assert!(!may_confirm(&action, &preflight(&action, &facts), ""));
+    }
+}

@@ -1,0 +1,210 @@
+//! The browser APIs the UI needs (storage, clock, visibility, timers, downloads, focus),
+//! behind plain functions so the rest of the UI compiles and unit-tests natively.
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use wasm_bindgen::JsCast;
+
+    fn window() -> Option<web_sys::Window> {
+        web_sys::window()
+    }
+
+    fn session_storage() -> Option<web_sys::Storage> {
+        window()?.session_storage().ok().flatten()
+    }
+
+    pub fn storage_get(key: &str) -> Option<String> {
+        session_storage()?.get_item(key).ok().flatten()
+    }
+
+    pub fn storage_set(key: &str, value: &str) {
+        if let Some(storage) = session_storage() {
+            // A full or disabled storage only loses persistence; the run itself goes on.
+            let _ = storage.set_item(key, value);
+        }
+    }
+
+    pub fn storage_remove(key: &str) {
+        if let Some(storage) = session_storage() {
+            let _ = storage.remove_item(key);
+        }
+    }
+
+    pub fn now_ms() -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    pub fn is_hidden() -> bool {
+        window()
+            .and_then(|w| w.document())
+            .map(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+            .unwrap_or(false)
+    }
+
+    pub async fn sleep_ms(ms: u32) {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
+
+    pub fn origin() -> Option<String> {
+        window()?.location().origin().ok()
+    }
+
+    pub fn search() -> String {
+        window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default()
+    }
+
+    pub async fn fetch_text(url: &str) -> Option<String> {
+        let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+        if !resp.ok() {
+            return None;
+        }
+        resp.text().await.ok()
+    }
+
+    pub fn download(filename: &str, mime: &str, text: &str) {
+        let Some(document) = window().and_then(|w| w.document()) else {
+            return;
+        };
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            return;
+        };
+        if let Ok(anchor) = document.create_element("a") {
+            let _ = anchor.set_attribute("href", &url);
+            let _ = anchor.set_attribute("download", filename);
+            if let Some(body) = document.body() {
+                let _ = body.append_child(&anchor);
+                if let Some(el) = anchor.dyn_ref::<web_sys::HtmlElement>() {
+                    el.click();
+                }
+                let _ = body.remove_child(&anchor);
+            }
+        }
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+
+    pub fn remove_element(id: &str) {
+        if let Some(el) = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+        {
+            el.remove();
+        }
+    }
+
+    pub fn focus_element(id: &str) {
+        if let Some(el) = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+
+    pub fn active_element_is_editable() -> bool {
+        let Some(active) = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+        else {
+            return false;
+        };
+        let tag = active.tag_name().to_ascii_lowercase();
+        tag == "input" || tag == "textarea" || tag == "select"
+    }
+
+    const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+        select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+    /// Keeps Tab and Shift+Tab inside `container` (a modal dialog).
+    pub fn trap_tab(container: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Ok(list) = container.query_selector_all(FOCUSABLE) else {
+            return;
+        };
+        let len = list.length();
+        if len == 0 {
+            ev.prevent_default();
+            return;
+        }
+        let first = list.item(0);
+        let last = list.item(len - 1);
+        let active = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element());
+        let active_node: Option<web_sys::Node> = active.clone().map(Into::into);
+        let inside = active
+            .as_ref()
+            .map(|a| container.contains(Some(a.unchecked_ref())))
+            .unwrap_or(false);
+        let target = if ev.shift_key() {
+            (!inside || active_node == first).then_some(last)
+        } else {
+            (!inside || active_node == last).then_some(first)
+        };
+        if let Some(Some(node)) = target {
+            ev.prevent_default();
+            if let Ok(el) = node.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+
+    /// Focuses the first focusable element inside `container`.
+    pub fn focus_first(container: &web_sys::Element) {
+        if let Ok(Some(el)) = container.query_selector(FOCUSABLE) {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    //! Native stand-ins: nothing persists, time comes from the system clock, nothing is hidden.
+
+    pub fn storage_get(_key: &str) -> Option<String> {
+        None
+    }
+    pub fn storage_set(_key: &str, _value: &str) {}
+    pub fn storage_remove(_key: &str) {}
+    pub fn now_ms() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+    pub fn is_hidden() -> bool {
+        false
+    }
+    pub async fn sleep_ms(_ms: u32) {}
+    pub fn origin() -> Option<String> {
+        None
+    }
+    pub fn search() -> String {
+        String::new()
+    }
+    pub async fn fetch_text(_url: &str) -> Option<String> {
+        None
+    }
+    pub fn download(_filename: &str, _mime: &str, _text: &str) {}
+    pub fn remove_element(_id: &str) {}
+    pub fn focus_element(_id: &str) {}
+    pub fn active_element_is_editable() -> bool {
+        false
+    }
+    pub fn trap_tab(_container: &leptos::web_sys::Element, _ev: &leptos::ev::KeyboardEvent) {}
+    pub fn focus_first(_container: &leptos::web_sys::Element) {}
+}
+
+pub use imp::*;

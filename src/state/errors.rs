@@ -1,0 +1,60 @@
+//! An AWS or connection error as the UI shows it: code, message, request id and advice.
+//!
+//! Kept apart from `aws::AwsError` so it can be cloned into signals, stored with a run and
+//! exported, without carrying anything secret.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// One sentence saying what went wrong.
+    pub summary: String,
+    /// The AWS error code (`InvalidGlobalReplicationGroupState`), when AWS sent one.
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    /// Lower-case category key: `auth`, `expired-token`, `throttling`, `invalid-state`, ...
+    pub category: String,
+    /// What the person can do about it.
+    pub advice: String,
+}
+
+impl ErrorInfo {
+    /// An error raised by the console itself (no AWS call behind it).
+    pub fn local(summary: impl Into<String>, advice: impl Into<String>) -> Self {
+        ErrorInfo {
+            summary: summary.into(),
+            code: None,
+            message: None,
+            request_id: None,
+            category: "other".into(),
+            advice: advice.into(),
+        }
+    }
+
+    /// Credentials were refused or have expired: the fix is to reconnect.
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self.category.as_str(), "auth" | "expired-token")
+    }
+
+    /// Worth retrying a read after a pause.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.category.as_str(),
+            "throttling" | "transport" | "server" | "clock-skew"
+        )
+    }
+
+    /// One line for logs of a run: `Code: message (request id)`.
+    pub fn one_line(&self) -> String {
+        let mut line = match (&self.code, &self.message) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.clone(),
+            _ => self.summary.clone(),
+        };
+        if let Some(id) = &self.request_id {
+            line.push_str(&format!(" (request id {id})"));
+        }
+        line
+    }
+}

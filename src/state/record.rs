@@ -1,0 +1,440 @@
+//! A tracked run: what was asked, what was observed, and how it ended. Pure data with its
+//! settle rule, schedule and JSON / Markdown export; `state::runs` drives it.
+
+use super::action::Action;
+use super::errors::ErrorInfo;
+use crate::model::{classify_status, StatusKind, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// The call is on its way.
+    Sending,
+    /// Accepted; the change is under way.
+    Changing,
+    /// The settled state was observed.
+    Settled,
+    /// AWS refused the call; nothing changed.
+    Rejected,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Sending => "sending",
+            Phase::Changing => "in progress",
+            Phase::Settled => "settled",
+            Phase::Rejected => "rejected",
+        }
+    }
+
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Phase::Sending => "↑",
+            Phase::Changing => "◐",
+            Phase::Settled => "✓",
+            Phase::Rejected => "✕",
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        matches!(self, Phase::Settled | Phase::Rejected)
+    }
+}
+
+/// What one poll saw of the resource.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Overall status (`available`, `modifying`, `failing-over`, ...).
+    pub status: String,
+    /// Who writes now: the primary member / writer cluster / the shard's primary node.
+    /// Empty when the API does not say (MemoryDB node roles).
+    pub writer: String,
+    /// A failover state AWS reports while the move is pending (Neptune).
+    pub pending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunEvent {
+    pub at: i64,
+    pub source: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub at: i64,
+    pub status: String,
+    pub writer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    pub id: String,
+    pub action: Action,
+    /// Who: `access key …0001`, plus the account when an ARN gave it away.
+    pub who: String,
+    pub started_at: i64,
+    pub accepted_at: Option<i64>,
+    pub settled_at: Option<i64>,
+    pub phase: Phase,
+    /// Writer / primary before the call (from the page the action was started on).
+    pub writer_before: String,
+    /// The writer the action aims for, when it names one (promotion / switchover target).
+    pub writer_expected: Option<String>,
+    pub last: Observation,
+    pub seen_change: bool,
+    pub history: Vec<StatusChange>,
+    pub events: Vec<RunEvent>,
+    /// Set while polls fail: `connection lost — retrying`.
+    pub connection: Option<ErrorInfo>,
+    /// Why AWS refused the call.
+    pub error: Option<ErrorInfo>,
+    /// The final state in words.
+    pub result: Option<String>,
+    /// Polls so far; used to give up waiting for a change that never shows.
+    pub polls: u32,
+}
+
+/// After settling, keep polling slowly this long to catch late events.
+pub const AFTER_SETTLE_MS: i64 = 20_000;
+/// Poll interval while the resource is changing.
+pub const FAST_MS: u32 = 1_000;
+/// Poll interval when idle / after settling.
+pub const SLOW_MS: u32 = 5_000;
+
+impl Run {
+    pub fn new(
+        id: String,
+        action: Action,
+        who: String,
+        writer_before: String,
+        writer_expected: Option<String>,
+        now: i64,
+    ) -> Run {
+        Run {
+            id,
+            action,
+            who,
+            started_at: now,
+            accepted_at: None,
+            settled_at: None,
+            phase: Phase::Sending,
+            writer_before,
+            writer_expected,
+            last: Observation::default(),
+            seen_change: false,
+            history: Vec::new(),
+            events: Vec::new(),
+            connection: None,
+            error: None,
+            result: None,
+            polls: 0,
+        }
+    }
+
+    pub fn accepted(&mut self, now: i64, first: Observation) {
+        self.accepted_at = Some(now);
+        self.phase = Phase::Changing;
+        self.observe(now, first);
+    }
+
+    pub fn rejected(&mut self, now: i64, error: ErrorInfo) {
+        self.phase = Phase::Rejected;
+        self.settled_at = Some(now);
+        self.result = Some(format!("rejected: {}", error.one_line()));
+        self.error = Some(error);
+    }
+
+    /// Records a poll and settles the run when the change is complete.
+    pub fn observe(&mut self, now: i64, obs: Observation) {
+        self.connection = None;
+        self.polls += 1;
+        let changed = self
+            .history
+            .last()
+            .is_none_or(|h| h.status != obs.status || h.writer != obs.writer);
+        if changed {
+            self.history.push(StatusChange {
+                at: now,
+                status: obs.status.clone(),
+                writer: obs.writer.clone(),
+            });
+        }
+        let kind = classify_status(&obs.status);
+        if kind.is_transitional() || obs.pending {
+            self.seen_change = true;
+        }
+        let writer_moved = !obs.writer.is_empty() && obs.writer != self.writer_before;
+        if writer_moved {
+            self.seen_change = true;
+        }
+        self.last = obs;
+        if self.phase != Phase::Changing {
+            return;
+        }
+        let available = kind == StatusKind::Healthy && !self.last.pending;
+        let reached = match &self.writer_expected {
+            Some(expected) => &self.last.writer == expected,
+            // Shard failovers: the primary node moved, or (when roles are not reported)
+            // the shard went through a change and came back.
+            None => writer_moved || (self.last.writer.is_empty() && self.seen_change),
+        };
+        // A create has no writer to move: it is done when the new datastore is available.
+        let reached = reached
+            || matches!(self.action, Action::CreateGlobalDatastore { .. }) && self.seen_change;
+        if available && reached {
+            self.phase = Phase::Settled;
+            self.settled_at = Some(now);
+            self.result = Some(self.describe_result());
+        } else if kind == StatusKind::Failed {
+            self.phase = Phase::Settled;
+            self.settled_at = Some(now);
+            self.result = Some(format!("ended in status {}", self.last.status));
+        }
+    }
+
+    pub fn connection_lost(&mut self, error: ErrorInfo) {
+        self.connection = Some(error);
+    }
+
+    pub fn add_events(&mut self, events: impl IntoIterator<Item = RunEvent>) {
+        for e in events {
+            if !self
+                .events
+                .iter()
+                .any(|x| x.at == e.at && x.message == e.message && x.source == e.source)
+            {
+                self.events.push(e);
+            }
+        }
+        self.events.sort_by_key(|e| e.at);
+    }
+
+    fn describe_result(&self) -> String {
+        match &self.action {
+            Action::PromoteSecondary {
+                target_group,
+                target_region,
+                ..
+            } => {
+                format!(
+                    "{target_group} ({target_region}) is primary; status {}",
+                    self.last.status
+                )
+            }
+            Action::NeptuneFailover { target_region, .. }
+            | Action::NeptuneSwitchover { target_region, .. } => {
+                format!("writer is now in {target_region} ({})", self.last.writer)
+            }
+            Action::CreateGlobalDatastore { .. } => {
+                format!("global datastore {}", self.last.status)
+            }
+            Action::TestFailover { shard, .. } | Action::MemoryDbFailoverShard { shard, .. } => {
+                if self.last.writer.is_empty() {
+                    format!("shard {shard} failed over; status {}", self.last.status)
+                } else {
+                    format!("shard {shard} primary is now {}", self.last.writer)
+                }
+            }
+        }
+    }
+
+    /// Milliseconds from accepted to settled, once settled.
+    pub fn time_to_settle(&self) -> Option<i64> {
+        match (self.accepted_at, self.settled_at, self.phase) {
+            (Some(a), Some(s), Phase::Settled) => Some(s - a),
+            _ => None,
+        }
+    }
+
+    pub fn elapsed(&self, now: i64) -> i64 {
+        self.settled_at.unwrap_or(now) - self.started_at
+    }
+
+    /// Whether to keep polling at `now`, and after how long.
+    pub fn next_poll(&self, now: i64) -> Option<u32> {
+        match self.phase {
+            Phase::Sending | Phase::Rejected => None,
+            // Back off while the connection is failing; reads already retry inside the client.
+            Phase::Changing if self.connection.is_some() => Some(3_000),
+            Phase::Changing => Some(FAST_MS),
+            Phase::Settled => {
+                let since = now - self.settled_at.unwrap_or(now);
+                (since < AFTER_SETTLE_MS).then_some(SLOW_MS)
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        md.push_str(&format!("# {}\n\n", self.action.title()));
+        md.push_str(&format!("- **Who:** {}\n", self.who));
+        md.push_str(&format!("- **What:** {}\n", self.action.verb()));
+        md.push_str(&format!(
+            "- **Where:** {} (region {})\n",
+            self.action.resource().id,
+            self.action.call_region()
+        ));
+        md.push_str(&format!(
+            "- **When:** {}\n",
+            Timestamp(self.started_at).to_iso8601()
+        ));
+        md.push_str(&format!(
+            "- **Result:** {} — {}\n",
+            self.phase.label(),
+            self.result.as_deref().unwrap_or("pending")
+        ));
+        if let Some(ms) = self.time_to_settle() {
+            md.push_str(&format!("- **Time to settle:** {}\n", format_duration(ms)));
+        }
+        md.push_str(&format!(
+            "- **Writer before:** {}\n",
+            or_dash(&self.writer_before)
+        ));
+        md.push_str(&format!(
+            "- **Writer after:** {}\n",
+            or_dash(&self.last.writer)
+        ));
+        if let Some(e) = &self.error {
+            md.push_str(&format!("- **Error:** {}\n", e.one_line()));
+        }
+        md.push_str("\n## Status transitions\n\n| time (UTC) | status | writer |\n|---|---|---|\n");
+        for h in &self.history {
+            md.push_str(&format!(
+                "| {} | {} | {} |\n",
+                Timestamp(h.at).time_of_day(),
+                h.status,
+                or_dash(&h.writer)
+            ));
+        }
+        md.push_str("\n## Events\n\n");
+        if self.events.is_empty() {
+            md.push_str("None observed.\n");
+        }
+        for e in &self.events {
+            md.push_str(&format!(
+                "- {} `{}` {}\n",
+                Timestamp(e.at).time_of_day(),
+                e.source,
+                e.message
+            ));
+        }
+        md
+    }
+
+    pub fn file_stem(&self) -> String {
+        format!(
+            "run-{}-{}",
+            self.action.resource().id,
+            Timestamp(self.started_at)
+                .to_iso8601()
+                .replace([':', '.'], "-")
+        )
+    }
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "—"
+    } else {
+        s
+    }
+}
+
+/// `1:05.3` for 65.3 s; `12.4 s` under a minute.
+pub fn format_duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+    }
+}
+
+/// `mm:ss` for live elapsed counters.
+pub fn format_clock(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn promote_run() -> Run {
+        let action = Action::PromoteSecondary {
+            datastore: "ldgnf-checkout-sessions".into(),
+            target_group: "checkout-sessions-usw2".into(),
+            target_region: "us-west-2".into(),
+        };
+        Run::new(
+            "r1".into(),
+            action,
+            "access key …0001".into(),
+            "checkout-sessions-use1".into(),
+            Some("checkout-sessions-usw2".into()),
+            1_000,
+        )
+    }
+
+    fn obs(status: &str, writer: &str) -> Observation {
+        Observation {
+            status: status.into(),
+            writer: writer.into(),
+            pending: false,
+        }
+    }
+
+    #[test]
+    fn settles_only_when_the_writer_moved_and_status_is_back() {
+        let mut run = promote_run();
+        run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
+        assert_eq!(run.phase, Phase::Changing);
+        run.observe(3_000, obs("modifying", "checkout-sessions-usw2"));
+        assert_eq!(run.phase, Phase::Changing);
+        run.observe(4_000, obs("available", "checkout-sessions-usw2"));
+        assert_eq!(run.phase, Phase::Settled);
+        assert_eq!(run.time_to_settle(), Some(2_000));
+        assert_eq!(run.history.len(), 3);
+        assert_eq!(run.next_poll(5_000), Some(SLOW_MS));
+        assert_eq!(run.next_poll(4_000 + AFTER_SETTLE_MS), None);
+    }
+
+    #[test]
+    fn an_available_status_before_the_move_does_not_settle() {
+        let mut run = promote_run();
+        run.accepted(2_000, obs("available", "checkout-sessions-use1"));
+        assert_eq!(run.phase, Phase::Changing);
+    }
+
+    #[test]
+    fn exports_name_who_what_and_result() {
+        let mut run = promote_run();
+        run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
+        run.add_events([RunEvent {
+            at: 2_500,
+            source: "checkout-sessions-usw2".into(),
+            message: "Failover started".into(),
+        }]);
+        run.observe(4_000, obs("available", "checkout-sessions-usw2"));
+        let md = run.to_markdown();
+        assert!(md.contains("access key …0001"));
+        assert!(md.contains("Time to settle:** 2.0 s"));
+        assert!(md.contains("Failover started"));
+        let back: Run = serde_json::from_str(&run.to_json()).unwrap();
+        assert_eq!(back, run);
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(format_duration(12_400), "12.4 s");
+        assert_eq!(format_duration(65_300), "1:05.3");
+        assert_eq!(format_clock(65_300), "01:05");
+    }
+}

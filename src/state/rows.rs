@@ -1,0 +1,594 @@
+//! Inventory rows: one flat, pre-summarised row per resource, plus the filter and sort that
+//! the inventory table, the URL query and the command palette share. Pure logic, no Leptos.
+
+use crate::model::{
+    classify_status, DbCluster, GlobalDatabase, GlobalDatastore, MemoryDbCluster, ReplicationGroup,
+    Service, StatusKind,
+};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+/// What a row (and a resource page) is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    GlobalDatastore,
+    ReplicationGroup,
+    GlobalDatabase,
+    NeptuneCluster,
+    MemoryDbCluster,
+}
+
+impl ResourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::GlobalDatastore => "Global datastore",
+            ResourceKind::ReplicationGroup => "Replication group",
+            ResourceKind::GlobalDatabase => "Global database",
+            ResourceKind::NeptuneCluster => "DB cluster",
+            ResourceKind::MemoryDbCluster => "MemoryDB cluster",
+        }
+    }
+
+    pub fn service(self) -> Service {
+        match self {
+            ResourceKind::GlobalDatastore | ResourceKind::ReplicationGroup => Service::ElastiCache,
+            ResourceKind::GlobalDatabase | ResourceKind::NeptuneCluster => Service::Neptune,
+            ResourceKind::MemoryDbCluster => Service::MemoryDb,
+        }
+    }
+
+    pub fn is_global(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::GlobalDatastore | ResourceKind::GlobalDatabase
+        )
+    }
+}
+
+/// Names one resource; its [`ResourceRef::path`] is the deep link.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ResourceRef {
+    pub kind: ResourceKind,
+    /// Home region; empty for global resources.
+    pub region: String,
+    pub id: String,
+}
+
+impl ResourceRef {
+    pub fn new(kind: ResourceKind, region: &str, id: &str) -> Self {
+        let region = if kind.is_global() {
+            String::new()
+        } else {
+            region.to_string()
+        };
+        ResourceRef {
+            kind,
+            region,
+            id: id.to_string(),
+        }
+    }
+
+    /// The app route for this resource, e.g. `/r/elasticache/rg/us-east-1/orders-queue`.
+    pub fn path(&self) -> String {
+        let id = encode_segment(&self.id);
+        match self.kind {
+            ResourceKind::GlobalDatastore => format!("/r/elasticache/global/{id}"),
+            ResourceKind::ReplicationGroup => format!("/r/elasticache/rg/{}/{id}", self.region),
+            ResourceKind::GlobalDatabase => format!("/r/neptune/global/{id}"),
+            ResourceKind::NeptuneCluster => format!("/r/neptune/cluster/{}/{id}", self.region),
+            ResourceKind::MemoryDbCluster => format!("/r/memorydb/{}/{id}", self.region),
+        }
+    }
+
+    /// Stable key for maps and the run store.
+    pub fn key(&self) -> String {
+        self.path()
+    }
+}
+
+fn encode_segment(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        .replace("%2D", "-")
+        .replace("%5F", "_")
+        .replace("%2E", ".")
+}
+
+/// One inventory row. `rev` changes whenever anything shown changes, so a keyed list can keep
+/// the DOM of every row whose `(key, rev)` is unchanged across a poll.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub resource: ResourceRef,
+    pub name: String,
+    /// The region that takes writes (global) or the home region.
+    pub region: String,
+    /// Every region the resource spans.
+    pub regions: Vec<String>,
+    pub status: String,
+    pub status_kind: StatusKind,
+    /// Who writes: `us-east-1 · checkout-sessions-use1`.
+    pub writer: String,
+    /// `3 shards · 9 nodes · Multi-AZ`.
+    pub summary: String,
+    /// Members by region: `us-west-2 (secondary) · eu-west-1 (secondary)`.
+    pub members: String,
+    /// Lower-case text searched by the filter.
+    pub haystack: String,
+    pub rev: u64,
+}
+
+impl Row {
+    fn finish(mut self) -> Self {
+        self.haystack = format!(
+            "{} {} {} {} {} {}",
+            self.name,
+            self.regions.join(" "),
+            self.writer,
+            self.members,
+            self.resource.kind.label(),
+            self.resource.kind.service().label()
+        )
+        .to_lowercase();
+        let mut h = DefaultHasher::new();
+        (
+            &self.name,
+            &self.status,
+            &self.writer,
+            &self.summary,
+            &self.members,
+            &self.regions,
+        )
+            .hash(&mut h);
+        self.rev = h.finish();
+        self
+    }
+
+    pub fn service(&self) -> Service {
+        self.resource.kind.service()
+    }
+
+    pub fn from_global_datastore(g: &GlobalDatastore) -> Row {
+        let writer = g
+            .primary()
+            .map(|p| format!("{} · {}", p.region, p.replication_group_id))
+            .unwrap_or_else(|| "no primary".into());
+        let members = g
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {} ({})",
+                    m.region,
+                    m.replication_group_id,
+                    m.role.as_str()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let shards = g.shards.len();
+        Row {
+            resource: ResourceRef::new(ResourceKind::GlobalDatastore, "", &g.id),
+            name: g.id.clone(),
+            region: g.primary().map(|p| p.region.clone()).unwrap_or_default(),
+            regions: g.members.iter().map(|m| m.region.clone()).collect(),
+            status: g.status.clone(),
+            status_kind: classify_status(&g.status),
+            writer,
+            summary: format!("{} regions · {}", g.members.len(), plural(shards, "shard")),
+            members,
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+
+    pub fn from_replication_group(rg: &ReplicationGroup) -> Row {
+        let nodes: usize = rg.shards.iter().map(|s| s.nodes.len()).sum();
+        let mut summary = format!(
+            "{} · {}",
+            plural(rg.shards.len(), "shard"),
+            plural(nodes, "node")
+        );
+        summary.push_str(if rg.is_multi_az() {
+            " · Multi-AZ"
+        } else {
+            " · single-AZ"
+        });
+        let members = match &rg.global_datastore {
+            Some((id, role)) => format!("{} of {id}", role.as_str()),
+            None => "not global".into(),
+        };
+        Row {
+            resource: ResourceRef::new(ResourceKind::ReplicationGroup, &rg.region, &rg.id),
+            name: rg.id.clone(),
+            region: rg.region.clone(),
+            regions: vec![rg.region.clone()],
+            status: rg.status.clone(),
+            status_kind: classify_status(&rg.status),
+            writer: rg.region.clone(),
+            summary,
+            members,
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+
+    pub fn from_global_database(g: &GlobalDatabase) -> Row {
+        let writer = g
+            .writer()
+            .map(|w| {
+                format!(
+                    "{} · {}",
+                    w.region.clone().unwrap_or_default(),
+                    w.cluster_id()
+                )
+            })
+            .unwrap_or_else(|| "no writer".into());
+        let members = g
+            .members
+            .iter()
+            .map(|m| {
+                let role = if m.is_writer { "writer" } else { "reader" };
+                format!(
+                    "{} {} ({role})",
+                    m.region.clone().unwrap_or_default(),
+                    m.cluster_id()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut summary = plural(g.members.len(), "cluster");
+        if let Some(f) = &g.failover {
+            summary.push_str(&format!(" · failover {}", f.status));
+        }
+        Row {
+            resource: ResourceRef::new(ResourceKind::GlobalDatabase, "", &g.id),
+            name: g.id.clone(),
+            region: g
+                .writer()
+                .and_then(|w| w.region.clone())
+                .unwrap_or_default(),
+            regions: g.members.iter().filter_map(|m| m.region.clone()).collect(),
+            status: g.status.clone(),
+            status_kind: classify_status(&g.status),
+            writer,
+            summary,
+            members,
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+
+    pub fn from_db_cluster(c: &DbCluster) -> Row {
+        let writers = c.members.iter().filter(|m| m.is_writer).count();
+        let summary = format!(
+            "{} · {} writer{}",
+            plural(c.members.len(), "instance"),
+            writers,
+            if c.multi_az == Some(true) {
+                " · Multi-AZ"
+            } else {
+                ""
+            }
+        );
+        Row {
+            resource: ResourceRef::new(ResourceKind::NeptuneCluster, &c.region, &c.id),
+            name: c.id.clone(),
+            region: c.region.clone(),
+            regions: vec![c.region.clone()],
+            status: c.status.clone(),
+            status_kind: classify_status(&c.status),
+            writer: c.region.clone(),
+            summary,
+            members: c.engine.clone().unwrap_or_default(),
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+
+    pub fn from_memorydb(c: &MemoryDbCluster) -> Row {
+        let nodes: usize = c.shards.iter().map(|s| s.nodes.len()).sum();
+        let shards = c
+            .number_of_shards
+            .map(|n| n as usize)
+            .unwrap_or(c.shards.len());
+        let mut summary = format!("{} · {}", plural(shards, "shard"), plural(nodes, "node"));
+        summary.push_str(if c.is_multi_az() {
+            " · Multi-AZ"
+        } else {
+            " · single-AZ"
+        });
+        Row {
+            resource: ResourceRef::new(ResourceKind::MemoryDbCluster, &c.region, &c.name),
+            name: c.name.clone(),
+            region: c.region.clone(),
+            regions: vec![c.region.clone()],
+            status: c.status.clone(),
+            status_kind: classify_status(&c.status),
+            writer: c.region.clone(),
+            summary,
+            members: c.node_type.clone().unwrap_or_default(),
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Status filter values offered in the UI.
+pub const STATUS_FILTERS: [(&str, &str); 4] = [
+    ("healthy", "Available"),
+    ("transitional", "Changing"),
+    ("failed", "Failed"),
+    ("unknown", "Unknown"),
+];
+
+/// Sort orders offered in the UI: (URL key, label).
+pub const SORTS: [(&str, &str); 4] = [
+    ("name", "Name"),
+    ("status", "Status (changing first)"),
+    ("region", "Region"),
+    ("service", "Service"),
+];
+
+/// The inventory filter, as read from and written to the URL query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    pub service: Option<Service>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub sort: String,
+}
+
+impl Filter {
+    /// From query parameters (`q`, `service`, `region`, `status`, `sort`).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Filter {
+        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
+        Filter {
+            text: get("q").unwrap_or_default(),
+            service: nonempty("service").and_then(|s| Service::parse(&s)),
+            region: nonempty("region"),
+            status: nonempty("status"),
+            sort: nonempty("sort").unwrap_or_else(|| "name".into()),
+        }
+    }
+
+    /// `?q=..&service=..` with empty fields left out; `""` when nothing is set.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        let enc = |v: &str| {
+            percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        if !self.text.is_empty() {
+            parts.push(format!("q={}", enc(&self.text)));
+        }
+        if let Some(s) = self.service {
+            parts.push(format!("service={}", s.as_str()));
+        }
+        if let Some(r) = &self.region {
+            parts.push(format!("region={}", enc(r)));
+        }
+        if let Some(s) = &self.status {
+            parts.push(format!("status={}", enc(s)));
+        }
+        if self.sort != "name" && !self.sort.is_empty() {
+            parts.push(format!("sort={}", enc(&self.sort)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    pub fn matches(&self, row: &Row, needle: &[String]) -> bool {
+        if let Some(s) = self.service {
+            if row.service() != s {
+                return false;
+            }
+        }
+        if let Some(r) = &self.region {
+            if !row.regions.iter().any(|x| x == r) {
+                return false;
+            }
+        }
+        if let Some(s) = &self.status {
+            if row.status_kind.as_str() != s {
+                return false;
+            }
+        }
+        needle
+            .iter()
+            .all(|word| row.haystack.contains(word.as_str()))
+    }
+
+    /// Rows that match, sorted; the caller caps how many it renders.
+    pub fn apply<'a, R: AsRef<Row> + 'a>(
+        &self,
+        rows: impl IntoIterator<Item = &'a R>,
+    ) -> Vec<&'a R> {
+        let needle: Vec<String> = self
+            .text
+            .to_lowercase()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let mut out: Vec<&R> = rows
+            .into_iter()
+            .filter(|r| self.matches(r.as_ref(), &needle))
+            .collect();
+        let rank = |k: StatusKind| match k {
+            StatusKind::Failed => 0,
+            StatusKind::Transitional => 1,
+            StatusKind::Unknown => 2,
+            StatusKind::Healthy => 3,
+        };
+        match self.sort.as_str() {
+            "status" => out.sort_by(|a, b| {
+                let (a, b) = (a.as_ref(), b.as_ref());
+                rank(a.status_kind)
+                    .cmp(&rank(b.status_kind))
+                    .then_with(|| a.name.cmp(&b.name))
+            }),
+            "region" => out.sort_by(|a, b| {
+                let (a, b) = (a.as_ref(), b.as_ref());
+                a.region.cmp(&b.region).then_with(|| a.name.cmp(&b.name))
+            }),
+            "service" => out.sort_by(|a, b| {
+                let (a, b) = (a.as_ref(), b.as_ref());
+                (a.resource.kind, &a.name).cmp(&(b.resource.kind, &b.name))
+            }),
+            _ => out.sort_by(|a, b| {
+                let (a, b) = (a.as_ref(), b.as_ref());
+                a.name.cmp(&b.name).then_with(|| a.region.cmp(&b.region))
+            }),
+        }
+        out
+    }
+}
+
+impl AsRef<Row> for Row {
+    fn as_ref(&self) -> &Row {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GlobalDatastoreMember, MemberRole};
+
+    fn rg(id: &str, region: &str, status: &str) -> ReplicationGroup {
+        ReplicationGroup {
+            id: id.into(),
+            region: region.into(),
+            description: None,
+            status: status.into(),
+            global_datastore: None,
+            multi_az: Some("enabled".into()),
+            automatic_failover: Some("enabled".into()),
+            cluster_enabled: Some(true),
+            node_type: None,
+            engine: None,
+            arn: None,
+            shards: vec![],
+            member_clusters: vec![],
+        }
+    }
+
+    #[test]
+    fn filter_round_trips_through_the_query() {
+        let f = Filter {
+            text: "checkout use1".into(),
+            service: Some(Service::ElastiCache),
+            region: Some("us-east-1".into()),
+            status: Some("healthy".into()),
+            sort: "status".into(),
+        };
+        let q = f.to_query();
+        let pairs: Vec<(String, String)> = q
+            .trim_start_matches('?')
+            .split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (
+                    k.to_string(),
+                    percent_encoding::percent_decode_str(v)
+                        .decode_utf8()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        let back =
+            Filter::from_query(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()));
+        assert_eq!(back, f);
+        assert_eq!(Filter::from_query(|_| None).to_query(), "");
+    }
+
+    #[test]
+    fn text_filter_needs_every_word_and_sort_puts_changes_first() {
+        let rows = vec![
+            Row::from_replication_group(&rg("orders-queue", "us-east-1", "available")),
+            Row::from_replication_group(&rg("feature-flags", "us-west-2", "modifying")),
+            Row::from_replication_group(&rg("orders-archive", "eu-west-1", "available")),
+        ];
+        let f = Filter {
+            text: "ORDERS east".into(),
+            sort: "name".into(),
+            ..Filter::default()
+        };
+        let names: Vec<_> = f.apply(&rows).into_iter().map(|r| r.name.clone()).collect();
+        assert_eq!(names, ["orders-queue"]);
+        let f = Filter {
+            sort: "status".into(),
+            ..Filter::default()
+        };
+        assert_eq!(f.apply(&rows)[0].name, "feature-flags");
+        let f = Filter {
+            region: Some("eu-west-1".into()),
+            sort: "name".into(),
+            ..Filter::default()
+        };
+        assert_eq!(f.apply(&rows).len(), 1);
+    }
+
+    #[test]
+    fn a_changed_status_changes_the_revision_only() {
+        let a = Row::from_replication_group(&rg("x", "us-east-1", "available"));
+        let b = Row::from_replication_group(&rg("x", "us-east-1", "modifying"));
+        let c = Row::from_replication_group(&rg("x", "us-east-1", "available"));
+        assert_eq!(a.resource.key(), b.resource.key());
+        assert_ne!(a.rev, b.rev);
+        assert_eq!(a.rev, c.rev);
+    }
+
+    #[test]
+    fn global_rows_name_the_writer() {
+        let g = GlobalDatastore {
+            id: "ldgnf-checkout-sessions".into(),
+            description: None,
+            status: "available".into(),
+            engine: None,
+            engine_version: None,
+            node_type: None,
+            cluster_enabled: None,
+            arn: None,
+            members: vec![
+                GlobalDatastoreMember {
+                    replication_group_id: "checkout-sessions-usw2".into(),
+                    region: "us-west-2".into(),
+                    role: MemberRole::Secondary,
+                    automatic_failover: None,
+                    status: None,
+                },
+                GlobalDatastoreMember {
+                    replication_group_id: "checkout-sessions-use1".into(),
+                    region: "us-east-1".into(),
+                    role: MemberRole::Primary,
+                    automatic_failover: None,
+                    status: None,
+                },
+            ],
+            shards: vec![],
+        };
+        let row = Row::from_global_datastore(&g);
+        assert_eq!(row.writer, "us-east-1 · checkout-sessions-use1");
+        assert_eq!(
+            row.resource.path(),
+            "/r/elasticache/global/ldgnf-checkout-sessions"
+        );
+    }
+}
