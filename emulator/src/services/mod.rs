@@ -1,0 +1,59 @@
+//! The wire layer of each service (moto's `responses`): parameters in, model calls, XML or
+//! JSON out. One place knows each service's signing name, protocol and namespace.
+
+pub mod elasticache;
+pub mod memorydb;
+pub mod neptune;
+
+/// A service, as named by the SigV4 credential scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    ElastiCache,
+    Neptune,
+    MemoryDb,
+}
+
+impl Service {
+    pub fn from_signing_name(name: &str) -> Option<Self> {
+        match name {
+            "elasticache" => Some(Service::ElastiCache),
+            "rds" => Some(Service::Neptune),
+            "memorydb" => Some(Service::MemoryDb),
+            _ => None,
+        }
+    }
+
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::ElastiCache => "elasticache",
+            Service::Neptune => "rds",
+            Service::MemoryDb => "memorydb",
+        }
+    }
+
+    pub fn is_json(self) -> bool {
+        self == Service::MemoryDb
+    }
+
+    /// The Query XML namespace (unused for JSON).
+    pub fn xmlns(self) -> &'static str {
+        match self {
+            Service::ElastiCache => elasticache::XMLNS,
+            Service::Neptune => neptune::XMLNS,
+            Service::MemoryDb => "",
+        }
+    }
+
+    pub fn is_known_action(self, action: &str) -> bool {
+        match self {
+            Service::ElastiCache => elasticache::ACTIONS.contains(&action),
+            Service::Neptune => neptune::ACTIONS.contains(&action),
+            Service::MemoryDb => memorydb::ACTIONS.contains(&action),
+        }
+    }
+
+    /// Whether the action changes state (logged in `/_emulator/calls`; faults spare it by default).
+    pub fn is_mutating(self, action: &str) -> bool {
+        self.is_known_action(action) && !action.starts_with("Describe")
+    }
+}
