@@ -161,6 +161,43 @@ impl Action {
         matches!(self, Action::NeptuneFailover { .. })
     }
 
+    /// What will happen, in the words the dialog shows; `writer` is who writes now.
+    pub fn effects(&self, writer: &str) -> Vec<String> {
+        let writer = if writer.is_empty() {
+            "the current primary"
+        } else {
+            writer
+        };
+        match self {
+            Action::PromoteSecondary { target_group, target_region, .. } => vec![
+                format!("{writer} stops taking writes and becomes a secondary."),
+                format!("{target_group} in {target_region} becomes the primary and takes writes."),
+                "Applications must write to the new primary's endpoint. Writes not yet replicated to the secondary may be lost.".into(),
+            ],
+            Action::CreateGlobalDatastore { group, suffix, .. } => vec![
+                format!("{group} becomes the primary of a new global datastore named with suffix \"{suffix}\"."),
+                "Nothing stops taking writes; secondary regions can be added afterwards.".into(),
+            ],
+            Action::TestFailover { shard, .. } => vec![
+                format!("The primary node of shard {shard} ({writer}) stops taking writes for a few seconds while a replica is promoted."),
+                "The old primary comes back as a replica. Counts against the 15-per-24-hours TestFailover quota.".into(),
+            ],
+            Action::NeptuneFailover { target_region, .. } => vec![
+                format!("DATA LOSS: writes to {writer} that have not replicated yet are lost."),
+                format!("{writer} is cut off as writer; the secondary in {target_region} becomes the writer at once, without waiting to catch up."),
+                "Use only when the writer's region is unreachable; otherwise use Switch over.".into(),
+            ],
+            Action::NeptuneSwitchover { target_region, .. } => vec![
+                format!("{writer} stops taking writes while the secondary in {target_region} catches up (no data loss)."),
+                format!("The cluster in {target_region} becomes the writer; the old writer becomes a reader."),
+            ],
+            Action::MemoryDbFailoverShard { shard, .. } => vec![
+                format!("The primary node of shard {shard} stops taking writes for a few seconds while a replica is promoted."),
+                "The old primary comes back as a replica.".into(),
+            ],
+        }
+    }
+
     /// The shard the action is about, if any.
     pub fn shard(&self) -> Option<&str> {
         match self {

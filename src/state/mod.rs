@@ -1,7 +1,14 @@
 //! UI state: context newtypes, hooks and the pure logic behind them.
+//!
+//! `api` is the only module that calls the AWS client; `session`, `inventory` and `runs` are
+//! the context stores pages use; `action`, `record` and `rows` are pure and tested natively.
 
 pub mod action;
+pub mod api;
 pub mod browser;
 pub mod errors;
+pub mod inventory;
 pub mod record;
 pub mod rows;
+pub mod runs;
+pub mod session;

@@ -1,0 +1,135 @@
+//! The confirmation dialog every action goes through: names the resource, region and effect,
+//! shows the preflight checklist, asks for the resource's name where a mistake is costly,
+//! and sends at most once.
+
+use super::error_panel::ErrorPanel;
+use crate::state::action::{may_confirm, Action, Check};
+use crate::state::browser;
+use crate::state::errors::ErrorInfo;
+use leptos::html::Div;
+use leptos::prelude::*;
+
+#[component]
+pub fn ActionDialog(
+    action: Action,
+    /// Who writes now, for the effect sentences.
+    #[prop(into)]
+    writer: String,
+    #[prop(into)] checks: Signal<Vec<Check>>,
+    /// The error AWS returned, if the call was refused.
+    #[prop(into)]
+    error: Signal<Option<ErrorInfo>>,
+    on_confirm: Callback<()>,
+    on_close: Callback<()>,
+    /// Extra inputs (the new datastore's suffix).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    // Set on the first click and never cleared: a failover is sent once, never twice.
+    let sent = RwSignal::new(false);
+    let dialog_ref = NodeRef::<Div>::new();
+    let confirm_name = action.confirm_name().map(str::to_string);
+    let ready = {
+        let action = action.clone();
+        Memo::new(move |_| checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
+    };
+    Effect::new(move |_| {
+        if let Some(el) = dialog_ref.get() {
+            browser::focus_first(&el);
+        }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            on_close.run(());
+        } else if let Some(el) = dialog_ref.get_untracked() {
+            browser::trap_tab(&el, &ev);
+        }
+    };
+    let confirm = move |_| {
+        if sent.get_untracked() || !ready.get_untracked() {
+            return;
+        }
+        sent.set(true);
+        on_confirm.run(());
+    };
+    let resource = action.resource();
+    let danger = action.risks_data_loss();
+    let verb = action.verb();
+    let title = action.title();
+    let region = action.call_region().to_string();
+    let effects = action.effects(&writer);
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
+            <div
+                class=if danger { "dialog dialog--danger" } else { "dialog" }
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="dialog-title"
+                node_ref=dialog_ref
+                on:keydown=on_keydown
+                on:click=|ev| ev.stop_propagation()
+            >
+                <h2 id="dialog-title" class="dialog__title">{title}</h2>
+                <dl class="dialog__facts">
+                    <dt>"Resource"</dt>
+                    <dd><code>{resource.id.clone()}</code>" · "{resource.kind.label()}</dd>
+                    <dt>"Region"</dt>
+                    <dd>{region}</dd>
+                    {action.shard().map(|s| view! { <dt>"Shard"</dt><dd><code>{s.to_string()}</code></dd> })}
+                </dl>
+                {danger.then(|| view! {
+                    <p class="dialog__warning" role="alert">
+                        <span aria-hidden="true">"⚠ "</span>
+                        "Data loss: this failover does not wait for replication. Prefer Switch over unless the writer's region is down."
+                    </p>
+                })}
+                <h3 class="dialog__subtitle">"What will happen"</h3>
+                <ul class="dialog__effects">
+                    {effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+                <h3 class="dialog__subtitle">"Preflight checks"</h3>
+                <ul class="checklist" aria-label="Preflight checks">
+                    <For each=move || checks.get() key=|c| (c.label.clone(), c.outcome.as_str(), c.detail.clone()) let:c>
+                        <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
+                            <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
+                            <span class="checklist__label">{c.label.clone()}</span>
+                            <span class="checklist__outcome">{c.outcome.as_str()}</span>
+                            <span class="checklist__detail">{c.detail.clone()}</span>
+                        </li>
+                    </For>
+                </ul>
+                {children.map(|c| c())}
+                {confirm_name.clone().map(|name| view! {
+                    <label class="dialog__confirm">
+                        <span>"Type "<code>{name.clone()}</code>" to confirm"</span>
+                        <input
+                            type="text"
+                            class="dialog__confirm-input"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-label=format!("Type {name} to confirm")
+                            prop:value=move || typed.get()
+                            on:input=move |ev| typed.set(event_target_value(&ev))
+                        />
+                    </label>
+                })}
+                {move || error.get().map(|e| view! { <ErrorPanel error=e context="AWS refused the call" /> })}
+                <div class="dialog__buttons">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>
+                        {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }}
+                    </button>
+                    <button
+                        type="button"
+                        class=if danger { "button button--danger" } else { "button button--primary" }
+                        disabled=move || !ready.get() || sent.get()
+                        on:click=confirm
+                    >
+                        {move || if sent.get() { format!("{verb} — sent") } else { verb.to_string() }}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}

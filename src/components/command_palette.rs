@@ -1,0 +1,134 @@
+//! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
+
+use crate::state::browser;
+use crate::state::rows::{Filter, Row};
+use leptos::html::Div;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+const MAX_MATCHES: usize = 12;
+
+#[component]
+pub fn CommandPalette(
+    #[prop(into)] rows: Signal<Vec<Arc<Row>>>,
+    /// Called with the path to go to; the palette closes itself.
+    on_pick: Callback<String>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(0usize);
+    let root = NodeRef::<Div>::new();
+    let matches = Memo::new(move |_| {
+        let filter = Filter {
+            text: query.get(),
+            sort: "name".into(),
+            ..Filter::default()
+        };
+        rows.with(|all| {
+            filter
+                .apply(all)
+                .into_iter()
+                .take(MAX_MATCHES)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::new(move |_| {
+        if root.get().is_some() {
+            browser::focus_element("palette-input");
+        }
+    });
+    let pick = move |i: usize| {
+        if let Some(row) = matches.with_untracked(|m| m.get(i).cloned()) {
+            on_pick.run(row.resource.path());
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            on_close.run(());
+        }
+        "ArrowDown" => {
+            ev.prevent_default();
+            let len = matches.with_untracked(Vec::len);
+            if len > 0 {
+                selected.update(|s| *s = (*s + 1) % len);
+            }
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            let len = matches.with_untracked(Vec::len);
+            if len > 0 {
+                selected.update(|s| *s = (*s + len - 1) % len);
+            }
+        }
+        "Enter" => {
+            ev.prevent_default();
+            pick(selected.get_untracked());
+        }
+        "Tab" => {
+            if let Some(el) = root.get_untracked() {
+                browser::trap_tab(&el, &ev);
+            }
+        }
+        _ => {}
+    };
+    view! {
+        <div class="dialog-backdrop dialog-backdrop--top" on:click=move |_| on_close.run(())>
+            <div
+                class="palette"
+                role="dialog"
+                aria-modal="true"
+                aria-label="Jump to resource"
+                node_ref=root
+                on:keydown=on_keydown
+                on:click=|ev| ev.stop_propagation()
+            >
+                <input
+                    id="palette-input"
+                    class="palette__input"
+                    type="text"
+                    role="combobox"
+                    aria-expanded="true"
+                    aria-controls="palette-list"
+                    aria-label="Resource name"
+                    placeholder="Jump to resource by name…"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || query.get()
+                    on:input=move |ev| {
+                        query.set(event_target_value(&ev));
+                        selected.set(0);
+                    }
+                />
+                <ul id="palette-list" class="palette__list" role="listbox" aria-label="Matching resources">
+                    {move || {
+                        matches
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, row)| {
+                                let is_sel = move || selected.get() == i;
+                                view! {
+                                    <li
+                                        role="option"
+                                        class="palette__option"
+                                        class:palette__option--selected=is_sel
+                                        aria-selected=move || is_sel().to_string()
+                                        on:click=move |_| pick(i)
+                                    >
+                                        <span class="palette__name">{row.name.clone()}</span>
+                                        <span class="palette__meta">{row.service().label()}" "{row.resource.kind.label()}" · "{row.regions.join(", ")}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                    <Show when=move || matches.with(Vec::is_empty)>
+                        <li class="palette__empty">"No resource matches."</li>
+                    </Show>
+                </ul>
+            </div>
+        </div>
+    }
+}

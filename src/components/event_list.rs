@@ -1,0 +1,38 @@
+//! A timeline of service events, newest last, times in UTC.
+
+use crate::model::Timestamp;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventLine {
+    pub at: i64,
+    pub source: String,
+    pub message: String,
+}
+
+#[component]
+pub fn EventList(
+    #[prop(into)] events: Signal<Vec<EventLine>>,
+    /// Shown when there are none.
+    #[prop(into)]
+    empty: String,
+) -> impl IntoView {
+    view! {
+        <ol class="event-list">
+            <For
+                each=move || events.get()
+                key=|e| (e.at, e.source.clone(), e.message.clone())
+                let:e
+            >
+                <li class="event-list__item">
+                    <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
+                    <span class="event-list__source">{e.source}</span>
+                    <span class="event-list__message">{e.message}</span>
+                </li>
+            </For>
+            <Show when=move || events.with(Vec::is_empty)>
+                <li class="event-list__empty">{empty.clone()}</li>
+            </Show>
+        </ol>
+    }
+}

@@ -1,0 +1,81 @@
+//! One tracked run in full: phase, elapsed and settle time, transitions, events, export.
+
+use super::error_panel::ErrorPanel;
+use super::event_list::{EventLine, EventList};
+use crate::model::Timestamp;
+use crate::state::record::{format_clock, format_duration, Run};
+use leptos::prelude::*;
+
+#[component]
+pub fn RunCard(
+    run: Run,
+    /// Wall clock in ms, ticking while runs are live.
+    #[prop(into)]
+    now: Signal<i64>,
+    on_export_json: Callback<()>,
+    on_export_markdown: Callback<()>,
+    on_dismiss: Callback<()>,
+) -> impl IntoView {
+    let phase = run.phase;
+    let started = run.started_at;
+    let settled_at = run.settled_at;
+    let settle = run.time_to_settle();
+    let events: Vec<EventLine> = run
+        .events
+        .iter()
+        .map(|e| EventLine {
+            at: e.at,
+            source: e.source.clone(),
+            message: e.message.clone(),
+        })
+        .collect();
+    let path = run.action.resource().path();
+    view! {
+        <article class=format!("run-card run-card--{}", phase.label().replace(' ', "-")) aria-label=run.action.title()>
+            <header class="run-card__head">
+                <span class="run-card__phase">
+                    <span aria-hidden="true">{phase.glyph()}</span>" "{phase.label()}
+                </span>
+                <h3 class="run-card__title"><a href=path>{run.action.title()}</a></h3>
+            </header>
+            <dl class="run-card__facts">
+                <dt>"Started"</dt>
+                <dd><time>{Timestamp(started).to_iso8601()}</time></dd>
+                <dt>"Elapsed"</dt>
+                <dd class="run-card__clock">{move || format_clock(settled_at.unwrap_or_else(|| now.get()) - started)}</dd>
+                <dt>"Time to settle"</dt>
+                <dd class="run-card__settle">{settle.map(format_duration).unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Status"</dt>
+                <dd>{if run.last.status.is_empty() { "—".to_string() } else { run.last.status.clone() }}</dd>
+                <dt>"Writer"</dt>
+                <dd>{if run.writer_before.is_empty() { "—".into() } else { run.writer_before.clone() }}" ⟶ "{if run.last.writer.is_empty() { "—".into() } else { run.last.writer.clone() }}</dd>
+                <dt>"Who"</dt>
+                <dd>{run.who.clone()}</dd>
+                {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> })}
+            </dl>
+            {run.connection.clone().map(|e| view! { <ErrorPanel error=e context="Connection lost — retrying" compact=true /> })}
+            {run.error.clone().map(|e| view! { <ErrorPanel error=e context="AWS refused the call" /> })}
+            <details class="run-card__history" open=!phase.is_done()>
+                <summary>{format!("Status transitions ({})", run.history.len())}</summary>
+                <ol class="run-card__transitions">
+                    {run.history.iter().map(|h| view! {
+                        <li>
+                            <time>{Timestamp(h.at).time_of_day()}</time>" "
+                            <span>{h.status.clone()}</span>
+                            {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </details>
+            <h4 class="run-card__subtitle">"Events"</h4>
+            <EventList events=Signal::stored(events) empty="No events yet." />
+            <div class="run-card__buttons">
+                <button type="button" class="button" on:click=move |_| on_export_json.run(())>"Export JSON"</button>
+                <button type="button" class="button" on:click=move |_| on_export_markdown.run(())>"Export Markdown"</button>
+                {phase.is_done().then(|| view! {
+                    <button type="button" class="button button--quiet" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
+                })}
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,44 @@
+//! The compact live tray of runs, visible on every page.
+
+use crate::state::record::{format_clock, Run};
+use leptos::prelude::*;
+
+#[component]
+pub fn RunTray(
+    #[prop(into)] runs: Signal<Vec<Run>>,
+    #[prop(into)] now: Signal<i64>,
+) -> impl IntoView {
+    // Newest first, at most a handful: the tray is a glance, /runs has the rest.
+    let shown = move || {
+        let mut list = runs.get();
+        list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        list.truncate(4);
+        list
+    };
+    view! {
+        <aside class="run-tray" aria-label="Runs" aria-live="polite">
+            <a class="run-tray__title" href="/runs">"Runs"</a>
+            <Show when=move || runs.with(Vec::is_empty)>
+                <span class="run-tray__empty">"No runs yet"</span>
+            </Show>
+            <ul class="run-tray__list">
+                <For each=shown key=|r| (r.id.clone(), r.phase, r.last.status.clone(), r.connection.is_some()) let:run>
+                    <li class=format!("run-tray__item run-tray__item--{}", run.phase.label().replace(' ', "-"))>
+                        <a href="/runs" title=run.action.title()>
+                            <span class="run-tray__phase" aria-hidden="true">{run.phase.glyph()}</span>
+                            <span class="run-tray__name">{run.action.verb()}" · "{run.action.resource().id}</span>
+                            <span class="run-tray__state">
+                                {if run.connection.is_some() { "connection lost — retrying".to_string() } else if run.phase.is_done() { run.phase.label().to_string() } else { run.last.status.clone() }}
+                            </span>
+                            <span class="run-tray__clock">{
+                                let started = run.started_at;
+                                let settled = run.settled_at;
+                                move || format_clock(settled.unwrap_or_else(|| now.get()) - started)
+                            }</span>
+                        </a>
+                    </li>
+                </For>
+            </ul>
+        </aside>
+    }
+}

@@ -1,0 +1,124 @@
+//! A resource drawn as a picture: one box per region (the writer marked), replication arrows
+//! from the writer to the others, and inside each box its shards with primary and replicas.
+
+use super::status_badge::StatusBadge;
+use crate::model::{NodeRole, Shard};
+use leptos::prelude::*;
+
+/// One region's member of a resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopoRegion {
+    pub region: String,
+    /// The member's name (replication group, cluster).
+    pub name: String,
+    /// `primary`, `secondary`, `writer`, `reader`.
+    pub role: String,
+    pub writes: bool,
+    pub status: String,
+    /// Shards when known; empty draws none.
+    pub shards: Vec<Shard>,
+    /// Extra facts: `Multi-AZ`, `2 instances`.
+    pub note: String,
+}
+
+#[component]
+pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
+    // Writer first, so arrows read left to right from it.
+    let mut regions = regions;
+    regions.sort_by_key(|r| !r.writes);
+    let writer_name = regions.iter().find(|r| r.writes).map(|r| r.region.clone());
+    let count = regions.len();
+    view! {
+        <div class="topology" role="img" aria-label=format!("Topology: {count} region(s), writer in {}", writer_name.clone().unwrap_or_else(|| "no region".into()))>
+            {regions
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let arrow = (i > 0 && writer_name.is_some()).then(|| {
+                        view! {
+                            <div class="topology__arrow" aria-hidden="true">
+                                <span class="topology__arrow-line">"replicates ⟶"</span>
+                            </div>
+                        }
+                    });
+                    view! {
+                        {arrow}
+                        <RegionBox region=r />
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn RegionBox(region: TopoRegion) -> impl IntoView {
+    let class = if region.writes {
+        "topology__region topology__region--writer"
+    } else {
+        "topology__region"
+    };
+    let status = region.status.clone();
+    view! {
+        <section class=class aria-label=format!("{} {}", region.region, region.role)>
+            <header class="topology__region-head">
+                <span class="topology__region-name">{region.region.clone()}</span>
+                {region.writes.then(|| view! { <span class="topology__writer-mark">"✎ WRITER"</span> })}
+            </header>
+            <p class="topology__member">
+                <span class="topology__member-name">{region.name.clone()}</span>
+                <span class="topology__role">{region.role.clone()}</span>
+            </p>
+            <p class="topology__status"><StatusBadge status=Signal::stored(status) /></p>
+            {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> })}
+            <ShardGrid shards=region.shards />
+        </section>
+    }
+}
+
+/// Shards as small cards: primary node filled, replicas hollow, each with its AZ.
+#[component]
+pub fn ShardGrid(shards: Vec<Shard>) -> impl IntoView {
+    if shards.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <ul class="shard-grid">
+            {shards
+                .into_iter()
+                .map(|s| {
+                    let status = s.status.clone().unwrap_or_default();
+                    view! {
+                        <li class="shard-grid__shard">
+                            <p class="shard-grid__head">
+                                <span class="shard-grid__id">"shard "{s.id.clone()}</span>
+                                {(!status.is_empty()).then(|| view! { <StatusBadge status=Signal::stored(status.clone()) /> })}
+                            </p>
+                            <ul class="shard-grid__nodes">
+                                {s.nodes
+                                    .iter()
+                                    .map(|n| {
+                                        let (glyph, role) = match n.role {
+                                            NodeRole::Primary => ("■", "primary"),
+                                            NodeRole::Replica => ("□", "replica"),
+                                            NodeRole::Unknown => ("▪", "node"),
+                                        };
+                                        view! {
+                                            <li class=format!("shard-grid__node shard-grid__node--{role}")>
+                                                <span aria-hidden="true">{glyph}</span>
+                                                <span class="shard-grid__node-id">{n.id.clone()}</span>
+                                                <span class="shard-grid__role">{role}</span>
+                                                <span class="shard-grid__az">{n.availability_zone.clone().unwrap_or_default()}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}

@@ -1,0 +1,461 @@
+//! The one place where the UI calls the AWS client: list a region, read one resource, read
+//! events, carry out an action and observe its progress. Pages and stores only call this.
+
+use super::action::{Action, TEST_FAILOVER_EVENT};
+use super::errors::ErrorInfo;
+use super::record::{Observation, RunEvent};
+use super::rows::{ResourceKind, ResourceRef};
+use super::session::Session;
+use crate::aws::{AwsError, ErrorKind};
+use crate::model::{
+    classify_status, DbCluster, Event, EventSource, GlobalDatabase, GlobalDatastore,
+    MemoryDbCluster, NodeRole, ReplicationGroup, Service, StatusKind, Timestamp,
+};
+
+pub fn to_error(e: &AwsError) -> ErrorInfo {
+    let category = match (e.kind(), e.category()) {
+        (ErrorKind::Transport, _) => "transport".to_string(),
+        (ErrorKind::Decode, _) => "decode".to_string(),
+        (ErrorKind::Config, _) => "config".to_string(),
+        (_, Some(c)) => c.as_str().to_string(),
+        (_, None) => "other".to_string(),
+    };
+    ErrorInfo {
+        summary: e.to_string(),
+        code: e.code().map(str::to_string),
+        message: Some(e.message().to_string()).filter(|m| !m.is_empty()),
+        request_id: e.request_id().map(str::to_string),
+        category,
+        advice: e.advice(),
+    }
+}
+
+/// What one region of one service holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SlotData {
+    pub global_datastores: Vec<GlobalDatastore>,
+    pub replication_groups: Vec<ReplicationGroup>,
+    pub global_databases: Vec<GlobalDatabase>,
+    pub db_clusters: Vec<DbCluster>,
+    pub memorydb: Vec<MemoryDbCluster>,
+}
+
+/// Lists one service in one region (both list calls for the two-level services, in parallel).
+pub async fn load_slot(
+    session: &Session,
+    region: &str,
+    service: Service,
+) -> Result<SlotData, ErrorInfo> {
+    let c = &session.client;
+    let mut data = SlotData::default();
+    match service {
+        Service::ElastiCache => {
+            let ec = c.elasticache(region);
+            let (g, r) = futures_join(
+                ec.describe_global_datastores(),
+                ec.describe_replication_groups(),
+            )
+            .await;
+            data.global_datastores = g.map_err(|e| to_error(&e))?;
+            data.replication_groups = r.map_err(|e| to_error(&e))?;
+        }
+        Service::Neptune => {
+            let np = c.neptune(region);
+            let (g, cl) =
+                futures_join(np.describe_global_databases(), np.describe_clusters()).await;
+            data.global_databases = g.map_err(|e| to_error(&e))?;
+            data.db_clusters = cl.map_err(|e| to_error(&e))?;
+        }
+        Service::MemoryDb => {
+            data.memorydb = c
+                .memorydb(region)
+                .describe_clusters()
+                .await
+                .map_err(|e| to_error(&e))?;
+        }
+    }
+    Ok(data)
+}
+
+/// Runs two futures concurrently on one thread.
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    futures::future::join(a, b).await
+}
+
+/// One resource in full, for its page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Detail {
+    GlobalDatastore {
+        datastore: GlobalDatastore,
+        members: Vec<Result<ReplicationGroup, ErrorInfo>>,
+    },
+    ReplicationGroup(ReplicationGroup),
+    GlobalDatabase(GlobalDatabase),
+    NeptuneCluster(DbCluster),
+    MemoryDb(MemoryDbCluster),
+}
+
+/// The region to ask about a global resource: any selected one answers for all.
+fn any_region(session: &Session) -> String {
+    session
+        .regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "us-east-1".into())
+}
+
+pub async fn fetch_detail(session: &Session, r: &ResourceRef) -> Result<Detail, ErrorInfo> {
+    let c = &session.client;
+    let err = |e: AwsError| to_error(&e);
+    Ok(match r.kind {
+        ResourceKind::GlobalDatastore => {
+            let datastore = c
+                .elasticache(&any_region(session))
+                .describe_global_datastore(&r.id)
+                .await
+                .map_err(err)?;
+            let reads = datastore.members.iter().map(|m| async move {
+                c.elasticache(&m.region)
+                    .describe_replication_group(&m.replication_group_id)
+                    .await
+                    .map_err(|e| to_error(&e))
+            });
+            let members = futures::future::join_all(reads).await;
+            Detail::GlobalDatastore { datastore, members }
+        }
+        ResourceKind::ReplicationGroup => Detail::ReplicationGroup(
+            c.elasticache(&r.region)
+                .describe_replication_group(&r.id)
+                .await
+                .map_err(err)?,
+        ),
+        ResourceKind::GlobalDatabase => Detail::GlobalDatabase(
+            c.neptune(&any_region(session))
+                .describe_global_database(&r.id)
+                .await
+                .map_err(err)?,
+        ),
+        ResourceKind::NeptuneCluster => {
+            let clusters = c
+                .neptune(&r.region)
+                .describe_clusters()
+                .await
+                .map_err(err)?;
+            let cluster = clusters.into_iter().find(|x| x.id == r.id).ok_or_else(|| {
+                ErrorInfo::local(
+                    format!("No Neptune cluster named {} in {}.", r.id, r.region),
+                    "Check the name and region, or go back to the inventory.",
+                )
+            })?;
+            Detail::NeptuneCluster(cluster)
+        }
+        ResourceKind::MemoryDbCluster => Detail::MemoryDb(
+            c.memorydb(&r.region)
+                .describe_cluster(&r.id)
+                .await
+                .map_err(err)?,
+        ),
+    })
+}
+
+/// Events of one service in one region.
+pub async fn fetch_events(
+    session: &Session,
+    service: Service,
+    region: &str,
+    source: &EventSource,
+) -> Result<Vec<Event>, ErrorInfo> {
+    let c = &session.client;
+    let result = match service {
+        Service::ElastiCache => c.elasticache(region).describe_events(source).await,
+        Service::Neptune => c.neptune(region).describe_events(source).await,
+        Service::MemoryDb => c.memorydb(region).describe_events(source).await,
+    };
+    result.map_err(|e| to_error(&e))
+}
+
+/// Recent events about a resource, across the regions it spans.
+pub async fn resource_events(
+    session: &Session,
+    service: Service,
+    regions: &[String],
+    related: &[String],
+    since: i64,
+) -> Result<Vec<Event>, ErrorInfo> {
+    let source = EventSource {
+        source_id: None,
+        source_type: None,
+        since: Some(Timestamp(since)),
+    };
+    let reads = regions
+        .iter()
+        .map(|region| fetch_events(session, service, region, &source));
+    let mut out = Vec::new();
+    for result in futures::future::join_all(reads).await {
+        out.extend(result?.into_iter().filter(|e| is_related(e, related)));
+    }
+    out.sort_by_key(|e| e.date);
+    Ok(out)
+}
+
+fn is_related(e: &Event, related: &[String]) -> bool {
+    related.iter().any(|id| {
+        !id.is_empty() && (e.source_id.contains(id.as_str()) || e.message.contains(id.as_str()))
+    })
+}
+
+/// TestFailover calls in the last 24 hours across the session's regions (quota is per account).
+pub async fn count_test_failovers(session: &Session, now: i64) -> Result<u32, String> {
+    let source = EventSource {
+        source_id: None,
+        source_type: None,
+        since: Some(Timestamp(now - 24 * 3600 * 1000)),
+    };
+    let reads = session
+        .regions
+        .iter()
+        .map(|region| fetch_events(session, Service::ElastiCache, region, &source));
+    let mut used = 0;
+    for result in futures::future::join_all(reads).await {
+        let events = result.map_err(|e| e.one_line())?;
+        used += events
+            .iter()
+            .filter(|e| e.message.contains(TEST_FAILOVER_EVENT))
+            .count() as u32;
+    }
+    Ok(used)
+}
+
+/// Sends the action's one mutating call. Never retried (the client does not retry mutations
+/// and neither does this).
+pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo> {
+    let c = &session.client;
+    let err = |e: AwsError| to_error(&e);
+    match action {
+        Action::PromoteSecondary {
+            datastore,
+            target_group,
+            target_region,
+        } => {
+            c.elasticache(target_region)
+                .failover_global_datastore(datastore, target_region, target_group)
+                .await
+                .map_err(err)?;
+        }
+        Action::CreateGlobalDatastore {
+            group,
+            region,
+            suffix,
+        } => {
+            c.elasticache(region)
+                .create_global_datastore(suffix, group, Some("created by failover-console"))
+                .await
+                .map_err(err)?;
+        }
+        Action::TestFailover {
+            group,
+            region,
+            shard,
+        } => {
+            c.elasticache(region)
+                .test_failover(group, shard)
+                .await
+                .map_err(err)?;
+        }
+        Action::NeptuneFailover {
+            database,
+            target_cluster_arn,
+            target_region,
+        } => {
+            c.neptune(target_region)
+                .failover_global_database(database, target_cluster_arn, true)
+                .await
+                .map_err(err)?;
+        }
+        Action::NeptuneSwitchover {
+            database,
+            target_cluster_arn,
+            target_region,
+            via_failover_api,
+        } => {
+            let np = c.neptune(target_region);
+            if *via_failover_api {
+                np.failover_global_database_as_switchover(database, target_cluster_arn)
+                    .await
+                    .map_err(err)?;
+            } else {
+                np.switchover_global_database(database, target_cluster_arn)
+                    .await
+                    .map_err(err)?;
+            }
+        }
+        Action::MemoryDbFailoverShard {
+            cluster,
+            region,
+            shard,
+        } => {
+            c.memorydb(region)
+                .failover_shard(cluster, shard)
+                .await
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The status to report: the worst of the resource's own and its parts'.
+fn combined(own: &str, parts: impl IntoIterator<Item = Option<String>>) -> String {
+    if classify_status(own) != StatusKind::Healthy {
+        return own.to_string();
+    }
+    parts
+        .into_iter()
+        .flatten()
+        .find(|s| classify_status(s) != StatusKind::Healthy)
+        .unwrap_or_else(|| own.to_string())
+}
+
+/// Reads the resource an action changes and says who writes and how it is.
+pub async fn observe(session: &Session, action: &Action) -> Result<Observation, ErrorInfo> {
+    let c = &session.client;
+    let err = |e: AwsError| to_error(&e);
+    Ok(match action {
+        Action::PromoteSecondary {
+            datastore,
+            target_region,
+            ..
+        } => {
+            let g = c
+                .elasticache(target_region)
+                .describe_global_datastore(datastore)
+                .await
+                .map_err(err)?;
+            Observation {
+                status: combined(&g.status, g.members.iter().map(|m| m.status.clone())),
+                writer: g
+                    .primary()
+                    .map(|p| p.replication_group_id.clone())
+                    .unwrap_or_default(),
+                pending: false,
+            }
+        }
+        Action::CreateGlobalDatastore { group, region, .. } => {
+            let rg = c
+                .elasticache(region)
+                .describe_replication_group(group)
+                .await
+                .map_err(err)?;
+            match &rg.global_datastore {
+                Some((id, _)) => {
+                    let g = c
+                        .elasticache(region)
+                        .describe_global_datastore(id)
+                        .await
+                        .map_err(err)?;
+                    Observation {
+                        status: combined(&g.status, [Some(rg.status.clone())]),
+                        writer: g.id.clone(),
+                        pending: false,
+                    }
+                }
+                None => Observation {
+                    status: rg.status.clone(),
+                    writer: String::new(),
+                    pending: false,
+                },
+            }
+        }
+        Action::TestFailover {
+            group,
+            region,
+            shard,
+        } => {
+            let rg = c
+                .elasticache(region)
+                .describe_replication_group(group)
+                .await
+                .map_err(err)?;
+            let s = rg.shard(shard);
+            Observation {
+                status: combined(&rg.status, [s.and_then(|s| s.status.clone())]),
+                writer: s
+                    .and_then(|s| s.primary())
+                    .map(|n| n.id.clone())
+                    .unwrap_or_default(),
+                pending: false,
+            }
+        }
+        Action::NeptuneFailover {
+            database,
+            target_region,
+            ..
+        }
+        | Action::NeptuneSwitchover {
+            database,
+            target_region,
+            ..
+        } => {
+            let g = c
+                .neptune(target_region)
+                .describe_global_database(database)
+                .await
+                .map_err(err)?;
+            Observation {
+                status: g.status.clone(),
+                writer: g
+                    .writer()
+                    .map(|w| w.cluster_id().to_string())
+                    .unwrap_or_default(),
+                pending: g.failover.is_some(),
+            }
+        }
+        Action::MemoryDbFailoverShard {
+            cluster,
+            region,
+            shard,
+        } => {
+            let m = c
+                .memorydb(region)
+                .describe_cluster(cluster)
+                .await
+                .map_err(err)?;
+            let s = m.shard(shard);
+            Observation {
+                status: combined(&m.status, [s.and_then(|s| s.status.clone())]),
+                writer: s
+                    .and_then(|s| s.nodes.iter().find(|n| n.role == NodeRole::Primary))
+                    .map(|n| n.id.clone())
+                    .unwrap_or_default(),
+                pending: false,
+            }
+        }
+    })
+}
+
+/// The events a run shows: the action's service, in the regions it touches, about its ids.
+pub async fn run_events(
+    session: &Session,
+    action: &Action,
+    related: &[String],
+    since: i64,
+) -> Result<Vec<RunEvent>, ErrorInfo> {
+    let service = action.resource().kind.service();
+    let regions: Vec<String> = match action {
+        Action::PromoteSecondary { .. }
+        | Action::NeptuneFailover { .. }
+        | Action::NeptuneSwitchover { .. } => session.regions.clone(),
+        _ => vec![action.call_region().to_string()],
+    };
+    let events = resource_events(session, service, &regions, related, since).await?;
+    Ok(events
+        .into_iter()
+        .map(|e| RunEvent {
+            at: e.date.millis(),
+            source: format!("{} {}", e.region, e.source_id),
+            message: e.message,
+        })
+        .collect())
+}

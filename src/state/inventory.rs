@@ -1,0 +1,208 @@
+//! The inventory store: every selected region × service loads on its own, in parallel, and a
+//! slow or failing one shows its own error without holding up the rest. Polled while visible.
+
+use super::api::{self, SlotData};
+use super::browser;
+use super::errors::ErrorInfo;
+use super::rows::{ResourceKind, Row};
+use super::session::SessionCtx;
+use crate::model::{Region, Service};
+use leptos::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// How often the inventory refreshes while shown.
+const REFRESH_MS: u32 = 10_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlotState {
+    Loading,
+    Ready {
+        rows: Vec<Arc<Row>>,
+        at: i64,
+    },
+    Failed {
+        error: ErrorInfo,
+        rows: Vec<Arc<Row>>,
+    },
+}
+
+pub type SlotKey = (Region, Service);
+
+#[derive(Clone, Copy)]
+pub struct InventoryCtx {
+    pub slots: RwSignal<BTreeMap<SlotKey, SlotState>>,
+    /// All rows, de-duplicated (a global resource is listed by every region it spans).
+    pub rows: Memo<Vec<Arc<Row>>>,
+    in_flight: StoredValue<HashSet<SlotKey>>,
+    /// Raw data per slot, for resource pages that want to start from what is known.
+    pub data: RwSignal<BTreeMap<SlotKey, SlotData>>,
+}
+
+impl InventoryCtx {
+    pub fn provide(session: SessionCtx) -> InventoryCtx {
+        let slots = RwSignal::new(BTreeMap::<SlotKey, SlotState>::new());
+        let rows = Memo::new(move |_| {
+            slots.with(|slots| {
+                let mut seen = HashSet::new();
+                let mut out = Vec::new();
+                for state in slots.values() {
+                    let rows = match state {
+                        SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. } => rows,
+                        SlotState::Loading => continue,
+                    };
+                    for row in rows {
+                        if seen.insert(row.resource.key()) {
+                            out.push(row.clone());
+                        }
+                    }
+                }
+                out
+            })
+        });
+        let ctx = InventoryCtx {
+            slots,
+            rows,
+            in_flight: StoredValue::new(HashSet::new()),
+            data: RwSignal::new(BTreeMap::new()),
+        };
+        provide_context(ctx);
+        // A new connection starts a fresh inventory.
+        Effect::new(move |_| {
+            let _ = session.generation.get();
+            if session.get_untracked().is_some() {
+                ctx.slots.set(BTreeMap::new());
+                ctx.refresh_all(session);
+            }
+        });
+        // Background refresh: skipped while the tab is hidden or a slot is still loading.
+        leptos::task::spawn_local(async move {
+            loop {
+                browser::sleep_ms(REFRESH_MS).await;
+                if !browser::is_hidden() && session.get_untracked().is_some() {
+                    ctx.refresh_all(session);
+                }
+            }
+        });
+        ctx
+    }
+
+    pub fn expect() -> InventoryCtx {
+        expect_context::<InventoryCtx>()
+    }
+
+    /// Starts loading every region × service that is not already loading.
+    pub fn refresh_all(&self, session: SessionCtx) {
+        let Some(s) = session.get_untracked() else {
+            return;
+        };
+        for region in &s.regions {
+            for service in Service::ALL {
+                self.refresh_slot(session, region.clone(), service);
+            }
+        }
+    }
+
+    fn refresh_slot(&self, session: SessionCtx, region: Region, service: Service) {
+        let key = (region.clone(), service);
+        // Never two loads of the same slot in flight.
+        if !self
+            .in_flight
+            .try_update_value(|set| set.insert(key.clone()))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let ctx = *self;
+        ctx.slots.update(|slots| {
+            slots.entry(key.clone()).or_insert(SlotState::Loading);
+        });
+        leptos::task::spawn_local(async move {
+            let Some(s) = session.get_untracked() else {
+                ctx.in_flight.update_value(|set| {
+                    set.remove(&key);
+                });
+                return;
+            };
+            let result = api::load_slot(&s, &region, service).await;
+            ctx.in_flight.update_value(|set| {
+                set.remove(&key);
+            });
+            // A reconnect in the meantime made this answer stale.
+            if session
+                .get_untracked()
+                .is_none_or(|now| !std::rc::Rc::ptr_eq(&now, &s))
+            {
+                return;
+            }
+            match result {
+                Ok(data) => {
+                    let rows = rows_of(&data);
+                    session.learn_account(first_arn(&data));
+                    ctx.data.update(|d| {
+                        d.insert(key.clone(), data);
+                    });
+                    ctx.slots.update(|slots| {
+                        // Keep the old Arcs of unchanged rows so nothing downstream re-renders.
+                        let previous = match slots.get(&key) {
+                            Some(
+                                SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. },
+                            ) => rows.clone(),
+                            _ => Vec::new(),
+                        };
+                        let merged = rows
+                            .into_iter()
+                            .map(|r| {
+                                previous
+                                    .iter()
+                                    .find(|p| p.resource == r.resource && p.rev == r.rev)
+                                    .cloned()
+                                    .unwrap_or_else(|| Arc::new(r))
+                            })
+                            .collect();
+                        slots.insert(
+                            key.clone(),
+                            SlotState::Ready {
+                                rows: merged,
+                                at: browser::now_ms(),
+                            },
+                        );
+                    });
+                }
+                Err(error) => ctx.slots.update(|slots| {
+                    let rows = match slots.get(&key) {
+                        Some(SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. }) => {
+                            rows.clone()
+                        }
+                        _ => Vec::new(),
+                    };
+                    slots.insert(key.clone(), SlotState::Failed { error, rows });
+                }),
+            }
+        });
+    }
+}
+
+fn first_arn(d: &SlotData) -> Option<&str> {
+    d.replication_groups
+        .iter()
+        .find_map(|r| r.arn.as_deref())
+        .or_else(|| d.global_datastores.iter().find_map(|g| g.arn.as_deref()))
+        .or_else(|| d.memorydb.iter().find_map(|m| m.arn.as_deref()))
+        .or_else(|| d.db_clusters.iter().find_map(|c| c.arn.as_deref()))
+}
+
+pub fn rows_of(d: &SlotData) -> Vec<Row> {
+    let mut rows = Vec::new();
+    rows.extend(d.global_datastores.iter().map(Row::from_global_datastore));
+    rows.extend(d.replication_groups.iter().map(Row::from_replication_group));
+    rows.extend(d.global_databases.iter().map(Row::from_global_database));
+    rows.extend(d.db_clusters.iter().map(Row::from_db_cluster));
+    rows.extend(d.memorydb.iter().map(Row::from_memorydb));
+    rows
+}
+
+/// Whether a kind of resource is listed by this service (for counting per slot).
+pub fn kind_count(rows: &[Arc<Row>], kind: ResourceKind) -> usize {
+    rows.iter().filter(|r| r.resource.kind == kind).count()
+}

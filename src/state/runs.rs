@@ -1,0 +1,262 @@
+//! The run store: every action becomes a tracked run, polled on an adaptive schedule (fast
+//! while changing, slow after settling, paused while the tab is hidden, one poll in flight per
+//! resource), kept in sessionStorage (no secrets) so a reload resumes it.
+
+use super::action::Action;
+use super::api;
+use super::browser;
+use super::errors::ErrorInfo;
+use super::record::{Phase, Run};
+use super::session::SessionCtx;
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+const RUNS_KEY: &str = "fc.runs";
+/// While hidden or disconnected, check again this often (cheap: no request).
+const IDLE_CHECK_MS: u32 = 500;
+
+#[derive(Clone, Copy)]
+pub struct RunsCtx {
+    pub runs: RwSignal<Vec<Run>>,
+    /// Wall clock for elapsed counters, ticking once a second.
+    pub now: RwSignal<i64>,
+    loops: StoredValue<HashSet<String>>,
+    busy: StoredValue<HashSet<String>>,
+    session: SessionCtx,
+}
+
+impl RunsCtx {
+    pub fn provide(session: SessionCtx) -> RunsCtx {
+        let stored: Vec<Run> = browser::storage_get(RUNS_KEY)
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let ctx = RunsCtx {
+            runs: RwSignal::new(stored),
+            now: RwSignal::new(browser::now_ms()),
+            loops: StoredValue::new(HashSet::new()),
+            busy: StoredValue::new(HashSet::new()),
+            session,
+        };
+        provide_context(ctx);
+        Effect::new(move |_| {
+            ctx.runs.with(|runs| {
+                browser::storage_set(RUNS_KEY, &serde_json::to_string(runs).unwrap_or_default())
+            });
+        });
+        leptos::task::spawn_local(async move {
+            loop {
+                browser::sleep_ms(1000).await;
+                ctx.now.set(browser::now_ms());
+            }
+        });
+        // Resume what a reload interrupted. A run caught while sending cannot know whether
+        // AWS got the call: it is watched like an accepted one, never re-sent.
+        let ids: Vec<String> = ctx.runs.with_untracked(|runs| {
+            runs.iter()
+                .filter(|r| !r.phase.is_done())
+                .map(|r| r.id.clone())
+                .collect()
+        });
+        for id in ids {
+            ctx.update(&id, |r| {
+                if r.phase == Phase::Sending {
+                    r.phase = Phase::Changing;
+                    r.accepted_at = Some(r.started_at);
+                }
+            });
+            ctx.spawn_poll(id);
+        }
+        ctx
+    }
+
+    pub fn expect() -> RunsCtx {
+        expect_context::<RunsCtx>()
+    }
+
+    pub fn get(&self, id: &str) -> Option<Run> {
+        self.runs
+            .with(|runs| runs.iter().find(|r| r.id == id).cloned())
+    }
+
+    /// A run on this resource that has not settled.
+    pub fn in_flight_on(&self, resource_key: &str) -> bool {
+        self.runs.with(|runs| {
+            runs.iter()
+                .any(|r| !r.phase.is_done() && r.action.resource().key() == resource_key)
+        })
+    }
+
+    fn update(&self, id: &str, f: impl FnOnce(&mut Run)) {
+        self.runs.update(|runs| {
+            if let Some(run) = runs.iter_mut().find(|r| r.id == id) {
+                f(run);
+            }
+        });
+    }
+
+    pub fn dismiss(&self, id: &str) {
+        self.runs
+            .update(|runs| runs.retain(|r| r.id != id || !r.phase.is_done()));
+    }
+
+    pub fn export(&self, id: &str, markdown: bool) {
+        if let Some(run) = self.get(id) {
+            if markdown {
+                browser::download(
+                    &format!("{}.md", run.file_stem()),
+                    "text/markdown",
+                    &run.to_markdown(),
+                );
+            } else {
+                browser::download(
+                    &format!("{}.json", run.file_stem()),
+                    "application/json",
+                    &run.to_json(),
+                );
+            }
+        }
+    }
+
+    /// Starts a run: reads the resource once (who writes before), then sends the action's one
+    /// call. Returns the run id at once; the run carries the outcome.
+    pub fn start(&self, action: Action, writer_expected: Option<String>) -> String {
+        let now = browser::now_ms();
+        let id = format!("run-{now}-{}", self.runs.with_untracked(Vec::len));
+        let who = self
+            .session
+            .get_untracked()
+            .map(|s| s.who(self.session.account.get_untracked().as_deref()))
+            .unwrap_or_else(|| "not connected".into());
+        let run = Run::new(
+            id.clone(),
+            action.clone(),
+            who,
+            String::new(),
+            writer_expected,
+            now,
+        );
+        self.runs.update(|runs| runs.push(run));
+        let ctx = *self;
+        let run_id = id.clone();
+        leptos::task::spawn_local(async move {
+            let Some(session) = ctx.session.get_untracked() else {
+                ctx.update(&run_id, |r| {
+                    r.rejected(
+                        browser::now_ms(),
+                        ErrorInfo::local(
+                            "Not connected: nothing was sent.",
+                            "Connect, then start the action again.",
+                        ),
+                    )
+                });
+                return;
+            };
+            match api::observe(&session, &action).await {
+                Ok(before) => ctx.update(&run_id, |r| r.writer_before = before.writer),
+                Err(mut e) => {
+                    e.summary = format!(
+                        "Nothing was sent: reading the resource first failed. {}",
+                        e.summary
+                    );
+                    ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
+                    return;
+                }
+            }
+            // The one mutating call of this run; a failure is shown, never retried.
+            if let Err(e) = api::execute(&session, &action).await {
+                ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
+                return;
+            }
+            let accepted = browser::now_ms();
+            match api::observe(&session, &action).await {
+                Ok(obs) => ctx.update(&run_id, |r| r.accepted(accepted, obs)),
+                Err(e) => ctx.update(&run_id, |r| {
+                    r.accepted(accepted, r.last.clone());
+                    r.connection_lost(e);
+                }),
+            }
+            ctx.spawn_poll(run_id);
+        });
+        id
+    }
+
+    /// One polling loop per run; never two.
+    fn spawn_poll(&self, id: String) {
+        if !self
+            .loops
+            .try_update_value(|l| l.insert(id.clone()))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let ctx = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                let Some(run) = ctx
+                    .runs
+                    .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned())
+                else {
+                    break;
+                };
+                let Some(delay) = run.next_poll(browser::now_ms()) else {
+                    break;
+                };
+                browser::sleep_ms(delay).await;
+                // Paused while hidden: no requests from a background tab.
+                while browser::is_hidden() {
+                    browser::sleep_ms(IDLE_CHECK_MS).await;
+                }
+                let Some(session) = ctx.session.get_untracked() else {
+                    ctx.update(&id, |r| {
+                        r.connection_lost(ErrorInfo {
+                            category: "auth".into(),
+                            ..ErrorInfo::local(
+                                "Not connected: polling is paused.",
+                                "Reconnect on the Connect screen; this run resumes by itself and keeps its history.",
+                            )
+                        })
+                    });
+                    browser::sleep_ms(IDLE_CHECK_MS).await;
+                    continue;
+                };
+                let key = run.action.resource().key();
+                if !ctx
+                    .busy
+                    .try_update_value(|b| b.insert(key.clone()))
+                    .unwrap_or(false)
+                {
+                    continue;
+                }
+                let mut related = vec![run.action.resource().id.clone(), run.writer_before.clone()];
+                related.extend(run.writer_expected.clone());
+                if let crate::state::action::Action::PromoteSecondary { target_group, .. } =
+                    &run.action
+                {
+                    related.push(target_group.clone());
+                }
+                let since = run.started_at - 60_000;
+                let (obs, events) = futures::future::join(
+                    api::observe(&session, &run.action),
+                    api::run_events(&session, &run.action, &related, since),
+                )
+                .await;
+                ctx.busy.update_value(|b| {
+                    b.remove(&key);
+                });
+                let now = browser::now_ms();
+                ctx.update(&id, |r| {
+                    if let Ok(events) = events {
+                        r.add_events(events);
+                    }
+                    match obs {
+                        Ok(obs) => r.observe(now, obs),
+                        Err(e) => r.connection_lost(e),
+                    }
+                });
+            }
+            ctx.loops.update_value(|l| {
+                l.remove(&id);
+            });
+        });
+    }
+}

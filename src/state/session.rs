@@ -1,0 +1,345 @@
+//! The connection: credentials, regions and endpoint overrides turned into one AWS client,
+//! provided as context. Secrets live in memory; only an explicit opt-in keeps them in
+//! sessionStorage, and nothing secret is ever rendered back, logged or put in a URL.
+
+use super::browser;
+use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
+use crate::model::{Region, Service, Timestamp};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Regions offered on the Connect screen.
+pub const COMMON_REGIONS: [&str; 12] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+];
+/// Pre-ticked on the Connect screen.
+pub const DEFAULT_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];
+
+const SECRET_KEY: &str = "fc.session.secret";
+const META_KEY: &str = "fc.session.meta";
+/// Per-request timeout for fetch: long enough for a slow region, short enough to show it.
+const FETCH_TIMEOUT_MS: u32 = 20_000;
+
+/// `GET /_emulator/config.json`, when the console is served by the emulator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmulatorConfig {
+    pub endpoint: String,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    pub demo: DemoCredentials,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+/// One service's override as the form holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideForm {
+    pub url: String,
+    pub sign_for_aws_host: bool,
+}
+
+/// Everything needed to connect, minus nothing: the secret is in here, so this type is
+/// never rendered and only stored when the person opted in.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectRequest {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    pub expiration: Option<i64>,
+    pub regions: Vec<Region>,
+    pub overrides: BTreeMap<String, OverrideForm>,
+    /// `emulator` when connected through the emulator preset.
+    pub preset: Option<String>,
+    pub keep_in_session_storage: bool,
+}
+
+/// What may be stored without the opt-in: enough to prefill the form and, for the emulator
+/// preset (whose demo credentials the emulator hands out anyway), to reconnect after a reload.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub regions: Vec<Region>,
+    pub overrides: BTreeMap<String, OverrideForm>,
+    pub preset: Option<String>,
+    pub key_hint: String,
+}
+
+/// A live connection.
+pub struct Session {
+    pub client: Client,
+    pub regions: Vec<Region>,
+    /// `…0001`: the last four characters of the access key id, the only part ever shown.
+    pub key_hint: String,
+    pub expiration: Option<Timestamp>,
+    pub preset: Option<String>,
+}
+
+impl Session {
+    /// Who acts, for run records.
+    pub fn who(&self, account: Option<&str>) -> String {
+        match account {
+            Some(a) => format!("access key {} · account {a}", self.key_hint),
+            None => format!("access key {}", self.key_hint),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let mut label = format!("key {} · {} regions", self.key_hint, self.regions.len());
+        if self.preset.as_deref() == Some("emulator") {
+            label.push_str(" · emulator");
+        }
+        label
+    }
+}
+
+pub fn key_hint(access_key_id: &str) -> String {
+    let chars: Vec<char> = access_key_id.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
+}
+
+/// The connection context.
+#[derive(Clone, Copy)]
+pub struct SessionCtx {
+    current: RwSignal<Option<Rc<Session>>, LocalStorage>,
+    /// The emulator's config, when the page is served by it.
+    pub emulator: RwSignal<Option<EmulatorConfig>>,
+    /// Account id, learned from the first ARN seen.
+    pub account: RwSignal<Option<String>>,
+    /// Bumped on every connect, so views reload.
+    pub generation: RwSignal<u64>,
+}
+
+impl SessionCtx {
+    /// Creates the context, restores a kept session, and looks for the emulator.
+    pub fn provide() -> SessionCtx {
+        let ctx = SessionCtx {
+            current: RwSignal::new_local(None),
+            emulator: RwSignal::new(None),
+            account: RwSignal::new(None),
+            generation: RwSignal::new(0),
+        };
+        provide_context(ctx);
+        if let Some(req) = browser::storage_get(SECRET_KEY)
+            .and_then(|t| serde_json::from_str::<ConnectRequest>(&t).ok())
+        {
+            let _ = ctx.connect(req);
+        }
+        leptos::task::spawn_local(async move {
+            let Some(origin) = browser::origin() else {
+                return;
+            };
+            let Some(text) = browser::fetch_text(&format!("{origin}/_emulator/config.json")).await
+            else {
+                return;
+            };
+            let Ok(config) = serde_json::from_str::<EmulatorConfig>(&text) else {
+                return;
+            };
+            ctx.emulator.set(Some(config.clone()));
+            // Reconnect the emulator preset after a reload (no secret was stored: the emulator
+            // hands its demo credentials to anyone), or connect when the URL asks for it.
+            let meta = ctx.meta();
+            let asked = browser::search().contains("connect=emulator");
+            if ctx.current.with_untracked(Option::is_none)
+                && (asked || meta.preset.as_deref() == Some("emulator"))
+            {
+                let regions = if asked || meta.regions.is_empty() {
+                    config.regions.clone()
+                } else {
+                    meta.regions
+                };
+                let _ = ctx.connect(emulator_request(&config, regions, false));
+            }
+        });
+        ctx
+    }
+
+    pub fn expect() -> SessionCtx {
+        expect_context::<SessionCtx>()
+    }
+
+    /// The live session (tracked).
+    pub fn get(&self) -> Option<Rc<Session>> {
+        self.current.get()
+    }
+
+    pub fn get_untracked(&self) -> Option<Rc<Session>> {
+        self.current.get_untracked()
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.current.with(Option::is_some)
+    }
+
+    /// Builds the client. Fails only on an unusable form (no key, no region, bad URL).
+    pub fn connect(&self, req: ConnectRequest) -> Result<(), String> {
+        if req.access_key_id.trim().is_empty() || req.secret_access_key.trim().is_empty() {
+            return Err(
+                "Enter an access key id and a secret access key, or paste credentials.".into(),
+            );
+        }
+        if req.regions.is_empty() {
+            return Err("Pick at least one region.".into());
+        }
+        let mut creds = Credentials::new(
+            req.access_key_id.trim(),
+            req.secret_access_key.trim(),
+            req.session_token
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().to_string()),
+        );
+        creds.expiration = req.expiration.map(Timestamp);
+        let mut config = ClientConfig::new(creds);
+        for (key, o) in &req.overrides {
+            let Some(service) = Service::parse(key) else {
+                continue;
+            };
+            let url = o.url.trim();
+            if url.is_empty() {
+                continue;
+            }
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!(
+                    "The {} endpoint must start with http:// or https://",
+                    service.label()
+                ));
+            }
+            let sign_as = if o.sign_for_aws_host {
+                SignAs::AwsHost
+            } else {
+                SignAs::Endpoint
+            };
+            config.overrides.insert(
+                service,
+                EndpointOverride {
+                    url: url.trim_end_matches('/').to_string(),
+                    sign_as,
+                },
+            );
+        }
+        let client = Client::new(config, transport(), Clock::system());
+        let session = Session {
+            client,
+            regions: req.regions.clone(),
+            key_hint: key_hint(req.access_key_id.trim()),
+            expiration: req.expiration.map(Timestamp),
+            preset: req.preset.clone(),
+        };
+        let meta = SessionMeta {
+            regions: req.regions.clone(),
+            overrides: req.overrides.clone(),
+            preset: req.preset.clone(),
+            key_hint: session.key_hint.clone(),
+        };
+        browser::storage_set(META_KEY, &serde_json::to_string(&meta).unwrap_or_default());
+        if req.keep_in_session_storage {
+            browser::storage_set(SECRET_KEY, &serde_json::to_string(&req).unwrap_or_default());
+        } else {
+            browser::storage_remove(SECRET_KEY);
+        }
+        self.current.set(Some(Rc::new(session)));
+        self.generation.update(|g| *g += 1);
+        Ok(())
+    }
+
+    /// Forgets the credentials (memory and storage); runs stay.
+    pub fn disconnect(&self) {
+        browser::storage_remove(SECRET_KEY);
+        let mut meta = self.meta();
+        meta.preset = None;
+        browser::storage_set(META_KEY, &serde_json::to_string(&meta).unwrap_or_default());
+        self.current.set(None);
+    }
+
+    /// The non-secret settings of the last connection (prefills the form).
+    pub fn meta(&self) -> SessionMeta {
+        browser::storage_get(META_KEY)
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Learns the account id from an ARN (`arn:aws:service:region:ACCOUNT:...`).
+    pub fn learn_account(&self, arn: Option<&str>) {
+        if self.account.with_untracked(Option::is_some) {
+            return;
+        }
+        if let Some(acct) = arn
+            .and_then(|a| a.split(':').nth(4))
+            .filter(|a| !a.is_empty())
+        {
+            self.account.set(Some(acct.to_string()));
+        }
+    }
+}
+
+/// The request the emulator preset makes: its demo credentials, its URL for all services.
+pub fn emulator_request(
+    config: &EmulatorConfig,
+    regions: Vec<Region>,
+    keep: bool,
+) -> ConnectRequest {
+    let overrides = Service::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                OverrideForm {
+                    url: config.endpoint.clone(),
+                    sign_for_aws_host: false,
+                },
+            )
+        })
+        .collect();
+    ConnectRequest {
+        access_key_id: config.demo.access_key_id.clone(),
+        secret_access_key: config.demo.secret_access_key.clone(),
+        session_token: None,
+        expiration: None,
+        regions,
+        overrides,
+        preset: Some("emulator".into()),
+        keep_in_session_storage: keep,
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn transport() -> Rc<dyn crate::aws::Transport> {
+    Rc::new(crate::aws::FetchTransport::new(FETCH_TIMEOUT_MS))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn transport() -> Rc<dyn crate::aws::Transport> {
+    // Natively there is no browser to send with; the UI only runs in wasm.
+    let _ = FETCH_TIMEOUT_MS;
+    Rc::new(crate::aws::testing::ScriptedTransport::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_last_four_characters_are_shown() {
+        assert_eq!(key_hint("AKIAEMULATORDEMO0001"), "…0001");
+        assert_eq!(key_hint("AB"), "…AB");
+    }
+}
