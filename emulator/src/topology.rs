@@ -256,7 +256,8 @@ fn memorydb_cluster(
                 memorydb::Shard {
                     nodes: (0..nodes)
                         .map(|n| memorydb::Node {
-                            name: format!("{name}-{shard}-{:03}", n + 1),
+                            // MemoryDB names nodes <shard>-<nnn> within their cluster.
+                            name: format!("{shard}-{:03}", n + 1),
                             availability_zone: az(region, s + n),
                             created,
                             is_primary: n == 0,
@@ -473,6 +474,14 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
                     },
                     created,
                 ));
+                np.insert_cluster(neptune_cluster(
+                    region,
+                    &format!("load-{s}-graph-{:04}", i + 1),
+                    nep,
+                    2,
+                    region == "us-east-1",
+                    created,
+                ));
             }
             for i in 0..n.div_ceil(4) {
                 mdb.insert_cluster(memorydb_cluster(
@@ -484,16 +493,26 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
                     created,
                 ));
             }
-            for i in 0..n.div_ceil(10) {
-                np.insert_cluster(neptune_cluster(
-                    region,
-                    &format!("load-{s}-graph-{:04}", i + 1),
-                    nep,
-                    2,
-                    true,
-                    created,
-                ));
-            }
+        }
+        // Global resources in proportion, so their lists need several pages too: each
+        // us-east-1 replication group leads one in us-west-2, each us-east-1 graph one in eu-west-1.
+        for i in 1..=n {
+            global_datastore(
+                &mut ec,
+                &format!("ldgnf-load-{i:04}"),
+                &[
+                    ("us-east-1", &format!("load-use1-{i:04}")),
+                    ("us-west-2", &format!("load-usw2-{i:04}")),
+                ],
+            );
+            global_cluster(
+                &mut np,
+                &format!("load-graph-{i:04}"),
+                &[
+                    ("us-east-1", &format!("load-use1-graph-{i:04}")),
+                    ("eu-west-1", &format!("load-euw1-graph-{i:04}")),
+                ],
+            );
         }
     }
 
@@ -545,7 +564,7 @@ mod tests {
             "fraud-graph-euw1"
         );
         let pl = &w.memorydb.clusters[&("us-east-1".to_string(), "payments-ledger".to_string())];
-        assert_eq!(pl.shards[2].nodes[2].name, "payments-ledger-0003-003");
+        assert_eq!(pl.shards[2].nodes[2].name, "0003-003");
     }
 
     #[test]

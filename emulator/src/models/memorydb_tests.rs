@@ -35,7 +35,7 @@ fn failover_shard_moves_the_hidden_primary_role() {
             .primary()
             .unwrap()
             .name,
-        "payments-ledger-0002-002"
+        "0002-002"
     );
     assert_eq!(
         shard(&db, "us-east-1", "payments-ledger", "0002").status(),
@@ -67,9 +67,9 @@ fn failover_shard_moves_the_hidden_primary_role() {
         msgs,
         vec![
             "Failover API called for shard 0002",
-            "Failover to replica node payments-ledger-0002-002 completed",
-            "Recovering node payments-ledger-0002-001",
-            "Finished recovery for node payments-ledger-0002-001",
+            "Failover to replica node 0002-002 completed",
+            "Recovering node 0002-001",
+            "Finished recovery for node 0002-001",
         ]
     );
 }

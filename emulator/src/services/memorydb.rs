@@ -125,7 +125,7 @@ fn cluster(c: &Cluster, show_shards: bool) -> Value {
                         "Status": "available",
                         "AvailabilityZone": n.availability_zone,
                         "CreateTime": epoch(n.created),
-                        "Endpoint": { "Address": host(&n.name), "Port": 6379 },
+                        "Endpoint": { "Address": host(&format!("{}-{}", c.name, n.name)), "Port": 6379 },
                     })).collect::<Vec<_>>(),
                 })
             })
