@@ -107,12 +107,8 @@ impl Action {
             } => {
                 format!("Promote {target_group} ({target_region}) to primary of {datastore}")
             }
-            Action::CreateGlobalDatastore {
-                group,
-                region,
-                suffix,
-            } => {
-                format!("Create global datastore {suffix} from {group} ({region})")
+            Action::CreateGlobalDatastore { group, region, .. } => {
+                format!("Create a global datastore from {group} ({region})")
             }
             Action::TestFailover {
                 group,
@@ -174,8 +170,8 @@ impl Action {
                 format!("{target_group} in {target_region} becomes the primary and takes writes."),
                 "Applications must write to the new primary's endpoint. Writes not yet replicated to the secondary may be lost.".into(),
             ],
-            Action::CreateGlobalDatastore { group, suffix, .. } => vec![
-                format!("{group} becomes the primary of a new global datastore named with suffix \"{suffix}\"."),
+            Action::CreateGlobalDatastore { group, .. } => vec![
+                format!("{group} becomes the primary of a new global datastore named with the suffix entered below."),
                 "Nothing stops taking writes; secondary regions can be added afterwards.".into(),
             ],
             Action::TestFailover { shard, .. } => vec![

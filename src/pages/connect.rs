@@ -1,0 +1,247 @@
+//! Connect: credentials in whatever form people have them, regions, endpoint overrides, and a
+//! one-click preset for the local emulator.
+
+use crate::aws::Credentials;
+use crate::model::Service;
+use crate::state::session::{
+    emulator_request, key_hint, ConnectRequest, OverrideForm, SessionCtx, COMMON_REGIONS,
+    DEFAULT_REGIONS,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+/// Credentials read from pasted text, held in memory only and never rendered back.
+#[derive(Clone)]
+struct Pasted {
+    creds: Credentials,
+}
+
+#[component]
+pub fn ConnectPage() -> impl IntoView {
+    let session = SessionCtx::expect();
+    let navigate = use_navigate();
+    let meta = session.meta();
+
+    let key_id = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
+    let pasted = RwSignal::new(None::<Pasted>);
+    let paste_text = RwSignal::new(String::new());
+    let paste_error = RwSignal::new(None::<String>);
+    let initial_regions: Vec<String> = if meta.regions.is_empty() {
+        DEFAULT_REGIONS.iter().map(|s| s.to_string()).collect()
+    } else {
+        meta.regions.clone()
+    };
+    let regions = RwSignal::new(initial_regions);
+    let overrides = RwSignal::new(meta.overrides.clone());
+    let keep = RwSignal::new(false);
+    let form_error = RwSignal::new(None::<String>);
+
+    let on_paste = move |text: String| {
+        if text.trim().is_empty() {
+            pasted.set(None);
+            paste_error.set(None);
+            return;
+        }
+        match Credentials::parse(&text) {
+            Ok(creds) => {
+                pasted.set(Some(Pasted { creds }));
+                paste_error.set(None);
+                // The text held the secret: it is not kept on screen.
+                paste_text.set(String::new());
+            }
+            Err(e) => paste_error.set(Some(e.to_string())),
+        }
+    };
+
+    let connect = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (access_key_id, secret_access_key, session_token, expiration) =
+                match pasted.get_untracked() {
+                    Some(p) => (
+                        p.creds.access_key_id.clone(),
+                        p.creds.secret_access_key.clone(),
+                        p.creds.session_token.clone(),
+                        p.creds.expiration.map(|t| t.millis()),
+                    ),
+                    None => (
+                        key_id.get_untracked(),
+                        secret.get_untracked(),
+                        Some(token.get_untracked()).filter(|t| !t.trim().is_empty()),
+                        None,
+                    ),
+                };
+            let req = ConnectRequest {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                expiration,
+                regions: regions.get_untracked(),
+                overrides: overrides.get_untracked(),
+                preset: None,
+                keep_in_session_storage: keep.get_untracked(),
+            };
+            match session.connect(req) {
+                Ok(()) => {
+                    secret.set(String::new());
+                    token.set(String::new());
+                    pasted.set(None);
+                    form_error.set(None);
+                    navigate("/", NavigateOptions::default());
+                }
+                Err(e) => form_error.set(Some(e)),
+            }
+        }
+    };
+
+    let connect_emulator = move |_| {
+        let Some(config) = session.emulator.get_untracked() else {
+            return;
+        };
+        let regions = if config.regions.is_empty() {
+            regions.get_untracked()
+        } else {
+            config.regions.clone()
+        };
+        match session.connect(emulator_request(&config, regions, keep.get_untracked())) {
+            Ok(()) => navigate("/", NavigateOptions::default()),
+            Err(e) => form_error.set(Some(e)),
+        }
+    };
+
+    view! {
+        <div class="page connect-page">
+            <h1 class="page__title">"Connect"</h1>
+            {move || session.get().map(|s| view! {
+                <p class="connect-page__current" role="status">
+                    "Connected: " {s.label()} " "
+                    <button type="button" class="button button--quiet" on:click=move |_| session.disconnect()>"Disconnect"</button>
+                </p>
+            })}
+            {move || session.emulator.get().map(|config| view! {
+                <section class="connect-page__preset" aria-labelledby="preset-title">
+                    <h2 id="preset-title" class="page__subtitle">"Local emulator"</h2>
+                    <p>"This console is served by failover-emulator at "<code>{config.endpoint.clone()}</code>
+                       ". Connect with its demo credentials (regions "{config.regions.join(", ")}")."</p>
+                    <button type="button" class="button button--primary" on:click=connect_emulator.clone()>"Connect to the local emulator"</button>
+                </section>
+            })}
+            <form class="connect-form" on:submit=connect autocomplete="off">
+                <fieldset class="connect-form__group">
+                    <legend>"Credentials"</legend>
+                    <label class="field">
+                        <span class="field__label">"Paste credentials"</span>
+                        <span class="field__hint">"Output of "<code>"aws configure export-credentials --format env"</code>", the JSON of "<code>"aws sts assume-role"</code>", or KEY=VALUE lines. Read at once and cleared from the box."</span>
+                        <textarea
+                            class="field__input field__input--mono"
+                            rows="3"
+                            spellcheck="false"
+                            prop:value=move || paste_text.get()
+                            on:input=move |ev| {
+                                let text = event_target_value(&ev);
+                                paste_text.set(text.clone());
+                                on_paste(text);
+                            }
+                        ></textarea>
+                    </label>
+                    {move || paste_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
+                    {move || pasted.get().map(|p| view! {
+                        <p class="connect-form__parsed" role="status">
+                            "✓ Read credentials for access key "<code>{key_hint(&p.creds.access_key_id)}</code>
+                            {if p.creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
+                            {p.creds.expiration.map(|t| format!(", expires {}", t.to_iso8601()))}
+                            " "
+                            <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
+                        </p>
+                    })}
+                    <Show when=move || pasted.with(Option::is_none)>
+                        <div class="connect-form__fields">
+                            <label class="field">
+                                <span class="field__label">"Access key id"</span>
+                                <input class="field__input field__input--mono" type="text" spellcheck="false" autocomplete="off"
+                                    prop:value=move || key_id.get() on:input=move |ev| key_id.set(event_target_value(&ev)) />
+                            </label>
+                            <label class="field">
+                                <span class="field__label">"Secret access key"</span>
+                                <input class="field__input field__input--mono" type="password" autocomplete="off"
+                                    prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
+                            </label>
+                            <label class="field">
+                                <span class="field__label">"Session token (optional)"</span>
+                                <input class="field__input field__input--mono" type="password" autocomplete="off"
+                                    prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
+                            </label>
+                        </div>
+                    </Show>
+                </fieldset>
+                <fieldset class="connect-form__group">
+                    <legend>"Regions"</legend>
+                    <div class="connect-form__regions">
+                        {COMMON_REGIONS.iter().map(|r| {
+                            let r = r.to_string();
+                            let r2 = r.clone();
+                            let label = r.clone();
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox"
+                                        prop:checked=move || regions.with(|list| list.contains(&r))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            regions.update(|list| {
+                                                list.retain(|x| x != &r2);
+                                                if on { list.push(r2.clone()); }
+                                            });
+                                        } />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset class="connect-form__group">
+                    <legend>"Endpoint overrides (optional)"</legend>
+                    <p class="field__hint">"For a CORS relay or the emulator. "<code>"{region}"</code>" in the URL is replaced by the region. Tick “sign for the AWS host” when the relay forwards to AWS unchanged."</p>
+                    {Service::ALL.into_iter().map(|service| {
+                        let key = service.as_str().to_string();
+                        let (k1, k2, k3) = (key.clone(), key.clone(), key.clone());
+                        let k4 = key.clone();
+                        view! {
+                            <div class="connect-form__override">
+                                <label class="field">
+                                    <span class="field__label">{service.label()}" endpoint URL"</span>
+                                    <input class="field__input field__input--mono" type="url" placeholder="https://relay.example/{region}"
+                                        prop:value=move || overrides.with(|o| o.get(&k1).map(|x| x.url.clone()).unwrap_or_default())
+                                        on:input=move |ev| {
+                                            let url = event_target_value(&ev);
+                                            overrides.update(|o| o.entry(k2.clone()).or_insert_with(OverrideForm::default).url = url);
+                                        } />
+                                </label>
+                                <label class="check">
+                                    <input type="checkbox"
+                                        prop:checked=move || overrides.with(|o| o.get(&k3).is_some_and(|x| x.sign_for_aws_host))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            overrides.update(|o| o.entry(k4.clone()).or_insert_with(OverrideForm::default).sign_for_aws_host = on);
+                                        } />
+                                    <span>"Sign for the AWS host"</span>
+                                </label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <label class="check connect-form__keep">
+                    <input type="checkbox" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev)) />
+                    <span>"Keep credentials in this tab's session storage (survives a reload; cleared when the tab closes)"</span>
+                </label>
+                {move || form_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
+                <div class="connect-form__buttons">
+                    <button type="submit" class="button button--primary">"Connect"</button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,210 @@
+//! Inventory: every selected region × service in one filterable, sortable view. The filter
+//! lives in the URL query; each region × service cell shows its own loading state or error.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::inventory_table::InventoryTable;
+use crate::model::Service;
+use crate::state::inventory::{InventoryCtx, SlotState};
+use crate::state::rows::{Filter, Row, SORTS, STATUS_FILTERS};
+use crate::state::session::SessionCtx;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use std::sync::Arc;
+
+/// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
+/// thousands of resources.
+const PAGE: usize = 200;
+
+#[component]
+pub fn InventoryPage() -> impl IntoView {
+    let session = SessionCtx::expect();
+    let inventory = InventoryCtx::expect();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filter = Memo::new(move |_| query.with(|q| Filter::from_query(|k| q.get(k))));
+    let limit = RwSignal::new(PAGE);
+    let matched = Memo::new(move |_| {
+        let f = filter.get();
+        inventory.rows.with(|rows| {
+            f.apply(rows)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<Arc<Row>>>()
+        })
+    });
+    let shown = Signal::derive(move || {
+        matched.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+    });
+    let set_filter = move |f: Filter| {
+        limit.set(PAGE);
+        navigate(
+            &format!("/{}", f.to_query()),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let edit = move |change: Box<dyn FnOnce(&mut Filter)>| {
+        let mut f = filter.get_untracked();
+        change(&mut f);
+        set_filter(f);
+    };
+    let regions =
+        Signal::derive(move || session.get().map(|s| s.regions.clone()).unwrap_or_default());
+
+    view! {
+        <div class="page inventory-page">
+            <div class="page__head">
+                <h1 class="page__title">"Inventory"</h1>
+                <p class="page__meta">
+                    {move || {
+                        let total = inventory.rows.with(Vec::len);
+                        let m = matched.with(Vec::len);
+                        let s = shown.with(Vec::len);
+                        format!("{s} shown · {m} matching · {total} resources")
+                    }}
+                </p>
+            </div>
+            <Show when=move || !session.is_connected()>
+                <div class="notice" role="status">
+                    <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
+                </div>
+            </Show>
+            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <label class="field filters__text">
+                    <span class="field__label">"Filter"</span>
+                    <input
+                        class="field__input"
+                        type="search"
+                        placeholder="name, region, writer…"
+                        prop:value=move || filter.with(|f| f.text.clone())
+                        on:input={
+                            let edit = edit.clone();
+                            move |ev| {
+                                let text = event_target_value(&ev);
+                                edit(Box::new(move |f| f.text = text));
+                            }
+                        }
+                    />
+                </label>
+                <label class="field">
+                    <span class="field__label">"Service"</span>
+                    <select class="field__input" on:change={
+                        let edit = edit.clone();
+                        move |ev| {
+                            let v = event_target_value(&ev);
+                            edit(Box::new(move |f| f.service = Service::parse(&v)));
+                        }
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.service.is_none())>"All services"</option>
+                        {Service::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || filter.with(|f| f.service == Some(s))>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field__label">"Region"</span>
+                    <select class="field__input" on:change={
+                        let edit = edit.clone();
+                        move |ev| {
+                            let v = event_target_value(&ev);
+                            edit(Box::new(move |f| f.region = Some(v).filter(|v| !v.is_empty())));
+                        }
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.region.is_none())>"All regions"</option>
+                        <For each=move || regions.get() key=|r| r.clone() let:r>
+                            <option value=r.clone() selected={let r = r.clone(); move || filter.with(|f| f.region.as_deref() == Some(r.as_str()))}>{r.clone()}</option>
+                        </For>
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field__label">"Status"</span>
+                    <select class="field__input" on:change={
+                        let edit = edit.clone();
+                        move |ev| {
+                            let v = event_target_value(&ev);
+                            edit(Box::new(move |f| f.status = Some(v).filter(|v| !v.is_empty())));
+                        }
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.status.is_none())>"Any status"</option>
+                        {STATUS_FILTERS.into_iter().map(|(k, label)| view! {
+                            <option value=k selected=move || filter.with(|f| f.status.as_deref() == Some(k))>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field__label">"Sort"</span>
+                    <select class="field__input" on:change={
+                        let edit = edit.clone();
+                        move |ev| {
+                            let v = event_target_value(&ev);
+                            edit(Box::new(move |f| f.sort = v));
+                        }
+                    }>
+                        {SORTS.into_iter().map(|(k, label)| view! {
+                            <option value=k selected=move || filter.with(|f| f.sort == k)>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </form>
+            <SlotGrid regions=regions />
+            <InventoryTable rows=shown />
+            <Show when=move || { matched.with(Vec::len) > shown.with(Vec::len) }>
+                <p class="inventory-page__more">
+                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
+                        {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE))}
+                    </button>
+                </p>
+            </Show>
+            <Show when=move || session.is_connected() && matched.with(Vec::is_empty) && inventory.rows.with(|r| !r.is_empty())>
+                <p class="notice">"No resource matches this filter."</p>
+            </Show>
+        </div>
+    }
+}
+
+/// Region × service load states: each cell on its own, errors shown in place.
+#[component]
+fn SlotGrid(#[prop(into)] regions: Signal<Vec<String>>) -> impl IntoView {
+    let inventory = InventoryCtx::expect();
+    view! {
+        <table class="slot-grid" aria-label="Load state by region and service">
+            <thead>
+                <tr>
+                    <th scope="col">"Region"</th>
+                    {Service::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>
+                <For each=move || regions.get() key=|r| r.clone() let:region>
+                    <tr>
+                        <th scope="row">{region.clone()}</th>
+                        {Service::ALL.into_iter().map(|service| {
+                            let key = (region.clone(), service);
+                            let state = Memo::new(move |_| inventory.slots.with(|s| s.get(&key).cloned()));
+                            let context = format!("{} · {}", region, service.label());
+                            view! {
+                                <td class="slot-grid__cell">
+                                    {move || match state.get() {
+                                        None | Some(SlotState::Loading) => view! {
+                                            <span class="slot-grid__state slot-grid__state--loading"><span aria-hidden="true">"◌ "</span>"loading…"</span>
+                                        }.into_any(),
+                                        Some(SlotState::Ready { rows, .. }) => view! {
+                                            <span class="slot-grid__state slot-grid__state--ready"><span aria-hidden="true">"✓ "</span>{format!("{} listed", rows.len())}</span>
+                                        }.into_any(),
+                                        Some(SlotState::Failed { error, .. }) => view! {
+                                            <ErrorPanel error=error context=context.clone() compact=true />
+                                        }.into_any(),
+                                    }}
+                                </td>
+                            }
+                        }).collect_view()}
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,819 @@
+//! Resource page (deep-linkable): the topology as a picture, recent events, the actions that
+//! apply with their preflight dialog, and the runs on this resource.
+
+use crate::components::action_dialog::ActionDialog;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::event_list::{EventLine, EventList};
+use crate::components::run_card::RunCard;
+use crate::components::status_badge::StatusBadge;
+use crate::components::topology::{ShardGrid, TopoRegion, Topology};
+use crate::model::{classify_status, NodeRole, StatusKind};
+use crate::state::action::{preflight, Action, Check, PreflightFacts};
+use crate::state::api::{self, Detail};
+use crate::state::browser;
+use crate::state::errors::ErrorInfo;
+use crate::state::record::Phase;
+use crate::state::rows::{ResourceKind, ResourceRef};
+use crate::state::runs::RunsCtx;
+use crate::state::session::SessionCtx;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Events shown on the page: the last six hours.
+const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
+
+macro_rules! route_page {
+    ($name:ident, $kind:expr, $region:literal) => {
+        #[component]
+        pub fn $name() -> impl IntoView {
+            let params = use_params_map();
+            let rref = Memo::new(move |_| {
+                params.with(|p| {
+                    let region = if $region {
+                        p.get("region").unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    ResourceRef::new($kind, &region, &p.get("id").unwrap_or_default())
+                })
+            });
+            move || view! { <ResourceView rref=rref.get() /> }
+        }
+    };
+}
+
+route_page!(GlobalDatastorePage, ResourceKind::GlobalDatastore, false);
+route_page!(ReplicationGroupPage, ResourceKind::ReplicationGroup, true);
+route_page!(GlobalDatabasePage, ResourceKind::GlobalDatabase, false);
+route_page!(NeptuneClusterPage, ResourceKind::NeptuneCluster, true);
+route_page!(MemoryDbPage, ResourceKind::MemoryDbCluster, true);
+
+/// An action the person picked, waiting in the dialog.
+#[derive(Clone)]
+struct Pending {
+    action: Action,
+    writer: String,
+    expected: Option<String>,
+    run_id: Option<String>,
+}
+
+#[component]
+fn ResourceView(rref: ResourceRef) -> impl IntoView {
+    let session = SessionCtx::expect();
+    let runs = RunsCtx::expect();
+    let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
+    let events = RwSignal::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
+    let pending = RwSignal::new(None::<Pending>);
+    let quota = RwSignal::new(None::<Result<u32, String>>);
+    let suffix = RwSignal::new(String::new());
+    let via_failover_api = RwSignal::new(false);
+    let key = rref.key();
+
+    // Poll while the page is shown: fast while something changes here, slow otherwise,
+    // paused while hidden; the loop ends when the page goes away.
+    let alive = Arc::new(AtomicBool::new(true));
+    {
+        let alive2 = alive.clone();
+        on_cleanup(move || alive2.store(false, Ordering::Relaxed));
+    }
+    {
+        let rref = rref.clone();
+        let key = key.clone();
+        let alive = alive.clone();
+        leptos::task::spawn_local(async move {
+            while alive.load(Ordering::Relaxed) {
+                if browser::is_hidden() {
+                    browser::sleep_ms(500).await;
+                    continue;
+                }
+                let Some(s) = session.get_untracked() else {
+                    browser::sleep_ms(500).await;
+                    continue;
+                };
+                let d = api::fetch_detail(&s, &rref).await;
+                if !alive.load(Ordering::Relaxed) {
+                    break;
+                }
+                let (service, regions, related) = event_scope(&rref, d.as_ref().ok(), &s.regions);
+                let e = api::resource_events(
+                    &s,
+                    service,
+                    &regions,
+                    &related,
+                    browser::now_ms() - EVENTS_WINDOW_MS,
+                )
+                .await;
+                if !alive.load(Ordering::Relaxed) {
+                    break;
+                }
+                let changing = d.as_ref().is_ok_and(|d| detail_changing(d));
+                detail.set(Some(d));
+                events.set(Some(e.map(|list| {
+                    list.into_iter()
+                        .rev()
+                        .map(|e| EventLine {
+                            at: e.date.millis(),
+                            source: format!("{} {}", e.region, e.source_id),
+                            message: e.message,
+                        })
+                        .collect()
+                })));
+                let busy = runs.runs.with_untracked(|r| {
+                    r.iter()
+                        .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
+                });
+                browser::sleep_ms(if changing || busy { 1_000 } else { 5_000 }).await;
+            }
+        });
+    }
+
+    // Close the dialog once AWS accepted the call; keep it open to show a refusal.
+    Effect::new(move |_| {
+        let Some(p) = pending.get() else { return };
+        let Some(id) = p.run_id else { return };
+        if runs
+            .get(&id)
+            .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
+        {
+            pending.set(None);
+        }
+    });
+
+    let open = Callback::new(
+        move |(action, writer, expected): (Action, String, Option<String>)| {
+            if let Action::TestFailover { .. } = action {
+                quota.set(None);
+                let now = browser::now_ms();
+                leptos::task::spawn_local(async move {
+                    let Some(s) = session.get_untracked() else {
+                        quota.set(Some(Err("not connected".into())));
+                        return;
+                    };
+                    quota.set(Some(api::count_test_failovers(&s, now).await));
+                });
+            }
+            if let Action::CreateGlobalDatastore { suffix: s, .. } = &action {
+                suffix.set(s.clone());
+            }
+            via_failover_api.set(false);
+            pending.set(Some(Pending {
+                action,
+                writer,
+                expected,
+                run_id: None,
+            }));
+        },
+    );
+
+    let checks = {
+        let key = key.clone();
+        Signal::derive(move || -> Vec<Check> {
+            let Some(p) = pending.get() else {
+                return Vec::new();
+            };
+            let facts = detail.with(|d| match d {
+                Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
+                _ => PreflightFacts {
+                    status: "unknown".into(),
+                    ..Default::default()
+                },
+            });
+            let mut checks = preflight(&p.action, &facts);
+            if let Action::CreateGlobalDatastore { .. } = p.action {
+                let ok = suffix.with(|s| {
+                    !s.trim().is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+                checks.push(Check {
+                    label: "Suffix is set".into(),
+                    outcome: if ok {
+                        crate::state::action::CheckOutcome::Pass
+                    } else {
+                        crate::state::action::CheckOutcome::Fail
+                    },
+                    detail: "letters, digits and hyphens".into(),
+                });
+            }
+            checks
+        })
+    };
+
+    let confirm = Callback::new(move |_| {
+        let Some(p) = pending.get_untracked() else {
+            return;
+        };
+        if p.run_id.is_some() {
+            return; // already sent: one request, ever
+        }
+        let action = match p.action.clone() {
+            Action::CreateGlobalDatastore { group, region, .. } => Action::CreateGlobalDatastore {
+                group,
+                region,
+                suffix: suffix.get_untracked().trim().to_string(),
+            },
+            Action::NeptuneSwitchover {
+                database,
+                target_cluster_arn,
+                target_region,
+                ..
+            } => Action::NeptuneSwitchover {
+                database,
+                target_cluster_arn,
+                target_region,
+                via_failover_api: via_failover_api.get_untracked(),
+            },
+            other => other,
+        };
+        let id = runs.start(action, p.expected.clone());
+        pending.set(Some(Pending {
+            run_id: Some(id),
+            ..p
+        }));
+    });
+    let close = Callback::new(move |_| pending.set(None));
+    let dialog_error = Signal::derive(move || {
+        pending
+            .with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
+            .and_then(|id| runs.get(&id))
+            .and_then(|r| r.error)
+    });
+
+    let page_runs = {
+        let key = key.clone();
+        move || {
+            let mut list: Vec<_> = runs.runs.with(|r| {
+                r.iter()
+                    .filter(|r| r.action.resource().key() == key)
+                    .cloned()
+                    .collect()
+            });
+            list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+            list
+        }
+    };
+
+    let title_region = if rref.region.is_empty() {
+        "global".to_string()
+    } else {
+        rref.region.clone()
+    };
+    view! {
+        <div class="page resource-page">
+            <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.service().label()}" "{rref.kind.label()}</p>
+            <div class="page__head">
+                <h1 class="page__title">{rref.id.clone()}</h1>
+                <p class="page__meta">{rref.kind.service().label()}" "{rref.kind.label()}" · "{title_region}</p>
+                <span class="resource-page__status">
+                    {move || detail.with(|d| match d {
+                        Some(Ok(d)) => Some(view! { <StatusBadge status=Signal::stored(detail_status(d)) /> }),
+                        _ => None,
+                    })}
+                </span>
+            </div>
+            <div class="resource-page__body">
+                {move || match detail.get() {
+                    None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorPanel error=e context="Could not read this resource" /> }.into_any(),
+                    Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
+                }}
+            </div>
+            <section class="resource-page__runs" aria-labelledby="runs-title">
+                <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
+                <For each=page_runs key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
+                    {
+                        let id = run.id.clone();
+                        let (a, b, c) = (id.clone(), id.clone(), id);
+                        view! {
+                            <RunCard
+                                run=run
+                                now=runs.now
+                                on_export_json=Callback::new(move |_| runs.export(&a, false))
+                                on_export_markdown=Callback::new(move |_| runs.export(&b, true))
+                                on_dismiss=Callback::new(move |_| runs.dismiss(&c))
+                            />
+                        }
+                    }
+                </For>
+            </section>
+            <section class="resource-page__events" aria-labelledby="events-title">
+                <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
+                {move || match events.get() {
+                    None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
+                    Some(Ok(list)) => view! { <EventList events=Signal::stored(list) empty="No events in the last six hours." /> }.into_any(),
+                }}
+            </section>
+            {move || pending.get().map(|p| {
+                let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
+                let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
+                view! {
+                    <ActionDialog action=p.action.clone() writer=p.writer.clone() checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                        {is_create.then(|| view! {
+                            <label class="field dialog__extra">
+                                <span class="field__label">"Global datastore suffix"</span>
+                                <span class="field__hint">"AWS prefixes it with a region-independent id, e.g. ldgnf-"{move || suffix.get()}</span>
+                                <input class="field__input field__input--mono" type="text" spellcheck="false"
+                                    prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
+                            </label>
+                        })}
+                        {is_switch.then(|| view! {
+                            <label class="check dialog__extra">
+                                <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
+                                <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
+                            </label>
+                        })}
+                    </ActionDialog>
+                }
+            })}
+        </div>
+    }
+}
+
+fn detail_status(d: &Detail) -> String {
+    match d {
+        Detail::GlobalDatastore { datastore, .. } => datastore.status.clone(),
+        Detail::ReplicationGroup(r) => r.status.clone(),
+        Detail::GlobalDatabase(g) => g.status.clone(),
+        Detail::NeptuneCluster(c) => c.status.clone(),
+        Detail::MemoryDb(m) => m.status.clone(),
+    }
+}
+
+fn detail_changing(d: &Detail) -> bool {
+    let t = |s: &str| classify_status(s).is_transitional();
+    match d {
+        Detail::GlobalDatastore { datastore, members } => {
+            t(&datastore.status) || members.iter().flatten().any(|m| t(&m.status))
+        }
+        Detail::GlobalDatabase(g) => t(&g.status) || g.failover.is_some(),
+        _ => t(&detail_status(d)),
+    }
+}
+
+/// Which events concern this resource: service, regions to ask, ids to match.
+fn event_scope(
+    r: &ResourceRef,
+    d: Option<&Detail>,
+    regions: &[String],
+) -> (crate::model::Service, Vec<String>, Vec<String>) {
+    let mut related = vec![r.id.clone()];
+    let mut scope_regions = if r.region.is_empty() {
+        regions.to_vec()
+    } else {
+        vec![r.region.clone()]
+    };
+    match d {
+        Some(Detail::GlobalDatastore { datastore, .. }) => {
+            related.extend(
+                datastore
+                    .members
+                    .iter()
+                    .map(|m| m.replication_group_id.clone()),
+            );
+            scope_regions = datastore
+                .members
+                .iter()
+                .map(|m| m.region.clone())
+                .filter(|x| regions.contains(x))
+                .collect();
+        }
+        Some(Detail::GlobalDatabase(g)) => {
+            related.extend(g.members.iter().map(|m| m.cluster_id().to_string()));
+        }
+        _ => {}
+    }
+    (r.kind.service(), scope_regions, related)
+}
+
+fn facts_for(
+    action: &Action,
+    d: &Detail,
+    run_in_flight: bool,
+    quota: Option<Result<u32, String>>,
+) -> PreflightFacts {
+    let mut f = PreflightFacts {
+        run_in_flight,
+        ..Default::default()
+    };
+    match (action, d) {
+        (
+            Action::PromoteSecondary { target_group, .. },
+            Detail::GlobalDatastore { datastore, members },
+        ) => {
+            f.status = datastore.status.clone();
+            f.part_statuses = members
+                .iter()
+                .flatten()
+                .map(|m| (m.id.clone(), m.status.clone()))
+                .collect();
+            f.part_statuses
+                .extend(datastore.members.iter().filter_map(|m| {
+                    m.status
+                        .clone()
+                        .map(|s| (m.replication_group_id.clone(), s))
+                }));
+            f.target_is_secondary = Some(datastore.members.iter().any(|m| {
+                &m.replication_group_id == target_group
+                    && m.role == crate::model::MemberRole::Secondary
+            }));
+        }
+        (Action::CreateGlobalDatastore { .. }, Detail::ReplicationGroup(rg)) => {
+            f.status = rg.status.clone();
+            f.already_global = Some(rg.global_datastore.is_some());
+            f.part_statuses = rg
+                .shards
+                .iter()
+                .filter_map(|s| s.status.clone().map(|st| (format!("shard {}", s.id), st)))
+                .collect();
+        }
+        (Action::TestFailover { shard, .. }, Detail::ReplicationGroup(rg)) => {
+            f.status = rg.status.clone();
+            let s = rg.shard(shard);
+            f.part_statuses = s
+                .and_then(|s| s.status.clone())
+                .map(|st| vec![(format!("shard {shard}"), st)])
+                .unwrap_or_default();
+            f.multi_az = Some(rg.is_multi_az());
+            f.replicas = Some(s.map(|s| s.replicas().count()).unwrap_or(0));
+            f.quota_used = quota;
+        }
+        (
+            Action::NeptuneFailover {
+                target_cluster_arn, ..
+            }
+            | Action::NeptuneSwitchover {
+                target_cluster_arn, ..
+            },
+            Detail::GlobalDatabase(g),
+        ) => {
+            f.status = g.status.clone();
+            if let Some(fo) = &g.failover {
+                f.part_statuses = vec![(
+                    "global failover".into(),
+                    if fo.status.is_empty() {
+                        "pending".into()
+                    } else {
+                        fo.status.clone()
+                    },
+                )];
+            }
+            f.target_is_secondary = Some(
+                g.members
+                    .iter()
+                    .any(|m| &m.cluster_arn == target_cluster_arn && !m.is_writer),
+            );
+        }
+        (Action::MemoryDbFailoverShard { shard, .. }, Detail::MemoryDb(m)) => {
+            f.status = m.status.clone();
+            let s = m.shard(shard);
+            f.part_statuses = s
+                .and_then(|s| s.status.clone())
+                .map(|st| vec![(format!("shard {shard}"), st)])
+                .unwrap_or_default();
+            f.multi_az = Some(m.is_multi_az());
+            // MemoryDB does not report node roles: every node but the primary is a replica.
+            f.replicas = Some(s.map(|s| s.nodes.len().saturating_sub(1)).unwrap_or(0));
+        }
+        _ => f.status = "unknown".into(),
+    }
+    f
+}
+
+type OpenCb = Callback<(Action, String, Option<String>)>;
+
+#[component]
+fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
+    match detail {
+        Detail::GlobalDatastore { datastore, members } => {
+            let writer = datastore
+                .primary()
+                .map(|p| p.replication_group_id.clone())
+                .unwrap_or_default();
+            let writer_label = datastore
+                .primary()
+                .map(|p| format!("{} ({})", p.replication_group_id, p.region))
+                .unwrap_or_default();
+            let regions: Vec<TopoRegion> = datastore
+                .members
+                .iter()
+                .map(|m| {
+                    let rg = members
+                        .iter()
+                        .flatten()
+                        .find(|r| r.id == m.replication_group_id);
+                    TopoRegion {
+                        region: m.region.clone(),
+                        name: m.replication_group_id.clone(),
+                        role: m.role.as_str().to_string(),
+                        writes: m.role == crate::model::MemberRole::Primary,
+                        status: rg
+                            .map(|r| r.status.clone())
+                            .or_else(|| m.status.clone())
+                            .unwrap_or_default(),
+                        shards: rg.map(|r| r.shards.clone()).unwrap_or_default(),
+                        note: rg
+                            .map(|r| {
+                                if r.is_multi_az() {
+                                    "Multi-AZ".to_string()
+                                } else {
+                                    "single-AZ".to_string()
+                                }
+                            })
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let member_errors: Vec<ErrorInfo> = members
+                .iter()
+                .filter_map(|m| m.as_ref().err().cloned())
+                .collect();
+            let secondaries: Vec<(String, String)> = datastore
+                .secondaries()
+                .map(|m| (m.replication_group_id.clone(), m.region.clone()))
+                .collect();
+            let id = datastore.id.clone();
+            view! {
+                <section class="resource-page__topology" aria-labelledby="topo-title">
+                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+                    <Topology regions=regions />
+                    {member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
+                </section>
+                <section class="resource-page__actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+                    <p class="resource-page__writes">"Writes now: "<strong>{writer_label.clone()}</strong></p>
+                    <div class="action-list">
+                        {secondaries.into_iter().map(|(group, region)| {
+                            let action = Action::PromoteSecondary { datastore: id.clone(), target_group: group.clone(), target_region: region.clone() };
+                            let writer = writer_label.clone();
+                            let expected = Some(group.clone());
+                            view! {
+                                <button type="button" class="button button--primary" on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
+                                    {format!("Promote {group} ({region}) to primary")}
+                                </button>
+                            }
+                        }).collect_view()}
+                    </div>
+                    {writer.is_empty().then(|| view! { <p class="notice">"No member is primary right now."</p> })}
+                </section>
+            }
+            .into_any()
+        }
+        Detail::ReplicationGroup(rg) => {
+            let shards = rg.shards.clone();
+            let region = rg.region.clone();
+            let id = rg.id.clone();
+            let global = rg.global_datastore.clone();
+            let create = global.is_none().then(|| {
+                let action = Action::CreateGlobalDatastore { group: id.clone(), region: region.clone(), suffix: format!("{id}-global") };
+                view! {
+                    <button type="button" class="button" on:click=move |_| open.run((action.clone(), String::new(), None))>
+                        "Create global datastore from this group"
+                    </button>
+                }
+            });
+            let topo = vec![TopoRegion {
+                region: rg.region.clone(),
+                name: rg.id.clone(),
+                role: global
+                    .as_ref()
+                    .map(|(_, r)| r.as_str().to_string())
+                    .unwrap_or_else(|| "regional".into()),
+                writes: global
+                    .as_ref()
+                    .is_none_or(|(_, r)| *r == crate::model::MemberRole::Primary),
+                status: rg.status.clone(),
+                shards: Vec::new(),
+                note: format!(
+                    "{} · automatic failover {}",
+                    if rg.is_multi_az() {
+                        "Multi-AZ"
+                    } else {
+                        "Multi-AZ off"
+                    },
+                    rg.automatic_failover
+                        .clone()
+                        .unwrap_or_else(|| "unknown".into())
+                ),
+            }];
+            view! {
+                <section class="resource-page__topology" aria-labelledby="topo-title">
+                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+                    <Topology regions=topo />
+                    {global.clone().map(|(gid, role)| view! {
+                        <p class="resource-page__writes">{format!("{} of global datastore ", role.as_str())}
+                            <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
+                    })}
+                    <ShardGrid shards=shards.clone() />
+                </section>
+                <section class="resource-page__actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+                    <div class="action-list">{create}</div>
+                    <ShardActions shards=shards region=region group=id memorydb=false open=open />
+                </section>
+            }
+            .into_any()
+        }
+        Detail::GlobalDatabase(g) => {
+            let writer = g
+                .writer()
+                .map(|w| w.cluster_id().to_string())
+                .unwrap_or_default();
+            let writer_label = g
+                .writer()
+                .map(|w| {
+                    format!(
+                        "{} ({})",
+                        w.cluster_id(),
+                        w.region.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            let regions: Vec<TopoRegion> = g
+                .members
+                .iter()
+                .map(|m| TopoRegion {
+                    region: m.region.clone().unwrap_or_else(|| "unknown region".into()),
+                    name: m.cluster_id().to_string(),
+                    role: if m.is_writer {
+                        "writer".into()
+                    } else {
+                        "reader".into()
+                    },
+                    writes: m.is_writer,
+                    status: if m.is_writer {
+                        g.status.clone()
+                    } else {
+                        "available".into()
+                    },
+                    shards: Vec::new(),
+                    note: if m.readers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "replicates to {}",
+                            m.readers
+                                .iter()
+                                .map(|r| r.rsplit(':').next().unwrap_or(r))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                })
+                .collect();
+            let failover = g.failover.clone();
+            let readers: Vec<(String, String, String)> = g
+                .members
+                .iter()
+                .filter(|m| !m.is_writer)
+                .map(|m| {
+                    (
+                        m.cluster_arn.clone(),
+                        m.cluster_id().to_string(),
+                        m.region.clone().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let id = g.id.clone();
+            let _ = writer;
+            view! {
+                <section class="resource-page__topology" aria-labelledby="topo-title">
+                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+                    <Topology regions=regions />
+                    {failover.map(|f| view! {
+                        <p class="notice notice--changing" role="status">
+                            <span aria-hidden="true">"◐ "</span>
+                            {format!("{} {}: {} ⟶ {}",
+                                if f.is_data_loss_allowed == Some(true) { "Failover" } else { "Switchover" },
+                                if f.status.is_empty() { "pending".to_string() } else { f.status.clone() },
+                                f.from_cluster_arn.as_deref().map(|a| a.rsplit(':').next().unwrap_or(a)).unwrap_or("?"),
+                                f.to_cluster_arn.as_deref().map(|a| a.rsplit(':').next().unwrap_or(a)).unwrap_or("?"))}
+                        </p>
+                    })}
+                </section>
+                <section class="resource-page__actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+                    <p class="resource-page__writes">"Writes now: "<strong>{writer_label.clone()}</strong></p>
+                    <div class="action-list">
+                        {readers.into_iter().map(|(arn, cluster, region)| {
+                            let switch = Action::NeptuneSwitchover { database: id.clone(), target_cluster_arn: arn.clone(), target_region: region.clone(), via_failover_api: false };
+                            let failover = Action::NeptuneFailover { database: id.clone(), target_cluster_arn: arn.clone(), target_region: region.clone() };
+                            let (w1, w2) = (writer_label.clone(), writer_label.clone());
+                            let (e1, e2) = (Some(cluster.clone()), Some(cluster.clone()));
+                            view! {
+                                <div class="action-list__group">
+                                    <button type="button" class="button button--primary" on:click=move |_| open.run((switch.clone(), w1.clone(), e1.clone()))>
+                                        {format!("Switch over to {cluster} ({region})")}
+                                    </button>
+                                    <button type="button" class="button button--danger" on:click=move |_| open.run((failover.clone(), w2.clone(), e2.clone()))>
+                                        {format!("Fail over to {cluster} (allow data loss)")}
+                                    </button>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+        Detail::NeptuneCluster(c) => {
+            let topo = vec![TopoRegion {
+                region: c.region.clone(),
+                name: c.id.clone(),
+                role: "cluster".into(),
+                writes: c.members.iter().any(|m| m.is_writer),
+                status: c.status.clone(),
+                shards: Vec::new(),
+                note: c
+                    .members
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{}{}",
+                            m.instance_id,
+                            if m.is_writer {
+                                " (writer)"
+                            } else {
+                                " (reader)"
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }];
+            view! {
+                <section class="resource-page__topology" aria-labelledby="topo-title">
+                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+                    <Topology regions=topo />
+                </section>
+                <section class="resource-page__actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+                    <p class="notice">"Failover and switchover act on a global database; open it from the inventory."</p>
+                </section>
+            }
+            .into_any()
+        }
+        Detail::MemoryDb(m) => {
+            let topo = vec![TopoRegion {
+                region: m.region.clone(),
+                name: m.name.clone(),
+                role: "cluster".into(),
+                writes: true,
+                status: m.status.clone(),
+                shards: Vec::new(),
+                note: format!(
+                    "{} · {}",
+                    if m.is_multi_az() {
+                        "Multi-AZ"
+                    } else {
+                        "single-AZ"
+                    },
+                    m.node_type.clone().unwrap_or_default()
+                ),
+            }];
+            let shards = m.shards.clone();
+            view! {
+                <section class="resource-page__topology" aria-labelledby="topo-title">
+                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+                    <Topology regions=topo />
+                    <ShardGrid shards=shards.clone() />
+                </section>
+                <section class="resource-page__actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+                    <ShardActions shards=shards region=m.region.clone() group=m.name.clone() memorydb=true open=open />
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// One failover button per shard.
+#[component]
+fn ShardActions(
+    shards: Vec<crate::model::Shard>,
+    region: String,
+    group: String,
+    memorydb: bool,
+    open: OpenCb,
+) -> impl IntoView {
+    view! {
+        <div class="action-list action-list--shards">
+            {shards.into_iter().map(|s| {
+                let primary = s.nodes.iter().find(|n| n.role == NodeRole::Primary).map(|n| n.id.clone()).unwrap_or_default();
+                let action = if memorydb {
+                    Action::MemoryDbFailoverShard { cluster: group.clone(), region: region.clone(), shard: s.id.clone() }
+                } else {
+                    Action::TestFailover { group: group.clone(), region: region.clone(), shard: s.id.clone() }
+                };
+                let label = if memorydb { format!("Fail over shard {}", s.id) } else { format!("Test failover shard {}", s.id) };
+                let kind = s.status.as_deref().map(classify_status).unwrap_or(StatusKind::Healthy);
+                view! {
+                    <button type="button" class="button" class:button--busy=kind.is_transitional() on:click=move |_| open.run((action.clone(), primary.clone(), None))>
+                        {label}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
