@@ -268,3 +268,7 @@ fn run(
         _ => Err(AwsError::InternalFailure),
     }
 }
+
+#[cfg(test)]
+#[path = "aws_tests.rs"]
+mod tests;

@@ -353,3 +353,28 @@ fn signature(
 #[cfg(test)]
 #[path = "sigv4_tests.rs"]
 mod tests;
+
+/// Signs a request the way an SDK would, for tests of the layers above verification.
+#[cfg(test)]
+pub fn sign_for_tests(
+    req: &RequestParts<'_>,
+    scope: &Scope,
+    signed_headers: &[&str],
+    amz_date: &str,
+    secret: &str,
+) -> String {
+    let auth = Authorization {
+        scope: scope.clone(),
+        signed_headers: signed_headers.iter().map(|h| (*h).to_string()).collect(),
+        signature: String::new(),
+    };
+    let sig = signature(req, &auth, amz_date, secret).unwrap_or_default();
+    format!(
+        "AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, SignedHeaders={}, Signature={sig}",
+        scope.access_key_id,
+        scope.date,
+        scope.region,
+        scope.service,
+        signed_headers.join(";")
+    )
+}
