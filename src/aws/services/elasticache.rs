@@ -193,11 +193,14 @@ pub mod requests {
         id: Option<&str>,
         marker: Option<&str>,
     ) -> QueryRequest {
-        ElastiCache::request("DescribeGlobalReplicationGroups")
-            .opt("GlobalReplicationGroupId", id)
-            .int("MaxRecords", PAGE_SIZE)
-            .opt("Marker", marker)
-            .bool("ShowMemberInfo", true)
+        let q = ElastiCache::request("DescribeGlobalReplicationGroups")
+            .opt("GlobalReplicationGroupId", id);
+        let q = if id.is_none() {
+            q.int("MaxRecords", PAGE_SIZE)
+        } else {
+            q
+        };
+        q.opt("Marker", marker).bool("ShowMemberInfo", true)
     }
 
     pub fn describe_replication_groups(id: Option<&str>, marker: Option<&str>) -> QueryRequest {
