@@ -54,8 +54,8 @@ fn main() {
 }
 
 async fn run(config: cli::Config) -> std::io::Result<()> {
-    let started = std::time::Instant::now();
-    let app = Arc::new(app::App::new(&config, clock::now_ms()));
+    let started = clock::now_ms();
+    let app = Arc::new(app::App::new(&config, started));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let keys: Vec<&str> = config
@@ -67,7 +67,7 @@ async fn run(config: cli::Config) -> std::io::Result<()> {
         "failover-emulator listening on http://{addr} (topology {:?}, time scale {}, built in {} ms)",
         config.topology,
         config.time_scale,
-        started.elapsed().as_millis()
+        clock::now_ms() - started
     );
     eprintln!("  regions: {}", topology::REGIONS.join(", "));
     if config.demo {
