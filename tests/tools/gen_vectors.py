@@ -310,12 +310,13 @@ def gen_fixtures(out):
                 "status_code": status,
             }
             parsed = parser.parse(response, op.output_shape)
-            parsed.pop("ResponseMetadata", None)
+            meta = parsed.pop("ResponseMetadata", {})
             result[f"{service}/{path.name}"] = {
                 "service": service,
                 "operation": operation,
                 "status": status,
                 "error": is_error,
+                "request_id": meta.get("RequestId"),
                 "parsed": jsonable(parsed),
             }
     write_json(out / "fixtures_parsed_by_botocore.json", result)
