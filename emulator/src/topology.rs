@@ -483,7 +483,7 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
                     created,
                 ));
             }
-            for i in 0..n.div_ceil(4) {
+            for i in 0..n.div_ceil(2) {
                 mdb.insert_cluster(memorydb_cluster(
                     region,
                     &format!("load-{s}-mdb-{:04}", i + 1),
