@@ -170,6 +170,19 @@ def _assert_date_header(r):
     assert skew < 60, f"Date header {date} is not the server's current time"
 
 
+def test_request_signed_ten_minutes_ahead_is_refused(emu):
+    """AWS also refuses a signature more than 5 minutes in the future ("Signature not yet current")."""
+    ahead = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)
+    r = query(emu, "elasticache", when=ahead)
+    assert r.status == 403
+    assert query_error("elasticache", r)["Code"] == "SignatureDoesNotMatch"
+    _assert_date_header(r)
+    r = jcall(emu, when=ahead)
+    assert r.status in JSON_AUTH_STATUS
+    assert json_error(r)["Code"] == "InvalidSignatureException"
+    _assert_date_header(r)
+
+
 def test_request_signed_two_minutes_ago_is_accepted(emu):
     """AWS allows 5 minutes of clock skew."""
     past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)
