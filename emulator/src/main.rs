@@ -16,9 +16,6 @@ mod timefmt;
 mod topology;
 mod wire;
 
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use std::sync::Arc;
 
 fn main() {
@@ -83,31 +80,11 @@ async fn run(config: cli::Config) -> std::io::Result<()> {
         eprintln!("  serving {} at /", dir.display());
     }
     eprintln!("  state is in memory only and resets on restart");
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("accept failed: {e}");
-                    continue;
-                }
-            },
-            _ = tokio::signal::ctrl_c() => {
-                eprintln!("failover-emulator: stopping");
-                return Ok(());
-            }
-        };
-        let app = app.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| server::serve(app.clone(), req));
-            if let Err(e) = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
-                if !e.is_incomplete_message() {
-                    eprintln!("connection error: {e}");
-                }
-            }
-        });
+    tokio::select! {
+        () = server::accept_loop(listener, app) => Ok(()),
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("failover-emulator: stopping");
+            Ok(())
+        }
     }
 }

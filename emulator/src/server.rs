@@ -197,3 +197,31 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
         now,
     ))
 }
+
+/// Accepts connections forever, serving each on its own task.
+pub async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                eprintln!("accept failed: {e}");
+                continue;
+            }
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| serve(app.clone(), req));
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            if let Err(e) = conn.await {
+                if !e.is_incomplete_message() {
+                    eprintln!("connection error: {e}");
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;
