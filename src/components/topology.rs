@@ -29,7 +29,7 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
     let writer_name = regions.iter().find(|r| r.writes).map(|r| r.region.clone());
     let count = regions.len();
     view! {
-        <div class="topology" role="img" aria-label=format!("Topology: {count} region(s), writer in {}", writer_name.clone().unwrap_or_else(|| "no region".into()))>
+        <div class="topology" role="group" aria-label=format!("Topology: {count} region(s), writer in {}", writer_name.clone().unwrap_or_else(|| "no region".into()))>
             {regions
                 .into_iter()
                 .enumerate()

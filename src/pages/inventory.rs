@@ -195,9 +195,11 @@ fn SlotGrid(#[prop(into)] regions: Signal<Vec<String>>) -> impl IntoView {
                                         Some(SlotState::Ready { rows, .. }) => view! {
                                             <span class="slot-grid__state slot-grid__state--ready"><span aria-hidden="true">"✓ "</span>{format!("{} listed", rows.len())}</span>
                                         }.into_any(),
-                                        Some(SlotState::Failed { error, .. }) => view! {
-                                            <ErrorPanel error=error context=context.clone() compact=true />
-                                        }.into_any(),
+                                        Some(SlotState::Failed { error, .. }) => {
+                                            // Reads retry by themselves; say so for the errors that pass.
+                                            let context = if error.is_transient() { format!("{context} — retrying") } else { context.clone() };
+                                            view! { <ErrorPanel error=error context=context compact=true /> }.into_any()
+                                        }
                                     }}
                                 </td>
                             }

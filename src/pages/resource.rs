@@ -108,7 +108,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 if !alive.load(Ordering::Relaxed) {
                     break;
                 }
-                let changing = d.as_ref().is_ok_and(|d| detail_changing(d));
+                let changing = d.as_ref().is_ok_and(detail_changing);
                 detail.set(Some(d));
                 events.set(Some(e.map(|list| {
                     list.into_iter()

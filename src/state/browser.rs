@@ -87,7 +87,11 @@ mod imp {
                 let _ = body.remove_child(&anchor);
             }
         }
-        let _ = web_sys::Url::revoke_object_url(&url);
+        // Revoked later: revoking in the same task can cancel the download in some browsers.
+        gloo_timers::callback::Timeout::new(30_000, move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        })
+        .forget();
     }
 
     pub fn remove_element(id: &str) {

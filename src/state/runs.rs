@@ -191,13 +191,10 @@ impl RunsCtx {
         }
         let ctx = *self;
         leptos::task::spawn_local(async move {
-            loop {
-                let Some(run) = ctx
-                    .runs
-                    .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned())
-                else {
-                    break;
-                };
+            while let Some(run) = ctx
+                .runs
+                .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned())
+            {
                 let Some(delay) = run.next_poll(browser::now_ms()) else {
                     break;
                 };

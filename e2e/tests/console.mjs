@@ -1,0 +1,118 @@
+// Helpers shared by the console's end-to-end tests: connect the way a person does, wait for
+// what a person would wait for, and read the emulator's ground truth.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeout` ms. */
+export async function waitUntil(what, fn, timeout = 30_000, every = 200) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await sleep(every);
+  }
+}
+
+/** Opens the console with `?connect=emulator` and waits for the inventory to list `expect`. */
+export async function connectViaUrl(page, emulator, expect = 'ldgnf-checkout-sessions') {
+  await page.goto(`${emulator.url}/?connect=emulator`);
+  await page.waitForSelector('[data-app-mounted="true"]');
+  await page.getByRole('link', { name: expect, exact: true }).first().waitFor({ timeout: 20_000 });
+}
+
+/** Opens a resource from the inventory by clicking its name, as a person would. */
+export async function openFromInventory(page, name) {
+  await page.getByRole('searchbox', { name: 'Filter' }).fill(name);
+  await page.getByRole('link', { name, exact: true }).first().click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  // The picture is drawn once the first read answered.
+  await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+}
+
+/** The dialog, once open. */
+export function dialog(page) {
+  return page.getByRole('dialog');
+}
+
+/** Waits until every preflight check of the open dialog is done (none pending). */
+export async function checksSettled(page) {
+  await waitUntil('preflight checks', async () => (await dialog(page).locator('.checklist__item--pending').count()) === 0);
+}
+
+/** Reads the emulator's resources. */
+export async function emulatorState(emulator) {
+  return emulator.state();
+}
+
+export function globalDatastore(state, id) {
+  const g = state.elasticache.globalReplicationGroups.find((x) => x.globalReplicationGroupId === id);
+  assert.ok(g, `no global datastore ${id}`);
+  return g;
+}
+
+export function replicationGroup(state, id) {
+  const g = state.elasticache.replicationGroups.find((x) => x.replicationGroupId === id);
+  assert.ok(g, `no replication group ${id}`);
+  return g;
+}
+
+export function globalCluster(state, id) {
+  const g = state.neptune.globalClusters.find((x) => x.globalClusterIdentifier === id);
+  assert.ok(g, `no global cluster ${id}`);
+  return g;
+}
+
+export function memorydbCluster(state, name) {
+  const c = state.memorydb.clusters.find((x) => x.name === name);
+  assert.ok(c, `no MemoryDB cluster ${name}`);
+  return c;
+}
+
+/** The run card for a run whose title contains `text`. */
+export function runCard(page, text) {
+  return page.locator('article.run-card').filter({ hasText: text }).first();
+}
+
+/** Waits until the run card says "settled" and returns its time-to-settle text. */
+export async function waitSettled(page, text, timeout = 90_000) {
+  const card = runCard(page, text);
+  await waitUntil(`run "${text}" to settle`, async () => (await card.locator('.run-card__phase').textContent()).includes('settled'), timeout);
+  return card.locator('.run-card__settle').innerText();
+}
+
+/** The confirm button of the open dialog (its label changes once sent). */
+export function confirmButton(page) {
+  return dialog(page).locator('.dialog__buttons button').last();
+}
+
+/** Mutating calls the emulator received, of one action. */
+export async function callsOf(emulator, action) {
+  return (await emulator.calls()).filter((c) => c.action === action);
+}
+
+/**
+ * Sends one AWS call straight to the emulator with boto3 (the project's Python venv), behind
+ * the console's back: used to make the console's view stale on purpose.
+ */
+export function boto3Call(emulator, service, region, method, params) {
+  const py = path.join(root, '.venv/bin/python');
+  const script = `
+import boto3, json, sys
+c = boto3.client(${JSON.stringify(service)}, region_name=${JSON.stringify(region)}, endpoint_url=${JSON.stringify(emulator.url)},
+    aws_access_key_id='AKIAEMULATORDEMO0001', aws_secret_access_key='emulator-demo-secret-key-not-for-aws')
+getattr(c, ${JSON.stringify(method)})(**json.loads(sys.argv[1]))
+`;
+  const r = spawnSync(py, ['-c', script, JSON.stringify(params)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`boto3 ${method} failed: ${r.stderr}`);
+}

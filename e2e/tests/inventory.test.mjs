@@ -1,0 +1,147 @@
+// Inventory: filters live in the URL, deep links open resources, the palette jumps by name,
+// and a filter keystroke stays fast with thousands of shards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
+import { connectViaUrl, waitUntil } from './console.mjs';
+
+const rowNames = async (page) => page.locator('.inventory-table__name a').allInnerTexts();
+
+test('filters by text, service, region and status, and keeps them in the URL', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await page.getByRole('searchbox', { name: 'Filter' }).fill('graph');
+    await waitUntil('q in URL', () => page.url().includes('q=graph'));
+    const names = await rowNames(page);
+    assert.ok(names.length >= 3 && names.every((n) => n.includes('graph')), names.join(','));
+    await page.getByLabel('Service').selectOption('neptune');
+    await waitUntil('service in URL', () => page.url().includes('service=neptune'));
+    await page.getByLabel('Region').selectOption('us-west-2');
+    await waitUntil('region in URL', () => page.url().includes('region=us-west-2'));
+    const west = await rowNames(page);
+    assert.ok(west.includes('recs-graph-usw2') && west.includes('identity-graph'), west.join(','));
+    assert.ok(!west.includes('fraud-graph'), 'fraud-graph has no member in us-west-2');
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No resource matches this filter.').waitFor();
+    await screenshot(page, 'inventory-filtered-empty');
+
+    // The same filter, opened as a link in a fresh tab.
+    const other = await session.context.newPage();
+    await other.goto(`${emulator.url}/?connect=emulator&q=pay&service=memorydb&sort=status`);
+    await other.getByRole('link', { name: 'payments-ledger', exact: true }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await rowNames(other), ['payments-ledger']);
+    assert.equal(await other.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'pay');
+    assert.equal(await other.getByLabel('Service').inputValue(), 'memorydb');
+    await other.close();
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('deep links open each kind of resource page with its picture', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    const pages = [
+      ['/r/elasticache/global/ldgnf-checkout-sessions', 'ldgnf-checkout-sessions', 'resource-global-datastore'],
+      ['/r/elasticache/rg/us-east-1/orders-queue', 'orders-queue', 'resource-replication-group'],
+      ['/r/neptune/global/identity-graph', 'identity-graph', 'resource-neptune-global'],
+      ['/r/neptune/cluster/us-west-2/recs-graph-usw2', 'recs-graph-usw2', 'resource-neptune-cluster'],
+      ['/r/memorydb/us-east-1/payments-ledger', 'payments-ledger', 'resource-memorydb'],
+    ];
+    for (const [path, name, shot] of pages) {
+      await page.goto(`${emulator.url}${path}?connect=emulator`);
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+      await page.getByRole('group', { name: /Topology/ }).waitFor();
+      await page.waitForTimeout(300);
+      await screenshot(page, shot);
+    }
+    // The global datastore's picture marks the writer region.
+    await page.goto(`${emulator.url}/r/elasticache/global/ldgnf-checkout-sessions?connect=emulator`);
+    const writer = page.locator('.topology__region--writer');
+    await writer.waitFor({ timeout: 20_000 });
+    assert.match(await writer.innerText(), /us-east-1[\s\S]*WRITER[\s\S]*checkout-sessions-use1/);
+    assert.equal(await page.locator('.topology__region').count(), 3);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('"/" opens the palette; typing and Enter jump to the resource', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await page.keyboard.press('/');
+    const palette = page.getByRole('dialog', { name: 'Jump to resource' });
+    await palette.waitFor();
+    await page.keyboard.type('fraud');
+    await palette.getByRole('option', { name: /fraud-graph/ }).first().waitFor();
+    await screenshot(page, 'palette');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'fraud-graph' }).waitFor();
+    assert.match(page.url(), /\/r\/neptune\/global\/fraud-graph$/);
+    // Ctrl+K works from inside a text field too.
+    await page.goto(`${emulator.url}/`);
+    await page.getByRole('searchbox', { name: 'Filter' }).focus();
+    await page.keyboard.press('Control+k');
+    await palette.waitFor();
+    await page.keyboard.press('Escape');
+    await palette.waitFor({ state: 'detached' });
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('with 5,000+ shards a filter keystroke re-renders within budget', async () => {
+  const emulator = await startEmulator({ topology: 'large:100' });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await page.goto(`${emulator.url}/?connect=emulator`);
+    const grid = page.getByRole('table', { name: 'Load state by region and service' });
+    await waitUntil('every cell loaded', async () => (await grid.locator('.slot-grid__state--ready').count()) === 9, 90_000, 500);
+    const state = await emulator.state();
+    const shards = state.elasticache.replicationGroups.reduce((n, rg) => n + rg.nodeGroups.length, 0)
+      + state.memorydb.clusters.reduce((n, c) => n + c.shards.length, 0);
+    console.log(`# large topology: ${shards} shards`);
+    assert.ok(shards >= 5000, `expected 5000+ shards, got ${shards}`);
+    const timings = [];
+    for (const ch of ['c', 'h', 'e', 'c', 'k']) {
+      const ms = await page.evaluate(async (ch) => {
+        const input = document.querySelector('input[type=search]');
+        const body = document.querySelector('.inventory-table tbody');
+        const t0 = performance.now();
+        let last = t0;
+        const obs = new MutationObserver(() => { last = performance.now(); });
+        obs.observe(body, { childList: true, subtree: true, characterData: true });
+        input.value += ch;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 300));
+        obs.disconnect();
+        return last - t0;
+      }, ch);
+      timings.push(ms);
+    }
+    console.log(`# filter keystroke re-render (ms): ${timings.map((t) => t.toFixed(1)).join(', ')}`);
+    await screenshot(page, 'inventory-large');
+    assert.ok(Math.max(...timings) < 50, `slowest keystroke ${Math.max(...timings).toFixed(1)} ms`);
+    assert.ok((await page.locator('.inventory-table tbody tr').count()) <= 200);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

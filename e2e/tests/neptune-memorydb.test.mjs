@@ -1,0 +1,94 @@
+// Neptune switchover (both APIs) and failover with data loss, and MemoryDB shard failover,
+// end to end on the page and against the emulator's state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
+import {
+  callsOf, checksSettled, connectViaUrl, dialog, globalCluster, memorydbCluster, openFromInventory,
+  waitSettled,
+} from './console.mjs';
+
+test('Neptune switchover moves the writer; the Switchover=true form does too', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'identity-graph');
+    await page.getByRole('button', { name: 'Switch over to identity-graph-usw2 (us-west-2)' }).click();
+    const d = dialog(page);
+    await checksSettled(page);
+    await d.getByLabel('Type identity-graph to confirm').fill('identity-graph');
+    await screenshot(page, 'dialog-switchover');
+    await d.getByRole('button', { name: 'Switch over', exact: true }).click();
+    await waitSettled(page, 'Switch over identity-graph to us-west-2');
+    assert.equal(globalCluster(await emulator.state(), 'identity-graph').writerClusterId, 'identity-graph-usw2');
+    assert.equal((await callsOf(emulator, 'SwitchoverGlobalCluster')).length, 1);
+
+    await page.getByRole('button', { name: 'Switch over to identity-graph-euw1 (eu-west-1)' }).click();
+    await checksSettled(page);
+    await d.getByRole('checkbox', { name: /FailoverGlobalCluster with Switchover=true/ }).check();
+    await d.getByLabel('Type identity-graph to confirm').fill('identity-graph');
+    await d.getByRole('button', { name: 'Switch over', exact: true }).click();
+    await waitSettled(page, 'Switch over identity-graph to eu-west-1');
+    assert.equal(globalCluster(await emulator.state(), 'identity-graph').writerClusterId, 'identity-graph-euw1');
+    const failovers = await callsOf(emulator, 'FailoverGlobalCluster');
+    assert.equal(failovers.length, 1);
+    assert.match(JSON.stringify(failovers[0].params), /Switchover/);
+    await screenshot(page, 'neptune-after-switchovers');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('Neptune failover warns loudly about data loss and moves the writer', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'fraud-graph');
+    await page.getByRole('button', { name: 'Fail over to fraud-graph-use1 (allow data loss)' }).click();
+    const d = dialog(page);
+    await checksSettled(page);
+    assert.match(await d.getByRole('alert').first().innerText(), /Data loss/);
+    await d.getByLabel('Type fraud-graph to confirm').fill('fraud-graph');
+    await screenshot(page, 'dialog-neptune-failover');
+    await d.getByRole('button', { name: 'Fail over (allow data loss)', exact: true }).click();
+    await waitSettled(page, 'Fail over fraud-graph to us-east-1');
+    const g = globalCluster(await emulator.state(), 'fraud-graph');
+    assert.equal(g.writerClusterId, 'fraud-graph-use1');
+    const calls = await callsOf(emulator, 'FailoverGlobalCluster');
+    assert.equal(calls.length, 1);
+    assert.match(JSON.stringify(calls[0].params), /AllowDataLoss/);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('MemoryDB shard failover moves the hidden primary and settles', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'payments-ledger');
+    const shardOf = (s) => memorydbCluster(s, 'payments-ledger').shards[0];
+    const shard = shardOf(await emulator.state());
+    await page.getByRole('button', { name: `Fail over shard ${shard.name}` }).click();
+    await checksSettled(page);
+    await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
+    await waitSettled(page, `Fail over shard ${shard.name} of payments-ledger`);
+    assert.notEqual(shardOf(await emulator.state()).primary, shard.primary);
+    assert.equal((await callsOf(emulator, 'FailoverShard')).length, 1);
+    await screenshot(page, 'memorydb-after-failover');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

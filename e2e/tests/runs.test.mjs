@@ -1,0 +1,130 @@
+// Runs: a reload mid-run resumes it, runs export for the incident record, an expired token
+// pauses polling without losing history, and a failover done with the keyboard alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
+import {
+  checksSettled, connectViaUrl, dialog, globalDatastore, openFromInventory, runCard, waitSettled,
+  waitUntil,
+} from './console.mjs';
+
+test('a reload mid-run resumes polling and the run settles', async () => {
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'ldgnf-pricing-cache');
+    await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
+    await checksSettled(page);
+    await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
+    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
+    const card = runCard(page, 'Promote pricing-cache-euw1');
+    await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+    await page.reload();
+    await page.waitForSelector('[data-app-mounted="true"]');
+    // The tray shows the run at once, from session storage.
+    await page.getByRole('complementary', { name: 'Runs' }).getByText('Promote secondary · ldgnf-pricing-cache').waitFor();
+    await screenshot(page, 'reload-mid-run');
+    await waitSettled(page, 'Promote pricing-cache-euw1', 120_000);
+    assert.equal(globalDatastore(await emulator.state(), 'ldgnf-pricing-cache').primaryReplicationGroupId, 'pricing-cache-euw1');
+    await page.goto(`${emulator.url}/runs`);
+    const text = await runCard(page, 'Promote pricing-cache-euw1').innerText();
+    assert.match(text, /Time to settle\s*\d+\.\d s/);
+
+    // Export as Markdown and JSON.
+    const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
+    const markdown = await readFile(await md.path(), 'utf8');
+    assert.match(markdown, /# Promote pricing-cache-euw1 \(eu-west-1\) to primary of ldgnf-pricing-cache/);
+    assert.match(markdown, /\*\*Who:\*\* access key …0001/);
+    assert.match(markdown, /\*\*Result:\*\* settled/);
+    assert.match(markdown, /## Events/);
+    const [js] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const run = JSON.parse(await readFile(await js.path(), 'utf8'));
+    assert.equal(run.phase, 'settled');
+    assert.ok(run.history.length >= 2);
+    assert.doesNotMatch(JSON.stringify(run) + markdown, /emulator-demo-secret/);
+    await screenshot(page, 'runs-page');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('an expired token marks the run "connection lost", and reconnecting resumes it', async () => {
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser({ allowConsoleError: (t) => /status of 4\d\d/.test(t) });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'ldgnf-checkout-sessions');
+    await page.getByRole('button', { name: 'Promote checkout-sessions-euw1 (eu-west-1) to primary' }).click();
+    await checksSettled(page);
+    await dialog(page).getByLabel('Type ldgnf-checkout-sessions to confirm').fill('ldgnf-checkout-sessions');
+    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
+    const card = runCard(page, 'Promote checkout-sessions-euw1');
+    await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+    await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
+    await card.getByText('Connection lost — retrying').waitFor({ timeout: 20_000 });
+    assert.match(await card.innerText(), /Expired|expired/);
+    await screenshot(page, 'run-connection-lost');
+    await fetch(`${emulator.url}/_emulator/credentials/restore`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
+    // Reconnect (the preset again): the run keeps its history and settles.
+    await page.goto(`${emulator.url}/connect`);
+    await page.getByRole('button', { name: 'Connect to the local emulator' }).click();
+    await page.goto(`${emulator.url}/runs`);
+    await waitSettled(page, 'Promote checkout-sessions-euw1', 120_000);
+    assert.equal(globalDatastore(await emulator.state(), 'ldgnf-checkout-sessions').primaryReplicationGroupId, 'checkout-sessions-euw1');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('keyboard only: jump, open the action, type the name, confirm, watch it settle', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await page.keyboard.press('/');
+    await page.keyboard.type('ldgnf-checkout');
+    await page.getByRole('option', { name: /ldgnf-checkout-sessions/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+    const target = 'Promote checkout-sessions-usw2 (us-west-2) to primary';
+    let focused = '';
+    for (let i = 0; i < 60 && focused !== target; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    }
+    assert.equal(focused, target, 'the action is reachable with Tab');
+    await screenshot(page, 'keyboard-focus-ring');
+    // Esc closes the dialog; Enter opens it again.
+    await page.keyboard.press('Enter');
+    await dialog(page).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+    await page.keyboard.press('Enter');
+    await dialog(page).waitFor();
+    await checksSettled(page);
+    // Focus starts inside the dialog, on the name field.
+    await page.keyboard.type('ldgnf-checkout-sessions');
+    // Tab is trapped: Cancel, then confirm, then back to the name field.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Promote secondary');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Type ldgnf-checkout-sessions to confirm');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await waitSettled(page, 'Promote checkout-sessions-usw2');
+    assert.equal(globalDatastore(await emulator.state(), 'ldgnf-checkout-sessions').primaryReplicationGroupId, 'checkout-sessions-usw2');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
