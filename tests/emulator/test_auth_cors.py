@@ -341,3 +341,50 @@ def test_cors_headers_on_responses(emu):
     assert r.status >= 400
     assert r.header("access-control-allow-origin") in ("*", ORIGIN), "error answers need Allow-Origin too"
     assert {"x-amzn-requestid", "x-amzn-errortype", "date"} <= _csv(r.header("access-control-expose-headers"))
+
+
+# --- robustness under concurrent and stalled clients ------------------------------------------------------
+
+def test_concurrent_requests(emu):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i):
+        if i % 3 == 0:
+            return emu.elasticache("us-east-1", key=KEY, secret=SECRET).describe_replication_groups()
+        if i % 3 == 1:
+            return emu.neptune("us-west-2", key=KEY, secret=SECRET).describe_db_clusters(
+                Filters=[{"Name": "engine", "Values": ["neptune"]}])
+        return emu.memorydb("us-east-1", key=KEY, secret=SECRET).describe_clusters(ShowShardDetails=True)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(one, range(36)))
+    ids = [r["ResponseMetadata"]["RequestId"] for r in results]
+    assert all(r["ResponseMetadata"]["HTTPStatusCode"] == 200 for r in results)
+    assert len(set(ids)) == len(ids)
+
+
+def test_stalled_client_does_not_block_others(emu):
+    import socket
+    import time
+
+    stalled = socket.create_connection(("127.0.0.1", emu.port))
+    try:
+        # headers promise a body that never comes
+        stalled.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nAction=Desc")
+        started = time.monotonic()
+        assert emu.health().status == 200
+        assert query(emu, "elasticache").status == 200
+        assert time.monotonic() - started < 3, "one stalled connection must not hold up the server"
+    finally:
+        stalled.close()
+    garbage = socket.create_connection(("127.0.0.1", emu.port))
+    try:
+        garbage.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n")
+        garbage.settimeout(5)
+        try:
+            garbage.recv(1024)
+        except (ConnectionResetError, socket.timeout, TimeoutError):
+            pass
+    finally:
+        garbage.close()
+    assert emu.health().status == 200

@@ -175,3 +175,18 @@ def test_failover_shard_two_node_shards(fresh_emulator):
                and all(s["Status"] == "available" for s in describe(mdb, "rate-limiter")["Shards"])
                and state_primary(fresh_emulator, "rate-limiter", "0001") != old, SETTLE,
                what="rate-limiter failover to settle")
+
+
+def test_failover_shard_quota(start_emulator):
+    emu = start_emulator("--topology", "default", "--test-failover-quota", "2")
+    ok_meta(emu.memorydb("us-east-1").failover_shard(ClusterName="payments-ledger", ShardName="0001"))
+    ok_meta(emu.memorydb("us-west-2").failover_shard(ClusterName="rate-limiter", ShardName="0001"))
+    mdb = emu.memorydb("us-west-2")
+    with pytest.raises(ClientError) as e:
+        mdb.failover_shard(ClusterName="rate-limiter", ShardName="0002")
+    # refused for the quota or because rate-limiter is still busy; a fresh cluster shows the quota alone
+    assert e.value.response["Error"]["Code"] in ("APICallRateForCustomerExceededFault", "InvalidClusterStateFault")
+    wait_until(lambda: describe(mdb, "rate-limiter")["Status"] == "available", SETTLE, what="rate-limiter to settle")
+    with pytest.raises(ClientError) as e:
+        mdb.failover_shard(ClusterName="rate-limiter", ShardName="0002")
+    assert_error(e, "APICallRateForCustomerExceededFault", 400)

@@ -179,3 +179,20 @@ def test_latency_fault(start_emulator):
         assert elapsed >= 0.3, f"read answered in {elapsed:.3f}s with latency=300ms"
         assert elapsed < 5
     assert emu.health().status == 200
+
+
+def test_garbage_continuation_token_is_a_client_error(large):
+    """An unreadable Marker / NextToken is the caller's mistake: 400, never a 500 or a silent first page.
+    (AWS answers InvalidParameterValue for ElastiCache/RDS markers; the exact code is not documented.)"""
+    with pytest.raises(ClientError) as e:
+        large.elasticache("us-east-1").describe_replication_groups(Marker="not-a-marker", MaxRecords=20)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert e.value.response["Error"]["Code"] in ("InvalidParameterValue", "InvalidParameterCombination")
+    with pytest.raises(ClientError) as e:
+        large.neptune("us-east-1").describe_db_clusters(Marker="not-a-marker", MaxRecords=20)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(ClientError) as e:
+        large.memorydb("us-east-1").describe_clusters(NextToken="not-a-token", MaxResults=10)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert e.value.response["Error"]["Code"] in ("InvalidParameterValueException", "InvalidParameterCombinationException",
+                                                 "ValidationException")
