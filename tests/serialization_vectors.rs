@@ -20,7 +20,6 @@ struct Vector {
     file: String,
     service: String,
     operation: String,
-    variant: String,
     input: Value,
     body: String,
     expected: Value,
@@ -41,7 +40,6 @@ fn vectors() -> Vec<Vector> {
                 file: format!("{service}/{}", path.file_name().unwrap().to_string_lossy()),
                 service: service.to_string(),
                 operation: v["operation"].as_str().unwrap().to_string(),
-                variant: v["variant"].as_str().unwrap().to_string(),
                 input: v["input"].clone(),
                 body: v["body"].as_str().unwrap().to_string(),
                 expected: if v.get("params").is_some() {
