@@ -91,12 +91,18 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
     let scope = match sigv4::verify(req, &store, now) {
         Ok(s) => s,
         Err(e) => {
-            return error_reply(
-                guessed,
-                &e,
-                &request_id,
-                &format!("{} - - refused:", guessed.signing_name()),
-            )
+            // Name the region and key when the header says them: they are not secrets.
+            let who = req
+                .headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .and_then(|(_, v)| sigv4::parse_authorization(Some(v)).ok())
+                .map_or_else(
+                    || "- -".to_string(),
+                    |a| format!("{} - key {}", a.scope.region, a.scope.access_key_id),
+                );
+            let context = format!("{} {who} refused:", guessed.signing_name());
+            return error_reply(guessed, &e, &request_id, &context);
         }
     };
     let Some(service) = Service::from_signing_name(&scope.service) else {
