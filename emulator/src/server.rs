@@ -119,8 +119,7 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
         }
     };
 
-    if let Some(rest) = path.strip_prefix("/_emulator/") {
-        let _ = rest;
+    if path.starts_with("/_emulator/") {
         let body = body.unwrap_or_default();
         let (status, v) =
             admin::handle(&app, &method, &path, header("host").as_deref(), &body, now);
