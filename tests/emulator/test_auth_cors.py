@@ -388,3 +388,38 @@ def test_stalled_client_does_not_block_others(emu):
     finally:
         garbage.close()
     assert emu.health().status == 200
+
+
+def test_signed_header_changed_after_signing_is_refused(emu):
+    """X-Amz-Target is signed: turning a signed DescribeClusters into FailoverShard must not verify."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = json.dumps({"ClusterName": "payments-ledger", "ShardName": "0001"}).encode()
+    req = AWSRequest(method="POST", url=emu.url + "/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonMemoryDB.DescribeClusters"})
+    SigV4Auth(Credentials(KEY, SECRET), "memorydb", "us-east-1").add_auth(req)
+    headers = {k: v for k, v in req.prepare().headers.items() if k.lower() != "content-length"}
+    headers["X-Amz-Target"] = "AmazonMemoryDB.FailoverShard"
+    r = http("POST", emu.url + "/", body, headers)
+    assert r.status in JSON_AUTH_STATUS
+    assert json_error(r, "FailoverShard")["Code"] == "InvalidSignatureException"
+    state = emu.memorydb("us-east-1", key=KEY, secret=SECRET).describe_clusters(ClusterName="payments-ledger")
+    assert state["Clusters"][0]["Status"] == "available", "the forged failover must not have run"
+
+
+@pytest.mark.parametrize("auth", [
+    "AWS4-HMAC-SHA256 Credential=garbage",
+    "AWS4-HMAC-SHA256",
+    "Basic dXNlcjpwYXNz",
+    "AWS4-HMAC-SHA256 Credential=AKIAAUTHSUITE0000001/20260101/us-east-1/elasticache/aws4_request, SignedHeaders=host, Signature=zz",
+])
+def test_malformed_authorization_header(emu, auth):
+    body = urlencode({"Action": "DescribeReplicationGroups", "Version": API_VERSION["elasticache"]}).encode()
+    r = http("POST", emu.url + "/", body, {**FORM, "Authorization": auth, "X-Amz-Date": "20260101T000000Z"})
+    assert 400 <= r.status < 500, (r.status, r.body[:200])
+    code = query_error("elasticache", r)["Code"]
+    # AWS: IncompleteSignature (400) for an unparsable header; a parsable one fails verification
+    assert code in ("IncompleteSignature", "SignatureDoesNotMatch", "MissingAuthenticationToken", "InvalidClientTokenId"), code
+    assert emu.health().status == 200

@@ -26,8 +26,10 @@ def describe_grg(ec, gid: str, show: bool = True) -> dict:
 
 
 def roles(grg: dict) -> dict:
-    # AWS documents Role as "primary or secondary"; CLI output shows it upper-case (PRIMARY), so
-    # compare case-insensitively.
+    # The API reference says "primary or secondary"; the service sends the values CloudFormation
+    # lists as allowed for the same field: PRIMARY | SECONDARY.
+    for m in grg["Members"]:
+        assert m["Role"] in ("PRIMARY", "SECONDARY"), m
     return {m["ReplicationGroupId"]: (m["ReplicationGroupRegion"], m["Role"].lower()) for m in grg["Members"]}
 
 
