@@ -457,6 +457,13 @@ def test_test_failover_cluster_mode_enabled(fresh_emulator):
     assert_subsequence(msgs, ["Test Failover API called for node group 0002",
                               f"Failover from primary node {old} to replica node {new} completed"], "replication-group events")
 
+    # filtered by type alone, and by a recent Duration (minutes), the cache-cluster messages are there
+    cc = events(ec, SourceType="cache-cluster", Duration=5)
+    assert all(e["SourceType"] == "cache-cluster" for e in cc)
+    assert_subsequence([e["Message"] for e in chronological(cc)], [
+        f"Failover from primary node {old} to replica node {new} completed",
+        seq[3]["Message"], seq[4]["Message"]], "cache-cluster events")
+
     # once settled, another shard of the same group may be tested
     run_test_failover(fresh_emulator, "us-east-1", "checkout-sessions-use1", "0003")
 
@@ -481,3 +488,22 @@ def test_test_failover_quota(start_emulator):
     with pytest.raises(emu.elasticache("us-east-1").exceptions.APICallRateForCustomerExceededFault):
         emu.elasticache("us-east-1").test_failover(ReplicationGroupId="pricing-cache-use1", NodeGroupId="0001")
     assert describe_rg(emu.elasticache("us-east-1"), "checkout-sessions-use1")["Status"] == "available"
+
+
+def test_time_scale_scales_durations(start_emulator):
+    """--time-scale divides realistic durations: the same TestFailover settles ~4x sooner at 120 than at 30."""
+    import time
+
+    def settle_time(scale):
+        emu = start_emulator("--topology", "default", time_scale=scale)
+        ec = emu.elasticache("us-west-2")
+        started = time.monotonic()
+        ec.test_failover(ReplicationGroupId="feature-flags", NodeGroupId="0001")
+        wait_until(lambda: describe_rg(ec, "feature-flags")["NodeGroups"][0]["Status"] == "available"
+                   and describe_rg(ec, "feature-flags")["Status"] == "available", SETTLE, interval=0.05,
+                   what=f"TestFailover at time scale {scale}")
+        return time.monotonic() - started
+
+    slow, fast = settle_time(30), settle_time(120)
+    assert slow > 0.5, f"a TestFailover at time scale 30 settled in {slow:.2f}s: not a realistic duration"
+    assert slow / fast > 2, f"time scale 30 took {slow:.2f}s, 120 took {fast:.2f}s"
