@@ -147,6 +147,11 @@ impl ErrorCategory {
             .strip_suffix("Fault")
             .or_else(|| code.strip_suffix("Exception"))
             .unwrap_or(code);
+        // The account lacks the service's linked role: a setup problem, not a missing
+        // resource; AWS's message says what to create.
+        if base == "ServiceLinkedRoleNotFound" {
+            return ErrorCategory::Other;
+        }
         if base.ends_with("NotFound") {
             return ErrorCategory::NotFound;
         }
@@ -504,6 +509,7 @@ mod tests {
             ("ReplicationGroupNotFoundFault", "", 404, NotFound),
             ("ClusterNotFoundFault", "", 400, NotFound),
             ("DBClusterNotFoundFault", "", 404, NotFound),
+            ("ServiceLinkedRoleNotFoundFault", "", 400, Other),
             ("InvalidParameterValue", "", 400, Parameter),
             ("APICallRateForCustomerExceeded", "", 400, Quota),
             ("GlobalClusterQuotaExceededFault", "", 400, Quota),
