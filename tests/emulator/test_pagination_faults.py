@@ -45,6 +45,7 @@ def assert_walk(call, list_key, id_key, in_token, out_token, size_key, small, bi
     ids = [i[id_key] for i in small_items]
     assert len(ids) == len(set(ids)), f"duplicates across pages: {sorted(i for i in ids if ids.count(i) > 1)[:10]}"
     assert ids == [i[id_key] for i in big_items], "the same list must come back whatever the page size"
+    assert small_pages == max(1, -(-len(ids) // small)), f"{len(ids)} items came in {small_pages} pages of {small}"
     assert small_pages >= 2 or not multi_page, f"only {len(ids)} items: the large topology must need several pages of {small}"
     return ids
 
@@ -102,10 +103,8 @@ def test_neptune_db_clusters_marker(large):
 
 def test_neptune_global_clusters_marker(large):
     np = large.neptune("us-east-1")
-    # Only two global databases exist and MaxRecords is at least 20, so this walk is one page:
-    # it checks the Marker plumbing and the paginator, not a page boundary.
     ids = assert_walk(np.describe_global_clusters, "GlobalClusters", "GlobalClusterIdentifier", "Marker", "Marker",
-                      "MaxRecords", 20, 100, multi_page=False)
+                      "MaxRecords", 20, 100)
     assert {"identity-graph", "fraud-graph"} <= set(ids)
     paginated = [g["GlobalClusterIdentifier"] for page in np.get_paginator("describe_global_clusters").paginate(
         PaginationConfig={"PageSize": 20}) for g in page["GlobalClusters"]]
