@@ -106,9 +106,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "-V" | "--version" => return Ok(Command::Version),
             "--listen" => {
                 let v = value()?;
-                listen = v.parse().map_err(|_| {
-                    format!("--listen {v}: expected HOST:PORT, e.g. 127.0.0.1:4566")
-                })?;
+                // Host names (localhost:4566) are resolved once, here.
+                listen = std::net::ToSocketAddrs::to_socket_addrs(v.as_str())
+                    .ok()
+                    .and_then(|mut a| a.next())
+                    .ok_or_else(|| {
+                        format!("--listen {v}: expected HOST:PORT, e.g. 127.0.0.1:4566")
+                    })?;
             }
             "--time-scale" => {
                 let v = value()?;
@@ -188,6 +192,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.listen.port(), 4999);
+        assert_eq!(
+            run(&["--listen", "localhost:4998"]).unwrap().listen.port(),
+            4998
+        );
         assert_eq!(c.time_scale, 20.0);
         assert!(!c.demo);
         assert_eq!(c.credentials.len(), 2);
