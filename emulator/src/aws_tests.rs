@@ -319,3 +319,64 @@ proptest::proptest! {
         proptest::prop_assert!(r.status < 500, "{} {}", r.status, r.body);
     }
 }
+
+#[test]
+fn show_member_info_controls_members_and_global_node_groups() {
+    let app = app(&[]);
+    let r = call(
+        &app,
+        "elasticache",
+        "us-east-1",
+        None,
+        b"Action=DescribeGlobalReplicationGroups&GlobalReplicationGroupId=ldgnf-checkout-sessions",
+    );
+    assert!(r.body.contains("<Status>available</Status>"));
+    assert!(!r.body.contains("<Members>") && !r.body.contains("<GlobalNodeGroups>"));
+    let r = call(
+        &app,
+        "elasticache",
+        "us-east-1",
+        None,
+        b"Action=DescribeGlobalReplicationGroups&GlobalReplicationGroupId=ldgnf-checkout-sessions&ShowMemberInfo=true",
+    );
+    assert!(
+        r.body.contains("<Role>PRIMARY</Role>")
+            && r.body
+                .contains("<GlobalNodeGroupId>ldgnf-checkout-sessions-0003</GlobalNodeGroupId>")
+    );
+    let r = call(
+        &app,
+        "elasticache",
+        "eu-west-1",
+        None,
+        b"Action=DescribeReplicationGroups&ReplicationGroupId=checkout-sessions-euw1",
+    );
+    assert!(r.body.contains(
+        "<GlobalReplicationGroupInfo><GlobalReplicationGroupId>ldgnf-checkout-sessions</GlobalReplicationGroupId><GlobalReplicationGroupMemberRole>SECONDARY</GlobalReplicationGroupMemberRole></GlobalReplicationGroupInfo>"
+    ));
+    assert!(r
+        .body
+        .contains("<MemberClusters><ClusterId>checkout-sessions-euw1-0001-001</ClusterId>"));
+}
+
+#[test]
+fn neptune_failover_flags_on_the_wire() {
+    let app = app(&[]);
+    let both = b"Action=FailoverGlobalCluster&GlobalClusterIdentifier=identity-graph&TargetDbClusterIdentifier=identity-graph-euw1&AllowDataLoss=true&Switchover=true";
+    let r = call(&app, "rds", "eu-west-1", None, both);
+    assert!(
+        r.body.contains("<Code>InvalidParameterCombination</Code>"),
+        "{}",
+        r.body
+    );
+    let ok = b"Action=FailoverGlobalCluster&GlobalClusterIdentifier=identity-graph&TargetDbClusterIdentifier=arn:aws:rds:eu-west-1:123456789012:cluster:identity-graph-euw1&AllowDataLoss=true";
+    let r = call(&app, "rds", "eu-west-1", None, ok);
+    assert!(r
+        .body
+        .contains("<FailoverGlobalClusterResult><GlobalCluster>"));
+    assert!(r.body.contains("<Status>failing-over</Status>"));
+    assert!(r.body.contains("<FailoverState><Status>pending</Status>"));
+    assert!(r
+        .body
+        .contains("<IsDataLossAllowed>true</IsDataLossAllowed>"));
+}
