@@ -423,3 +423,15 @@ def test_malformed_authorization_header(emu, auth):
     # AWS: IncompleteSignature (400) for an unparsable header; a parsable one fails verification
     assert code in ("IncompleteSignature", "SignatureDoesNotMatch", "MissingAuthenticationToken", "InvalidClientTokenId"), code
     assert emu.health().status == 200
+
+
+def test_expiry_is_per_access_key(start_emulator):
+    other_key, other_secret = "AKIASECONDUSER000001", "second-user-secret-0123456789abcdef"
+    emu = start_emulator("--topology", "default", "--credentials", f"{other_key}:{other_secret}", credentials=(KEY, SECRET))
+    ok_meta(emu.elasticache("us-east-1", key=other_key, secret=other_secret).describe_replication_groups())
+    assert emu.post_control("/_emulator/credentials/expire", {"accessKeyId": KEY}).status == 200
+    with pytest.raises(ClientError) as e:
+        emu.elasticache("us-east-1").describe_replication_groups()
+    assert_error(e, "ExpiredToken", (400, 403), query=True)
+    ok_meta(emu.elasticache("us-east-1", key=other_key, secret=other_secret).describe_replication_groups())
+    ok_meta(emu.memorydb("us-east-1", key=other_key, secret=other_secret).describe_clusters())

@@ -101,6 +101,22 @@ def test_describe_db_clusters_engine_filter(emulator):
     assert seen == {**IDENTITY, **FRAUD, "recs-graph-usw2": "us-west-2"}
 
 
+def test_describe_db_clusters_filter_values_are_alternatives(emulator):
+    resp = emulator.neptune("eu-west-1").describe_db_clusters(Filters=[{"Name": "engine", "Values": ["neptune", "docdb"]}])
+    engines = {c["DBClusterIdentifier"]: c["Engine"] for c in resp["DBClusters"]}
+    assert engines.get("ledger-docdb-euw1") == "docdb"
+    assert engines.get("identity-graph-euw1") == "neptune"
+    assert set(engines.values()) <= {"neptune", "docdb"}
+
+
+def test_describe_db_clusters_unknown_filter_is_refused(emulator):
+    """RDS refuses a filter name it does not know ("Unrecognized filter name") instead of ignoring it,
+    which would silently return every engine."""
+    with pytest.raises(ClientError) as e:
+        emulator.neptune("us-east-1").describe_db_clusters(Filters=[{"Name": "flavour", "Values": ["neptune"]}])
+    assert_error(e, "InvalidParameterValue", 400, query=True)
+
+
 def test_describe_db_cluster_by_id(emulator):
     resp = emulator.neptune("us-west-2").describe_db_clusters(DBClusterIdentifier="identity-graph-usw2")
     [c] = resp["DBClusters"]

@@ -84,9 +84,23 @@ def test_elasticache_global_replication_groups_marker(large):
 
 def test_elasticache_max_records_bounds(large):
     """MaxRecords outside 20..100 is refused (ElastiCache API reference: minimum 20, maximum 100)."""
-    with pytest.raises(ClientError) as e:
-        large.elasticache("us-east-1").describe_replication_groups(MaxRecords=5)
-    assert_error(e, "InvalidParameterValue", 400, query=True)
+    ec = large.elasticache("us-east-1")
+    for call in (lambda: ec.describe_replication_groups(MaxRecords=5),
+                 lambda: ec.describe_replication_groups(MaxRecords=101),
+                 lambda: ec.describe_events(MaxRecords=19)):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert_error(e, "InvalidParameterValue", 400, query=True)
+
+
+def test_neptune_max_records_bounds(large):
+    """Neptune DescribeDBClusters / DescribeGlobalClusters: "Constraints: Minimum 20, maximum 100"."""
+    np = large.neptune("us-east-1")
+    for call in (lambda: np.describe_db_clusters(MaxRecords=5, Filters=ENGINE_NEPTUNE),
+                 lambda: np.describe_global_clusters(MaxRecords=101)):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert_error(e, "InvalidParameterValue", 400, query=True)
 
 
 def test_neptune_db_clusters_marker(large):
