@@ -6,7 +6,6 @@ other SDKs may not be, so the envelope AWS sends is checked here byte-level.
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
