@@ -143,3 +143,25 @@ def test_event_time_window(emulator):
     assert not resp.get("Events")
     mresp = emulator.memorydb("us-east-1").describe_events(StartTime=future)
     assert not mresp.get("Events")
+
+
+def test_serves_the_console_with_deep_links(start_emulator, tmp_path):
+    (tmp_path / "index.html").write_text("<!doctype html><title>failover-console</title>")
+    (tmp_path / "app.js").write_text("console.log('hi')")
+    emu = start_emulator("--topology", "default", "--serve", str(tmp_path))
+    root = http("GET", emu.url + "/")
+    assert root.status == 200 and b"failover-console" in root.body
+    asset = http("GET", emu.url + "/app.js")
+    assert asset.status == 200 and asset.body == b"console.log('hi')"
+    deep = http("GET", emu.url + "/resource/elasticache/us-east-1/checkout-sessions-use1")
+    assert deep.status == 200 and b"failover-console" in deep.body, "unknown paths serve index.html"
+    import socket
+    for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2f..%2fetc/passwd"):
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        assert b"root:x:" not in data, f"{path} escaped the served directory"
+    assert emu.health().json() == {"status": "ok"}
+    ok_meta(emu.elasticache("us-east-1").describe_replication_groups())
