@@ -17,14 +17,14 @@ test('filters by text, service, region and status, and keeps them in the URL', a
     await waitUntil('q in URL', () => page.url().includes('q=graph'));
     const names = await rowNames(page);
     assert.ok(names.length >= 3 && names.every((n) => n.includes('graph')), names.join(','));
-    await page.getByLabel('Service').selectOption('neptune');
+    await page.getByLabel('Service', { exact: true }).selectOption('neptune');
     await waitUntil('service in URL', () => page.url().includes('service=neptune'));
-    await page.getByLabel('Region').selectOption('us-west-2');
+    await page.getByLabel('Region', { exact: true }).selectOption('us-west-2');
     await waitUntil('region in URL', () => page.url().includes('region=us-west-2'));
     const west = await rowNames(page);
     assert.ok(west.includes('recs-graph-usw2') && west.includes('identity-graph'), west.join(','));
     assert.ok(!west.includes('fraud-graph'), 'fraud-graph has no member in us-west-2');
-    await page.getByLabel('Status').selectOption('failed');
+    await page.getByLabel('Status', { exact: true }).selectOption('failed');
     await page.getByText('No resource matches this filter.').waitFor();
     await screenshot(page, 'inventory-filtered-empty');
 
@@ -34,7 +34,7 @@ test('filters by text, service, region and status, and keeps them in the URL', a
     await other.getByRole('link', { name: 'payments-ledger', exact: true }).waitFor({ timeout: 20_000 });
     assert.deepEqual(await rowNames(other), ['payments-ledger']);
     assert.equal(await other.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'pay');
-    assert.equal(await other.getByLabel('Service').inputValue(), 'memorydb');
+    assert.equal(await other.getByLabel('Service', { exact: true }).inputValue(), 'memorydb');
     await other.close();
     session.assertNoErrors();
   } finally {

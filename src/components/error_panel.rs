@@ -1,4 +1,4 @@
-//! An AWS error shown where it happened: what went wrong, code, message, request id, advice.
+//! An AWS error shown where it happened: code, message, request id and what to do.
 
 use crate::state::errors::ErrorInfo;
 use leptos::prelude::*;
@@ -6,10 +6,10 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorPanel(
     error: ErrorInfo,
-    /// Shown as a heading line, e.g. "us-east-1 · ElastiCache" or "Connection lost — retrying".
+    /// Where it happened, e.g. "us-east-1 · ElastiCache" or "Connection lost — retrying".
     #[prop(optional, into)]
     context: Option<String>,
-    /// Renders compactly (one region cell of the inventory).
+    /// One region cell of the inventory: code, request id and advice; the message folds away.
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
@@ -18,18 +18,28 @@ pub fn ErrorPanel(
     } else {
         "error-panel"
     };
+    // The summary sentence repeats code and message; show it only when AWS sent no code
+    // (network, CORS, decoding), where it is the only explanation there is.
+    let headline = error.code.clone().unwrap_or_else(|| error.summary.clone());
+    let message = error.message.clone().filter(|_| error.code.is_some());
+    let details = message.map(|m| {
+        if compact {
+            view! { <details class="error-panel__more"><summary>"Message"</summary><p>{m}</p></details> }.into_any()
+        } else {
+            view! { <p class="error-panel__message">{m}</p> }.into_any()
+        }
+    });
     view! {
         <div class=class role="alert">
             <p class="error-panel__summary">
                 <span class="error-panel__glyph" aria-hidden="true">"✕"</span>
-                {context.map(|c| view! { <strong>{c}": "</strong> })}
-                {error.summary.clone()}
+                {context.map(|c| view! { <span class="error-panel__context">{c}": "</span> })}
+                <code class="error-panel__code">{headline}</code>
             </p>
-            <dl class="error-panel__facts">
-                {error.code.clone().map(|c| view! { <dt>"Code"</dt><dd><code>{c}</code></dd> })}
-                {error.message.clone().map(|m| view! { <dt>"Message"</dt><dd>{m}</dd> })}
-                {error.request_id.clone().map(|r| view! { <dt>"Request id"</dt><dd><code>{r}</code></dd> })}
-            </dl>
+            {details}
+            {error.request_id.clone().map(|r| view! {
+                <p class="error-panel__request">"Request id "<code>{r}</code></p>
+            })}
             <p class="error-panel__advice">{error.advice.clone()}</p>
         </div>
     }

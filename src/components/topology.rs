@@ -71,14 +71,20 @@ fn RegionBox(region: TopoRegion) -> impl IntoView {
             </p>
             <p class="topology__status"><StatusBadge status=Signal::stored(status) /></p>
             {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> })}
-            <ShardGrid shards=region.shards />
+            <ShardGrid shards=region.shards prefix=format!("{}-", region.name) />
         </section>
     }
 }
 
 /// Shards as small cards: primary node filled, replicas hollow, each with its AZ.
 #[component]
-pub fn ShardGrid(shards: Vec<Shard>) -> impl IntoView {
+pub fn ShardGrid(
+    shards: Vec<Shard>,
+    /// Left off node ids for space (`orders-queue-0001-001` shows as `…0001-001`); the full id
+    /// stays in the tooltip.
+    #[prop(optional, into)]
+    prefix: String,
+) -> impl IntoView {
     if shards.is_empty() {
         return ().into_any();
     }
@@ -98,6 +104,7 @@ pub fn ShardGrid(shards: Vec<Shard>) -> impl IntoView {
                                 {s.nodes
                                     .iter()
                                     .map(|n| {
+                                        let prefix = prefix.clone();
                                         let (glyph, role) = match n.role {
                                             NodeRole::Primary => ("■", "primary"),
                                             NodeRole::Replica => ("□", "replica"),
@@ -106,7 +113,7 @@ pub fn ShardGrid(shards: Vec<Shard>) -> impl IntoView {
                                         view! {
                                             <li class=format!("shard-grid__node shard-grid__node--{role}")>
                                                 <span aria-hidden="true">{glyph}</span>
-                                                <span class="shard-grid__node-id">{n.id.clone()}</span>
+                                                <span class="shard-grid__node-id" title=n.id.clone()>{short_id(&n.id, &prefix)}</span>
                                                 <span class="shard-grid__role">{role}</span>
                                                 <span class="shard-grid__az">{n.availability_zone.clone().unwrap_or_default()}</span>
                                             </li>
@@ -121,4 +128,11 @@ pub fn ShardGrid(shards: Vec<Shard>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+fn short_id(id: &str, prefix: &str) -> String {
+    match id.strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() && !rest.is_empty() => format!("…{rest}"),
+        _ => id.to_string(),
+    }
 }

@@ -40,8 +40,9 @@ pub fn ConnectPage() -> impl IntoView {
     let form_error = RwSignal::new(None::<String>);
 
     let on_paste = move |text: String| {
+        // An emptied box keeps what was read: the box is cleared on purpose after reading,
+        // and a paste may arrive as several input events.
         if text.trim().is_empty() {
-            pasted.set(None);
             paste_error.set(None);
             return;
         }

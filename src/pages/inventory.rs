@@ -73,6 +73,13 @@ pub fn InventoryPage() -> impl IntoView {
                     <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
                 </div>
             </Show>
+            {move || refused(&inventory).map(|e| view! {
+                <div class="notice notice--bad" role="alert">
+                    <strong>"Credentials refused in every region ("{e.code.clone().unwrap_or_default()}"). "</strong>
+                    {e.advice.clone()}" "
+                    <a href="/connect">"Reconnect"</a>" — runs are kept."
+                </div>
+            })}
             <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
                 <label class="field filters__text">
                     <span class="field__label">"Filter"</span>
@@ -164,6 +171,23 @@ pub fn InventoryPage() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// The auth error when every loaded cell refused the credentials: one banner, not nine.
+fn refused(inventory: &InventoryCtx) -> Option<crate::state::errors::ErrorInfo> {
+    inventory.slots.with(|slots| {
+        let mut first = None;
+        for state in slots.values() {
+            match state {
+                SlotState::Failed { error, .. } if error.needs_reconnect() => {
+                    first.get_or_insert_with(|| error.clone());
+                }
+                SlotState::Loading => {}
+                _ => return None,
+            }
+        }
+        first
+    })
 }
 
 /// Region × service load states: each cell on its own, errors shown in place.

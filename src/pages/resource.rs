@@ -604,7 +604,7 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                         <p class="resource-page__writes">{format!("{} of global datastore ", role.as_str())}
                             <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
                     })}
-                    <ShardGrid shards=shards.clone() />
+                    <ShardGrid shards=shards.clone() prefix=format!("{id}-") />
                 </section>
                 <section class="resource-page__actions" aria-labelledby="actions-title">
                     <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
@@ -776,7 +776,7 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                 <section class="resource-page__topology" aria-labelledby="topo-title">
                     <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
                     <Topology regions=topo />
-                    <ShardGrid shards=shards.clone() />
+                    <ShardGrid shards=shards.clone() prefix=format!("{}-", m.name) />
                 </section>
                 <section class="resource-page__actions" aria-labelledby="actions-title">
                     <h2 id="actions-title" class="page__subtitle">"Actions"</h2>

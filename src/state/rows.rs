@@ -205,7 +205,13 @@ impl Row {
             regions: vec![rg.region.clone()],
             status: rg.status.clone(),
             status_kind: classify_status(&rg.status),
-            writer: rg.region.clone(),
+            // A secondary of a global datastore does not take writes: never say it does.
+            writer: match &rg.global_datastore {
+                Some((_, role)) if *role != crate::model::MemberRole::Primary => {
+                    format!("— ({})", role.as_str())
+                }
+                _ => rg.region.clone(),
+            },
             summary,
             members,
             haystack: String::new(),
@@ -264,9 +270,13 @@ impl Row {
     pub fn from_db_cluster(c: &DbCluster) -> Row {
         let writers = c.members.iter().filter(|m| m.is_writer).count();
         let summary = format!(
-            "{} · {} writer{}",
+            "{}{}{}",
             plural(c.members.len(), "instance"),
-            writers,
+            if writers > 0 {
+                " · writer"
+            } else {
+                " · readers only"
+            },
             if c.multi_az == Some(true) {
                 " · Multi-AZ"
             } else {
@@ -280,7 +290,11 @@ impl Row {
             regions: vec![c.region.clone()],
             status: c.status.clone(),
             status_kind: classify_status(&c.status),
-            writer: c.region.clone(),
+            writer: if writers > 0 {
+                c.region.clone()
+            } else {
+                "— (reader)".into()
+            },
             summary,
             members: c.engine.clone().unwrap_or_default(),
             haystack: String::new(),
