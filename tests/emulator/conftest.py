@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from emu import REPO, Emulator
+from emu import LOG_FILES, REPO, Emulator
 
 _live: list[Emulator] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_emulator_logs():
+    """Logs matter only for failing tests, whose reports already carry their tails."""
+    yield
+    for path in LOG_FILES:
+        Path(path).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ ACCOUNT = "123456789012"
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 TIME_SCALE = int(os.environ.get("FAILOVER_EMULATOR_TIME_SCALE", "30"))
 POLL = 0.2
+LOG_FILES: list = []  # every emulator log written this session (conftest removes them at the end)
 
 # Wire facts per service (aws-reference/wire_protocols.md).
 SIGNING_NAME = {"elasticache": "elasticache", "neptune": "rds", "memorydb": "memorydb"}
@@ -100,6 +101,7 @@ class Emulator:
     def start(self, startup_timeout: float = 20.0) -> "Emulator":
         fd, self.log_path = tempfile.mkstemp(prefix="failover-emulator-", suffix=".log")
         os.close(fd)
+        LOG_FILES.append(self.log_path)
         for _attempt in range(3):  # the free port can be taken between probe and bind
             self.port = free_port()
             cmd = [
