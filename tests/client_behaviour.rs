@@ -453,6 +453,11 @@ fn endless_pagination_stops_at_the_cap_with_a_clear_error() {
     assert_eq!(t.requests().len(), 200, "the default cap is 200 pages");
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("after 200 pages"), "{err}");
+    assert!(
+        err.to_string().starts_with("ElastiCache DescribeReplicationGroups in us-east-1 was stopped before the end of the list"),
+        "{err}"
+    );
+    assert!(err.advice().contains("with_max_pages"));
     assert_eq!(err.operation(), Some("DescribeReplicationGroups"));
 
     let t2 = Rc::new(ScriptedTransport::new());

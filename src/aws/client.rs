@@ -289,13 +289,13 @@ impl Pages {
         let next = next.filter(|t| !t.is_empty());
         let Some(next) = next else { return Ok(false) };
         if self.token.as_deref() == Some(next.as_str()) {
-            return Err(AwsError::decode(format!(
+            return Err(AwsError::pagination(format!(
                 "{} returned the same pagination token twice ({next:?}); stopped to avoid looping",
                 self.operation
             )));
         }
         if self.fetched >= self.max_pages {
-            return Err(AwsError::decode(format!(
+            return Err(AwsError::pagination(format!(
                 "{} still had more results after {} pages; stopped at the page cap. Narrow the \
                  query or raise the cap",
                 self.operation, self.max_pages

@@ -229,6 +229,9 @@ enum Repr {
     },
     Transport(TransportError),
     Decode(String),
+    /// A list that would not end (page cap, repeated token). Reported as `ErrorKind::Decode`:
+    /// the answers were readable, but not a list that finishes.
+    Pagination(String),
     Config(String),
 }
 
@@ -259,6 +262,11 @@ impl AwsError {
         AwsError::from_repr(Repr::Decode(detail.into()))
     }
 
+    /// A list call stopped before its end (page cap reached, or a token repeated).
+    pub fn pagination(detail: impl Into<String>) -> Self {
+        AwsError::from_repr(Repr::Pagination(detail.into()))
+    }
+
     pub fn config(detail: impl Into<String>) -> Self {
         AwsError::from_repr(Repr::Config(detail.into()))
     }
@@ -286,7 +294,7 @@ impl AwsError {
         match self.inner.repr {
             Repr::Service { .. } => ErrorKind::Service,
             Repr::Transport(_) => ErrorKind::Transport,
-            Repr::Decode(_) => ErrorKind::Decode,
+            Repr::Decode(_) | Repr::Pagination(_) => ErrorKind::Decode,
             Repr::Config(_) => ErrorKind::Config,
         }
     }
@@ -304,7 +312,7 @@ impl AwsError {
         match &self.inner.repr {
             Repr::Service { message, .. } => message,
             Repr::Transport(t) => t.detail(),
-            Repr::Decode(d) | Repr::Config(d) => d,
+            Repr::Decode(d) | Repr::Pagination(d) | Repr::Config(d) => d,
         }
     }
 
@@ -363,7 +371,7 @@ impl AwsError {
                     || *status >= 500
             }
             Repr::Transport(_) => true,
-            Repr::Decode(_) | Repr::Config(_) => false,
+            Repr::Decode(_) | Repr::Pagination(_) | Repr::Config(_) => false,
         }
     }
 
@@ -412,6 +420,10 @@ impl AwsError {
                     and retry; a mutating action may still have been applied, so refresh before retrying it."
                     .into(),
             },
+            Repr::Pagination(_) => "The list did not end within the page cap. Filter to fewer \
+                resources or raise the cap (Client::with_max_pages); a repeated token is a service \
+                fault: retry later."
+                .into(),
             Repr::Decode(_) => "The answer did not look like the AWS API. Check that the custom endpoint \
                 (if any) points at AWS, the emulator or a relay, not at a web page."
                 .into(),
@@ -469,6 +481,7 @@ impl fmt::Display for AwsError {
                 TransportErrorKind::Timeout => write!(f, "{who} timed out: {}", t.detail()),
             },
             Repr::Decode(d) => write!(f, "{who} returned an answer that could not be read: {d}"),
+            Repr::Pagination(d) => write!(f, "{who} was stopped before the end of the list: {d}"),
             Repr::Config(d) => write!(f, "{who} could not be sent: {d}"),
         }
     }
