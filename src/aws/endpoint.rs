@@ -31,6 +31,10 @@ pub(crate) enum Protocol {
     Json11 { target_prefix: &'static str },
 }
 
+/// API versions of the two Query services (the `Version` parameter).
+pub(crate) const ELASTICACHE_API_VERSION: &str = "2015-02-02";
+pub(crate) const NEPTUNE_API_VERSION: &str = "2014-10-31";
+
 /// Static facts about a service.
 pub(crate) struct ServiceSpec {
     /// First label of the AWS host: `elasticache`, `rds` (Neptune shares RDS's), `memory-db`.

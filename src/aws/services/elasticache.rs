@@ -2,7 +2,7 @@
 
 use super::{iso_time, text, token, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client, Pages};
-use crate::aws::endpoint::{spec, Protocol};
+use crate::aws::endpoint::ELASTICACHE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
 use crate::aws::protocol::xml::from_xml;
@@ -33,10 +33,7 @@ impl<'a> ElastiCache<'a> {
     }
 
     fn request(action: &str) -> QueryRequest {
-        match spec(Service::ElastiCache).protocol {
-            Protocol::Query { version } => QueryRequest::new(action, version),
-            Protocol::Json11 { .. } => unreachable!("ElastiCache speaks Query"),
-        }
+        QueryRequest::new(action, ELASTICACHE_API_VERSION)
     }
 
     async fn send(

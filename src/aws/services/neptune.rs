@@ -3,7 +3,7 @@
 
 use super::{iso_time, text, token, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client, Pages};
-use crate::aws::endpoint::{spec, Protocol};
+use crate::aws::endpoint::NEPTUNE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
 use crate::aws::protocol::xml::from_xml;
@@ -37,10 +37,7 @@ impl<'a> Neptune<'a> {
     }
 
     fn request(action: &str) -> QueryRequest {
-        match spec(Service::Neptune).protocol {
-            Protocol::Query { version } => QueryRequest::new(action, version),
-            Protocol::Json11 { .. } => unreachable!("Neptune speaks Query"),
-        }
+        QueryRequest::new(action, NEPTUNE_API_VERSION)
     }
 
     async fn send(
