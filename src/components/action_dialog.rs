@@ -34,6 +34,9 @@ pub fn ActionDialog(
         let action = action.clone();
         Memo::new(move |_| checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
     };
+    // Focus moves into the dialog and, when it closes, back to the button that opened it.
+    browser::remember_focus();
+    on_cleanup(browser::restore_focus);
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
             browser::focus_first(&el);

@@ -24,9 +24,25 @@ pub fn CommandPalette(
             sort: "name".into(),
             ..Filter::default()
         };
+        // Names that match rank first: typing a resource's name must land on it, not on a
+        // member that mentions it.
+        let q = filter.text.trim().to_lowercase();
+        let rank = |r: &Row| {
+            let name = r.name.to_lowercase();
+            if name == q {
+                0
+            } else if name.starts_with(&q) {
+                1
+            } else if name.contains(&q) {
+                2
+            } else {
+                3
+            }
+        };
         rows.with(|all| {
-            filter
-                .apply(all)
+            let mut found = filter.apply(all);
+            found.sort_by_key(|r| rank(r));
+            found
                 .into_iter()
                 .take(MAX_MATCHES)
                 .cloned()

@@ -99,7 +99,7 @@ pub fn InventoryPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">"Service"</span>
-                    <select class="field__input" on:change={
+                    <select class="field__input" aria-label="Service" on:change={
                         let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
@@ -114,7 +114,7 @@ pub fn InventoryPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">"Region"</span>
-                    <select class="field__input" on:change={
+                    <select class="field__input" aria-label="Region" on:change={
                         let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
@@ -129,7 +129,7 @@ pub fn InventoryPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">"Status"</span>
-                    <select class="field__input" on:change={
+                    <select class="field__input" aria-label="Status" on:change={
                         let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
@@ -144,7 +144,7 @@ pub fn InventoryPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">"Sort"</span>
-                    <select class="field__input" on:change={
+                    <select class="field__input" aria-label="Sort" on:change={
                         let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);

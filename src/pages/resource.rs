@@ -109,8 +109,11 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     break;
                 }
                 let changing = d.as_ref().is_ok_and(detail_changing);
-                detail.set(Some(d));
-                events.set(Some(e.map(|list| {
+                // Only a real change re-renders the picture and the buttons (keeps focus).
+                if detail.with_untracked(|old| old.as_ref() != Some(&d)) {
+                    detail.set(Some(d));
+                }
+                let e = Some(e.map(|list| {
                     list.into_iter()
                         .rev()
                         .map(|e| EventLine {
@@ -119,7 +122,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                             message: e.message,
                         })
                         .collect()
-                })));
+                }));
+                if events.with_untracked(|old| old != &e) {
+                    events.set(e);
+                }
                 let busy = runs.runs.with_untracked(|r| {
                     r.iter()
                         .any(|r| !r.phase.is_done() && r.action.resource().key() == key)

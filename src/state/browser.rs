@@ -124,6 +124,28 @@ mod imp {
         tag == "input" || tag == "textarea" || tag == "select"
     }
 
+    thread_local! {
+        static FOCUS_RETURN: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Remembers the focused element (the button that opened a dialog).
+    pub fn remember_focus() {
+        let el = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        FOCUS_RETURN.with(|f| *f.borrow_mut() = el);
+    }
+
+    /// Gives focus back to what [`remember_focus`] saw, if it is still on the page.
+    pub fn restore_focus() {
+        if let Some(el) = FOCUS_RETURN.with(|f| f.borrow_mut().take()) {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    }
+
     const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
         select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -209,6 +231,8 @@ mod imp {
     }
     pub fn trap_tab(_container: &leptos::web_sys::Element, _ev: &leptos::ev::KeyboardEvent) {}
     pub fn focus_first(_container: &leptos::web_sys::Element) {}
+    pub fn remember_focus() {}
+    pub fn restore_focus() {}
 }
 
 pub use imp::*;
