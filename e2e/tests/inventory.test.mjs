@@ -145,3 +145,23 @@ test('with 5,000+ shards a filter keystroke re-renders within budget', async () 
     await emulator.stop();
   }
 });
+
+test('dark colour scheme: the theme variables switch and status still reads as text', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser({ colorScheme: 'dark' });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(20, 21, 23)');
+    assert.match(await page.locator('.status-badge').first().innerText(), /available/);
+    await screenshot(page, 'dark-inventory');
+    await page.goto(`${emulator.url}/r/elasticache/global/ldgnf-checkout-sessions`);
+    await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'dark-global-datastore');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

@@ -48,7 +48,7 @@ pub fn RunCard(
                 <dt>"Status"</dt>
                 <dd>{if run.last.status.is_empty() { "—".to_string() } else { run.last.status.clone() }}</dd>
                 <dt>"Writer"</dt>
-                <dd>{if run.writer_before.is_empty() { "—".into() } else { run.writer_before.clone() }}" ⟶ "{if run.last.writer.is_empty() { "—".into() } else { run.last.writer.clone() }}</dd>
+                <dd>{writer_line(&run)}</dd>
                 <dt>"Who"</dt>
                 <dd>{run.who.clone()}</dd>
                 {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> })}
@@ -78,4 +78,22 @@ pub fn RunCard(
             </div>
         </article>
     }
+}
+
+/// `before ⟶ now`, and while the move is pending, where it is going.
+fn writer_line(run: &Run) -> String {
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut line = format!("{} ⟶ {}", dash(&run.writer_before), dash(&run.last.writer));
+    if let Some(target) = &run.writer_expected {
+        if !run.phase.is_done() && &run.last.writer != target {
+            line = format!("{} (moving to {target})", dash(&run.writer_before));
+        }
+    }
+    line
 }
