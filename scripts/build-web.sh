@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$ROOT"
 
 STAMP="$ROOT/dist/.fc-build-hash"
-inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml)-$WASM_TOOLCHAIN_MODE"
+inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml scripts/lib/csp.py)-$WASM_TOOLCHAIN_MODE-${FC_CSP_CONNECT:-}"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ] && [ "${FC_FORCE_BUILD:-0}" != 1 ]; then
   log "console build is up to date (dist/)"
@@ -18,6 +18,7 @@ else
     die "trunk build failed (full log: .cache/trunk.log)"
   fi
   [ -f dist/index.html ] || die "trunk build produced no dist/index.html"
+  python3 "$ROOT/scripts/lib/csp.py" dist/index.html >&2
   echo "$inputs_hash" >"$STAMP"
   log "built in $(( ($(now_ms) - start) / 1000 ))s"
 fi

@@ -14,6 +14,15 @@ test('the served console mounts and renders without errors', async () => {
     assert.match(await page.title(), /failover-console/);
     // The static shell's placeholder is gone once the app has mounted.
     assert.equal(await page.getByText('Loading console…').count(), 0);
+    // The built page carries a strict policy, and nothing the app did violated it (Chromium
+    // would also log each violation as a console error, which assertNoErrors catches).
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(policy, /default-src 'none'/);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+    assert.doesNotMatch(policy, /unsafe-inline/);
+    // Every asset Trunk links is pinned by a subresource-integrity hash.
+    const unpinned = await page.locator('link[rel="stylesheet"]:not([integrity]), link[rel="modulepreload"]:not([integrity])').count();
+    assert.equal(unpinned, 0);
     await screenshot(page, 'smoke-mounted');
     session.assertNoErrors();
   } finally {
