@@ -1,0 +1,154 @@
+// Console performance benchmark: prints figures, never passes or fails on time.
+//
+//   node bench/console-bench.mjs            (from e2e/; needs dist/ and the emulator built)
+//
+// Measures, in headless Chromium against the emulator on loopback:
+// - first contentful paint and navigation → rendered inventory (default topology),
+// - cumulative layout shift while the inventory loads and polls,
+// - the large topology: shards in view, time to render, filter keystroke → DOM updated,
+// - polls per minute: idle inventory, idle with the tab hidden, and while a run is active,
+// - lag between the emulator settling a failover and the console showing it settled.
+import { connectViaUrl, dialog, checksSettled, runCard, waitUntil } from '../tests/console.mjs';
+import { openBrowser, startEmulator } from '../lib/harness.mjs';
+
+const rows = [];
+const put = (what, value, note = '') => {
+  rows.push([what, value, note]);
+  console.log(`  ${what.padEnd(52)} ${String(value).padStart(12)}  ${note}`);
+};
+const ms = (v) => `${v.toFixed(0)} ms`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (t) => new Promise((r) => setTimeout(r, t));
+
+// Counts the AWS calls (POSTs to the emulator) the page makes.
+function countCalls(page, emulatorUrl) {
+  const counter = { n: 0 };
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().startsWith(emulatorUrl)) counter.n += 1;
+  });
+  return counter;
+}
+
+async function defaultTopology() {
+  const emulator = await startEmulator({ timeScale: 20 });
+  const session = await openBrowser();
+  const { page } = session;
+  try {
+    await page.addInitScript(() => {
+      window.__cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    const t0 = Date.now();
+    await page.goto(`${emulator.url}/?connect=emulator`);
+    const grid = page.getByRole('table', { name: 'Load state by region and service' });
+    await waitUntil('every cell loaded', async () => (await grid.locator('.slot-grid__state--ready').count()) === 9, 30_000, 10);
+    const rendered = Date.now() - t0;
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+    put('first contentful paint (app shell)', ms(fcp), 'budget 200 ms');
+    put('navigation → inventory rendered (default)', ms(rendered), 'budget 1000 ms');
+    const calls = countCalls(page, emulator.url);
+    await sleep(30_000);
+    put('AWS calls per minute, idle inventory', (calls.n * 2).toFixed(0), 'measured over 30 s');
+    put('cumulative layout shift (load + 30 s polling)', (await page.evaluate(() => window.__cls)).toFixed(4), 'budget: none');
+    // Hidden tab: no polls at all.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await sleep(1_000);
+    calls.n = 0;
+    await sleep(20_000);
+    put('AWS calls per minute, tab hidden', (calls.n * 3).toFixed(0), 'measured over 20 s');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+
+    // An active run: test failover of a shard, counting calls until it settles, and the lag
+    // between the emulator's settle (its own state) and the console saying so.
+    await page.getByRole('searchbox', { name: 'Filter' }).fill('orders-queue');
+    await page.getByRole('link', { name: 'orders-queue', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+    const primaryOf = async () => (await emulator.state()).elasticache.replicationGroups
+      .find((g) => g.replicationGroupId === 'orders-queue').nodeGroups.find((n) => n.nodeGroupId === '0001');
+    await page.getByRole('button', { name: 'Test failover shard 0001' }).click();
+    await checksSettled(page);
+    calls.n = 0;
+    const runStart = Date.now();
+    await dialog(page).getByRole('button', { name: 'Test failover', exact: true }).click();
+    const card = runCard(page, 'Test failover of shard 0001');
+    let emulatorSettledAt = null;
+    let consoleSettledAt = null;
+    const status = async () => (await emulator.state()).elasticache.replicationGroups
+      .find((g) => g.replicationGroupId === 'orders-queue').status;
+    await sleep(200);
+    while (consoleSettledAt === null && Date.now() - runStart < 120_000) {
+      if (emulatorSettledAt === null && (await status()) === 'available' && (await primaryOf())) {
+        emulatorSettledAt = Date.now();
+      }
+      const phase = await card.locator('.run-card__phase').textContent().catch(() => '');
+      if (phase.includes('settled')) consoleSettledAt = Date.now();
+      await sleep(50);
+    }
+    const activeMinutes = (Date.now() - runStart) / 60_000;
+    put('AWS calls per minute, one active run', (calls.n / activeMinutes).toFixed(0), `${calls.n} calls in ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
+    if (emulatorSettledAt && consoleSettledAt) {
+      put('lag: emulator settled → console shows settled', ms(consoleSettledAt - emulatorSettledAt), 'budget 3000 ms');
+    } else {
+      put('lag: emulator settled → console shows settled', 'n/a', 'run did not settle in 120 s');
+    }
+    put('browser errors during the run', session.errors.length, '');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+}
+
+async function largeTopology() {
+  const emulator = await startEmulator({ topology: 'large:100', timeScale: 20 });
+  const session = await openBrowser();
+  const { page } = session;
+  try {
+    const t0 = Date.now();
+    await page.goto(`${emulator.url}/?connect=emulator`);
+    const grid = page.getByRole('table', { name: 'Load state by region and service' });
+    await waitUntil('every cell loaded', async () => (await grid.locator('.slot-grid__state--ready').count()) === 9, 120_000, 20);
+    const rendered = Date.now() - t0;
+    const state = await emulator.state();
+    const shards = state.elasticache.replicationGroups.reduce((n, rg) => n + rg.nodeGroups.length, 0)
+      + state.memorydb.clusters.reduce((n, c) => n + c.shards.length, 0);
+    put('large:100 shards in view', shards, '');
+    put('navigation → inventory rendered (large:100)', ms(rendered), '');
+    const timings = [];
+    for (const text of ['o', 'or', 'ord', 'orde', 'order', 'orders', 'order', 'ord', '', 'c', 'ch', 'che']) {
+      timings.push(await page.evaluate(async (text) => {
+        const input = document.querySelector('input[type=search]');
+        const body = document.querySelector('.inventory-table tbody');
+        const t0 = performance.now();
+        let last = t0;
+        const obs = new MutationObserver(() => { last = performance.now(); });
+        obs.observe(body, { childList: true, subtree: true, characterData: true });
+        input.value = text;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        // Wait for the frame after the update to be painted.
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        await new Promise((r) => setTimeout(r, 150));
+        obs.disconnect();
+        return last - t0;
+      }, text));
+    }
+    put('filter keystroke → DOM updated, median (large)', ms(median(timings)), 'budget 50 ms');
+    put('filter keystroke → DOM updated, slowest (large)', ms(Math.max(...timings)), `${timings.length} keystrokes`);
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+}
+
+console.log('console benchmark (headless Chromium, emulator on loopback)');
+await defaultTopology();
+await largeTopology();
