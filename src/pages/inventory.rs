@@ -68,7 +68,7 @@ pub fn InventoryPage() -> impl IntoView {
                     }}
                 </p>
             </div>
-            <Show when=move || !session.is_connected()>
+            <Show when=move || !session.is_connected() && !session.probing.get()>
                 <div class="notice" role="status">
                     <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
                 </div>

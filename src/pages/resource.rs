@@ -621,6 +621,14 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
             .into_any()
         }
         Detail::GlobalDatabase(g) => {
+            let inventory = crate::state::inventory::InventoryCtx::expect();
+            let cluster_status = |region: &str, id: &str| {
+                inventory.data.with_untracked(|d| {
+                    d.get(&(region.to_string(), crate::model::Service::Neptune))
+                        .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
+                        .map(|c| c.status.clone())
+                })
+            };
             let writer = g
                 .writer()
                 .map(|w| w.cluster_id().to_string())
@@ -647,11 +655,13 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                         "reader".into()
                     },
                     writes: m.is_writer,
-                    status: if m.is_writer {
-                        g.status.clone()
-                    } else {
-                        "available".into()
-                    },
+                    // The member cluster's own status from the inventory; the global one
+                    // when the inventory has not listed that region.
+                    status: m
+                        .region
+                        .as_deref()
+                        .and_then(|r| cluster_status(r, m.cluster_id()))
+                        .unwrap_or_else(|| g.status.clone()),
                     shards: Vec::new(),
                     note: if m.readers.is_empty() {
                         String::new()

@@ -125,6 +125,9 @@ pub struct SessionCtx {
     pub account: RwSignal<Option<String>>,
     /// Bumped on every connect, so views reload.
     pub generation: RwSignal<u64>,
+    /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
+    /// now would be premature.
+    pub probing: RwSignal<bool>,
 }
 
 impl SessionCtx {
@@ -135,6 +138,7 @@ impl SessionCtx {
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
             generation: RwSignal::new(0),
+            probing: RwSignal::new(true),
         };
         provide_context(ctx);
         if let Some(req) = browser::storage_get(SECRET_KEY)
@@ -143,14 +147,14 @@ impl SessionCtx {
             let _ = ctx.connect(req);
         }
         leptos::task::spawn_local(async move {
-            let Some(origin) = browser::origin() else {
-                return;
+            let config = match browser::origin() {
+                Some(origin) => browser::fetch_text(&format!("{origin}/_emulator/config.json"))
+                    .await
+                    .and_then(|text| serde_json::from_str::<EmulatorConfig>(&text).ok()),
+                None => None,
             };
-            let Some(text) = browser::fetch_text(&format!("{origin}/_emulator/config.json")).await
-            else {
-                return;
-            };
-            let Ok(config) = serde_json::from_str::<EmulatorConfig>(&text) else {
+            let Some(config) = config else {
+                ctx.probing.set(false);
                 return;
             };
             ctx.emulator.set(Some(config.clone()));
@@ -168,6 +172,7 @@ impl SessionCtx {
                 };
                 let _ = ctx.connect(emulator_request(&config, regions, false));
             }
+            ctx.probing.set(false);
         });
         ctx
     }
