@@ -115,6 +115,19 @@ python_venv() {
   echo "$want" >"$stamp"
 }
 
+# A fresh clone (CI's case) shares one build cache per user, so compiled dependencies and the
+# wasm32 std build are reused between clones on the same machine instead of rebuilt (a full
+# build is most of a test run's time). A clone that already has its own target/ keeps it.
+# Cargo keys workspace crates by path, so two clones never mix their own artifacts.
+link_build_cache() {
+  local cache="${FC_BUILD_CACHE:-$HOME/.cache/failover-console/target}"
+  [ -e "$ROOT/target" ] || [ -L "$ROOT/target" ] && return 0
+  [ "${FC_BUILD_CACHE:-}" = none ] && return 0
+  mkdir -p "$cache"
+  ln -s "$cache" "$ROOT/target"
+  log "target/ -> $cache (shared build cache)"
+}
+
 verify() {
   . "$ROOT/scripts/lib/wasm-env.sh"
   have trunk || die "trunk not on PATH after install"
@@ -130,6 +143,7 @@ main() {
   local start; start=$(now_ms)
   log "bootstrap (mode: $([ "$WITH_TEST" -eq 1 ] && echo test || echo run))"
   have cargo || die "cargo not found: install Rust with rustup first"
+  step "build cache" link_build_cache
   step "wasm32 toolchain" choose_wasm_toolchain
   step "wasm-bindgen-cli" install_wasm_bindgen
   step "trunk" install_trunk
