@@ -102,7 +102,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     service,
                     &regions,
                     &related,
-                    browser::now_ms() - EVENTS_WINDOW_MS,
+                    api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
                 )
                 .await;
                 if !alive.load(Ordering::Relaxed) {
@@ -157,7 +157,9 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         quota.set(Some(Err("not connected".into())));
                         return;
                     };
-                    quota.set(Some(api::count_test_failovers(&s, now).await));
+                    quota.set(Some(
+                        api::count_test_failovers(&s, api::server_time(&s, now)).await,
+                    ));
                 });
             }
             if let Action::CreateGlobalDatastore { suffix: s, .. } = &action {

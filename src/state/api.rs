@@ -30,6 +30,12 @@ pub fn to_error(e: &AwsError) -> ErrorInfo {
     }
 }
 
+/// A local wall-clock time in AWS's time: the client's clock learns the skew from the `Date`
+/// header, and event filters (`since`) must use it or a fast local clock hides every event.
+pub fn server_time(session: &Session, local_ms: i64) -> i64 {
+    local_ms + session.client.clock().skew_ms()
+}
+
 /// What one region of one service holds.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlotData {

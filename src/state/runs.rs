@@ -231,7 +231,7 @@ impl RunsCtx {
                 {
                     related.push(target_group.clone());
                 }
-                let since = run.started_at - 60_000;
+                let since = api::server_time(&session, run.started_at) - 60_000;
                 let (obs, events) = futures::future::join(
                     api::observe(&session, &run.action),
                     api::run_events(&session, &run.action, &related, since),
