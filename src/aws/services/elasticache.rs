@@ -1,17 +1,16 @@
 //! ElastiCache (Query, API 2015-02-02): global datastores, replication groups, events, failover.
 
-use super::{iso_time, text, token, Page, PAGE_SIZE};
+use super::{query_event, token, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client, Pages};
 use crate::aws::endpoint::ELASTICACHE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
-use crate::aws::protocol::xml::from_xml;
+use crate::aws::protocol::xml::{decode, Element};
 use crate::aws::protocol::DecodeError;
 use crate::model::{
     Event, EventSource, GlobalDatastore, GlobalDatastoreMember, GlobalShard, MemberRole, Node,
     NodeRole, ReplicationGroup, Service, Shard,
 };
-use serde::Deserialize;
 
 /// ElastiCache in one region.
 #[derive(Clone, Debug)]
@@ -250,337 +249,101 @@ pub mod requests {
     }
 }
 
-// ---- wire shapes (element names as in the ElastiCache API) ----
+// ---- answers to domain (element names as in the ElastiCache API) ----
 
-#[derive(Deserialize)]
-struct DescribeGlobalReplicationGroupsResponse {
-    #[serde(rename = "DescribeGlobalReplicationGroupsResult")]
-    result: GlobalReplicationGroupsResult,
-}
-
-#[derive(Deserialize)]
-struct GlobalReplicationGroupsResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "GlobalReplicationGroups", default)]
-    groups: GlobalReplicationGroupList,
-}
-
-#[derive(Deserialize, Default)]
-struct GlobalReplicationGroupList {
-    #[serde(rename = "GlobalReplicationGroup", default)]
-    items: Vec<WireGlobalReplicationGroup>,
-}
-
-#[derive(Deserialize)]
-struct CreateGlobalReplicationGroupResponse {
-    #[serde(rename = "CreateGlobalReplicationGroupResult")]
-    result: GlobalReplicationGroupResult,
-}
-
-#[derive(Deserialize)]
-struct FailoverGlobalReplicationGroupResponse {
-    #[serde(rename = "FailoverGlobalReplicationGroupResult")]
-    result: GlobalReplicationGroupResult,
-}
-
-#[derive(Deserialize)]
-struct GlobalReplicationGroupResult {
-    #[serde(rename = "GlobalReplicationGroup")]
-    group: WireGlobalReplicationGroup,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireGlobalReplicationGroup {
-    global_replication_group_id: String,
-    global_replication_group_description: Option<String>,
-    #[serde(default)]
-    status: String,
-    cache_node_type: Option<String>,
-    engine: Option<String>,
-    engine_version: Option<String>,
-    #[serde(default)]
-    members: GlobalMemberList,
-    cluster_enabled: Option<bool>,
-    #[serde(default)]
-    global_node_groups: GlobalNodeGroupList,
-    #[serde(rename = "ARN")]
-    arn: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct GlobalMemberList {
-    #[serde(rename = "GlobalReplicationGroupMember", default)]
-    items: Vec<WireGlobalMember>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireGlobalMember {
-    replication_group_id: String,
-    #[serde(default)]
-    replication_group_region: String,
-    role: Option<String>,
-    automatic_failover: Option<String>,
-    status: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct GlobalNodeGroupList {
-    #[serde(rename = "GlobalNodeGroup", default)]
-    items: Vec<WireGlobalNodeGroup>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireGlobalNodeGroup {
-    global_node_group_id: String,
-    slots: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct DescribeReplicationGroupsResponse {
-    #[serde(rename = "DescribeReplicationGroupsResult")]
-    result: ReplicationGroupsResult,
-}
-
-#[derive(Deserialize)]
-struct ReplicationGroupsResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "ReplicationGroups", default)]
-    groups: ReplicationGroupList,
-}
-
-#[derive(Deserialize, Default)]
-struct ReplicationGroupList {
-    #[serde(rename = "ReplicationGroup", default)]
-    items: Vec<WireReplicationGroup>,
-}
-
-#[derive(Deserialize)]
-struct TestFailoverResponse {
-    #[serde(rename = "TestFailoverResult")]
-    result: TestFailoverResult,
-}
-
-#[derive(Deserialize)]
-struct TestFailoverResult {
-    #[serde(rename = "ReplicationGroup")]
-    group: WireReplicationGroup,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireReplicationGroup {
-    replication_group_id: String,
-    description: Option<String>,
-    global_replication_group_info: Option<WireGlobalInfo>,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    member_clusters: MemberClusterList,
-    #[serde(default)]
-    node_groups: NodeGroupList,
-    automatic_failover: Option<String>,
-    #[serde(rename = "MultiAZ")]
-    multi_az: Option<String>,
-    cluster_enabled: Option<bool>,
-    cache_node_type: Option<String>,
-    engine: Option<String>,
-    #[serde(rename = "ARN")]
-    arn: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireGlobalInfo {
-    global_replication_group_id: Option<String>,
-    global_replication_group_member_role: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct MemberClusterList {
-    #[serde(rename = "ClusterId", default)]
-    items: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct NodeGroupList {
-    #[serde(rename = "NodeGroup", default)]
-    items: Vec<WireNodeGroup>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireNodeGroup {
-    node_group_id: String,
-    status: Option<String>,
-    slots: Option<String>,
-    #[serde(default)]
-    node_group_members: NodeGroupMemberList,
-}
-
-#[derive(Deserialize, Default)]
-struct NodeGroupMemberList {
-    #[serde(rename = "NodeGroupMember", default)]
-    items: Vec<WireNodeGroupMember>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireNodeGroupMember {
-    cache_cluster_id: String,
-    read_endpoint: Option<WireEndpoint>,
-    preferred_availability_zone: Option<String>,
-    current_role: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireEndpoint {
-    address: Option<String>,
-    port: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct DescribeEventsResponse {
-    #[serde(rename = "DescribeEventsResult")]
-    result: EventsResult,
-}
-
-#[derive(Deserialize)]
-struct EventsResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "Events", default)]
-    events: EventList,
-}
-
-#[derive(Deserialize, Default)]
-struct EventList {
-    #[serde(rename = "Event", default)]
-    items: Vec<WireEvent>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireEvent {
-    #[serde(default)]
-    source_identifier: String,
-    source_type: Option<String>,
-    #[serde(default)]
-    message: String,
-    date: String,
-}
-
-// ---- wire to domain ----
-
-fn global_datastore(w: WireGlobalReplicationGroup) -> GlobalDatastore {
-    GlobalDatastore {
-        id: w.global_replication_group_id,
-        description: text(w.global_replication_group_description),
-        status: w.status,
-        engine: text(w.engine),
-        engine_version: text(w.engine_version),
-        node_type: text(w.cache_node_type),
-        cluster_enabled: w.cluster_enabled,
-        arn: text(w.arn),
-        members: w
-            .members
-            .items
-            .into_iter()
-            .map(|m| GlobalDatastoreMember {
-                replication_group_id: m.replication_group_id,
-                region: m.replication_group_region,
-                role: MemberRole::parse(m.role.as_deref().unwrap_or("")),
-                automatic_failover: text(m.automatic_failover),
-                status: text(m.status),
+fn global_datastore(g: &Element) -> Result<GlobalDatastore, DecodeError> {
+    Ok(GlobalDatastore {
+        id: g.string("GlobalReplicationGroupId")?,
+        description: g.opt_string("GlobalReplicationGroupDescription"),
+        status: g.string_or_empty("Status"),
+        engine: g.opt_string("Engine"),
+        engine_version: g.opt_string("EngineVersion"),
+        node_type: g.opt_string("CacheNodeType"),
+        cluster_enabled: g.opt_bool("ClusterEnabled")?,
+        arn: g.opt_string("ARN"),
+        members: g
+            .list("Members", "GlobalReplicationGroupMember")
+            .map(|m| {
+                Ok(GlobalDatastoreMember {
+                    replication_group_id: m.string("ReplicationGroupId")?,
+                    region: m.string_or_empty("ReplicationGroupRegion"),
+                    role: MemberRole::parse(&m.string_or_empty("Role")),
+                    automatic_failover: m.opt_string("AutomaticFailover"),
+                    status: m.opt_string("Status"),
+                })
             })
-            .collect(),
-        shards: w
-            .global_node_groups
-            .items
-            .into_iter()
-            .map(|g| GlobalShard {
-                id: g.global_node_group_id,
-                slots: text(g.slots),
+            .collect::<Result<_, DecodeError>>()?,
+        shards: g
+            .list("GlobalNodeGroups", "GlobalNodeGroup")
+            .map(|s| {
+                Ok(GlobalShard {
+                    id: s.string("GlobalNodeGroupId")?,
+                    slots: s.opt_string("Slots"),
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, DecodeError>>()?,
+    })
 }
 
-fn replication_group(w: WireReplicationGroup, region: &str) -> ReplicationGroup {
-    let global_datastore = w.global_replication_group_info.and_then(|info| {
-        let id = text(info.global_replication_group_id)?;
-        Some((
-            id,
-            MemberRole::parse(
-                info.global_replication_group_member_role
-                    .as_deref()
-                    .unwrap_or(""),
-            ),
-        ))
+fn replication_group(g: &Element, region: &str) -> Result<ReplicationGroup, DecodeError> {
+    let global_datastore = g.child("GlobalReplicationGroupInfo").and_then(|info| {
+        let id = info.opt_string("GlobalReplicationGroupId")?;
+        let role = info.string_or_empty("GlobalReplicationGroupMemberRole");
+        Some((id, MemberRole::parse(&role)))
     });
-    ReplicationGroup {
-        id: w.replication_group_id,
+    Ok(ReplicationGroup {
+        id: g.string("ReplicationGroupId")?,
         region: region.to_string(),
-        description: text(w.description),
-        status: w.status,
+        description: g.opt_string("Description"),
+        status: g.string_or_empty("Status"),
         global_datastore,
-        multi_az: text(w.multi_az),
-        automatic_failover: text(w.automatic_failover),
-        cluster_enabled: w.cluster_enabled,
-        node_type: text(w.cache_node_type),
-        engine: text(w.engine),
-        arn: text(w.arn),
-        shards: w
-            .node_groups
-            .items
-            .into_iter()
-            .map(|g| Shard {
-                id: g.node_group_id,
-                status: text(g.status),
-                slots: text(g.slots),
-                nodes: g
-                    .node_group_members
-                    .items
-                    .into_iter()
-                    .map(|m| Node {
-                        id: m.cache_cluster_id,
-                        role: m
-                            .current_role
-                            .as_deref()
-                            .map_or(NodeRole::Unknown, NodeRole::parse),
-                        availability_zone: text(m.preferred_availability_zone),
-                        status: None,
-                        endpoint: m.read_endpoint.and_then(endpoint_text),
-                    })
-                    .collect(),
-            })
+        multi_az: g.opt_string("MultiAZ"),
+        automatic_failover: g.opt_string("AutomaticFailover"),
+        cluster_enabled: g.opt_bool("ClusterEnabled")?,
+        node_type: g.opt_string("CacheNodeType"),
+        engine: g.opt_string("Engine"),
+        arn: g.opt_string("ARN"),
+        shards: g
+            .list("NodeGroups", "NodeGroup")
+            .map(shard)
+            .collect::<Result<_, _>>()?,
+        member_clusters: g
+            .list("MemberClusters", "ClusterId")
+            .map(|c| c.text().to_string())
             .collect(),
-        member_clusters: w.member_clusters.items,
-    }
+    })
 }
 
-fn endpoint_text(e: WireEndpoint) -> Option<String> {
-    let address = text(e.address)?;
-    Some(match e.port {
+fn shard(s: &Element) -> Result<Shard, DecodeError> {
+    Ok(Shard {
+        id: s.string("NodeGroupId")?,
+        status: s.opt_string("Status"),
+        slots: s.opt_string("Slots"),
+        nodes: s
+            .list("NodeGroupMembers", "NodeGroupMember")
+            .map(|m| {
+                Ok(Node {
+                    id: m.string("CacheClusterId")?,
+                    role: NodeRole::parse(&m.string_or_empty("CurrentRole")),
+                    availability_zone: m.opt_string("PreferredAvailabilityZone"),
+                    status: None,
+                    endpoint: match m.child("ReadEndpoint") {
+                        Some(e) => endpoint_text(e)?,
+                        None => None,
+                    },
+                })
+            })
+            .collect::<Result<_, DecodeError>>()?,
+    })
+}
+
+/// `address:port` (or the address alone); `None` without an address.
+pub(crate) fn endpoint_text(e: &Element) -> Result<Option<String>, DecodeError> {
+    let port = e.opt_u32("Port")?;
+    Ok(e.opt_string("Address").map(|address| match port {
         Some(port) => format!("{address}:{port}"),
         None => address,
-    })
-}
-
-fn event(w: WireEvent, region: &str) -> Result<Event, DecodeError> {
-    Ok(Event {
-        service: Service::ElastiCache,
-        region: region.to_string(),
-        source_id: w.source_identifier,
-        source_type: text(w.source_type),
-        message: w.message,
-        date: iso_time(&w.date, "event Date")?,
-    })
+    }))
 }
 
 // ---- decoders (pure: bytes in, domain out) ----
@@ -588,63 +351,73 @@ fn event(w: WireEvent, region: &str) -> Result<Event, DecodeError> {
 pub fn parse_describe_global_replication_groups(
     body: &[u8],
 ) -> Result<Page<GlobalDatastore>, DecodeError> {
-    let r: DescribeGlobalReplicationGroupsResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .groups
-            .items
-            .into_iter()
-            .map(global_datastore)
-            .collect(),
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeGlobalReplicationGroupsResult")?;
+        Ok(Page {
+            items: r
+                .list("GlobalReplicationGroups", "GlobalReplicationGroup")
+                .map(global_datastore)
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }
 
 pub fn parse_create_global_replication_group(body: &[u8]) -> Result<GlobalDatastore, DecodeError> {
-    let r: CreateGlobalReplicationGroupResponse = from_xml(body)?;
-    Ok(global_datastore(r.result.group))
+    decode(body, |root| {
+        global_datastore(
+            root.required("CreateGlobalReplicationGroupResult")?
+                .required("GlobalReplicationGroup")?,
+        )
+    })
 }
 
 pub fn parse_failover_global_replication_group(
     body: &[u8],
 ) -> Result<GlobalDatastore, DecodeError> {
-    let r: FailoverGlobalReplicationGroupResponse = from_xml(body)?;
-    Ok(global_datastore(r.result.group))
+    decode(body, |root| {
+        global_datastore(
+            root.required("FailoverGlobalReplicationGroupResult")?
+                .required("GlobalReplicationGroup")?,
+        )
+    })
 }
 
 pub fn parse_describe_replication_groups(
     body: &[u8],
     region: &str,
 ) -> Result<Page<ReplicationGroup>, DecodeError> {
-    let r: DescribeReplicationGroupsResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .groups
-            .items
-            .into_iter()
-            .map(|g| replication_group(g, region))
-            .collect(),
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeReplicationGroupsResult")?;
+        Ok(Page {
+            items: r
+                .list("ReplicationGroups", "ReplicationGroup")
+                .map(|g| replication_group(g, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }
 
 pub fn parse_test_failover(body: &[u8], region: &str) -> Result<ReplicationGroup, DecodeError> {
-    let r: TestFailoverResponse = from_xml(body)?;
-    Ok(replication_group(r.result.group, region))
+    decode(body, |root| {
+        replication_group(
+            root.required("TestFailoverResult")?
+                .required("ReplicationGroup")?,
+            region,
+        )
+    })
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    let r: DescribeEventsResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .events
-            .items
-            .into_iter()
-            .map(|e| event(e, region))
-            .collect::<Result<_, _>>()?,
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeEventsResult")?;
+        Ok(Page {
+            items: r
+                .list("Events", "Event")
+                .map(|e| query_event(e, Service::ElastiCache, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }

@@ -8,8 +8,9 @@ pub use elasticache::ElastiCache;
 pub use memorydb::MemoryDb;
 pub use neptune::Neptune;
 
+use super::protocol::xml::Element;
 use super::protocol::DecodeError;
-use crate::model::Timestamp;
+use crate::model::{Event, Service, Timestamp};
 
 /// One page of a list answer: the items and the token of the next page.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,4 +34,20 @@ pub(crate) fn token(raw: Option<String>) -> Option<String> {
 /// Optional text where an empty element means absent.
 pub(crate) fn text(raw: Option<String>) -> Option<String> {
     raw.filter(|t| !t.trim().is_empty())
+}
+
+/// An `<Event>` of ElastiCache or Neptune (the same shape in both APIs).
+pub(crate) fn query_event(
+    e: &Element,
+    service: Service,
+    region: &str,
+) -> Result<Event, DecodeError> {
+    Ok(Event {
+        service,
+        region: region.to_string(),
+        source_id: e.string_or_empty("SourceIdentifier"),
+        source_type: e.opt_string("SourceType"),
+        message: e.string_or_empty("Message"),
+        date: iso_time(e.required("Date")?.text(), "event Date")?,
+    })
 }

@@ -1,18 +1,17 @@
 //! Neptune (Query on the RDS endpoint, API 2014-10-31): global databases, DB clusters,
 //! events, failover and switchover.
 
-use super::{iso_time, text, token, Page, PAGE_SIZE};
+use super::{query_event, token, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client, Pages};
 use crate::aws::endpoint::NEPTUNE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
-use crate::aws::protocol::xml::from_xml;
+use crate::aws::protocol::xml::{decode, Element};
 use crate::aws::protocol::DecodeError;
 use crate::model::{
     region_of_arn, DbCluster, DbClusterMember, Event, EventSource, FailoverState, GlobalDatabase,
     GlobalDatabaseMember, Service,
 };
-use serde::Deserialize;
 
 /// The engine name Neptune resources carry; the RDS endpoint also lists Aurora's.
 const ENGINE: &str = "neptune";
@@ -226,300 +225,127 @@ pub mod requests {
     }
 }
 
-// ---- wire shapes (element names as in the Neptune API) ----
+// ---- answers to domain (element names as in the Neptune API) ----
 
-#[derive(Deserialize)]
-struct DescribeGlobalClustersResponse {
-    #[serde(rename = "DescribeGlobalClustersResult")]
-    result: GlobalClustersResult,
-}
-
-#[derive(Deserialize)]
-struct GlobalClustersResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "GlobalClusters", default)]
-    clusters: GlobalClusterList,
-}
-
-/// Sic: in DescribeGlobalClusters each GlobalCluster is wrapped in `<GlobalClusterMember>`.
-#[derive(Deserialize, Default)]
-struct GlobalClusterList {
-    #[serde(rename = "GlobalClusterMember", default)]
-    items: Vec<WireGlobalCluster>,
-}
-
-#[derive(Deserialize)]
-struct FailoverGlobalClusterResponse {
-    #[serde(rename = "FailoverGlobalClusterResult")]
-    result: GlobalClusterResult,
-}
-
-#[derive(Deserialize)]
-struct SwitchoverGlobalClusterResponse {
-    #[serde(rename = "SwitchoverGlobalClusterResult")]
-    result: GlobalClusterResult,
-}
-
-#[derive(Deserialize)]
-struct GlobalClusterResult {
-    #[serde(rename = "GlobalCluster")]
-    cluster: WireGlobalCluster,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireGlobalCluster {
-    global_cluster_identifier: String,
-    global_cluster_resource_id: Option<String>,
-    global_cluster_arn: Option<String>,
-    #[serde(default)]
-    status: String,
-    engine: Option<String>,
-    engine_version: Option<String>,
-    deletion_protection: Option<bool>,
-    #[serde(default)]
-    global_cluster_members: GlobalClusterMemberList,
-    failover_state: Option<WireFailoverState>,
-}
-
-#[derive(Deserialize, Default)]
-struct GlobalClusterMemberList {
-    #[serde(rename = "GlobalClusterMember", default)]
-    items: Vec<WireGlobalClusterMember>,
-}
-
-#[derive(Deserialize)]
-struct WireGlobalClusterMember {
-    #[serde(rename = "DBClusterArn")]
-    db_cluster_arn: String,
-    #[serde(rename = "Readers", default)]
-    readers: ReaderList,
-    #[serde(rename = "IsWriter", default)]
-    is_writer: bool,
-}
-
-#[derive(Deserialize, Default)]
-struct ReaderList {
-    #[serde(rename = "member", default)]
-    items: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireFailoverState {
-    #[serde(default)]
-    status: String,
-    from_db_cluster_arn: Option<String>,
-    to_db_cluster_arn: Option<String>,
-    is_data_loss_allowed: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct DescribeDbClustersResponse {
-    #[serde(rename = "DescribeDBClustersResult")]
-    result: DbClustersResult,
-}
-
-#[derive(Deserialize)]
-struct DbClustersResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "DBClusters", default)]
-    clusters: DbClusterList,
-}
-
-#[derive(Deserialize, Default)]
-struct DbClusterList {
-    #[serde(rename = "DBCluster", default)]
-    items: Vec<WireDbCluster>,
-}
-
-#[derive(Deserialize)]
-struct WireDbCluster {
-    #[serde(rename = "DBClusterIdentifier")]
-    id: String,
-    #[serde(rename = "DBClusterArn")]
-    arn: Option<String>,
-    #[serde(rename = "Status", default)]
-    status: String,
-    #[serde(rename = "Engine")]
-    engine: Option<String>,
-    #[serde(rename = "EngineVersion")]
-    engine_version: Option<String>,
-    #[serde(rename = "MultiAZ")]
-    multi_az: Option<bool>,
-    #[serde(rename = "Endpoint")]
-    endpoint: Option<String>,
-    #[serde(rename = "ReaderEndpoint")]
-    reader_endpoint: Option<String>,
-    #[serde(rename = "DBClusterMembers", default)]
-    members: DbClusterMemberList,
-}
-
-#[derive(Deserialize, Default)]
-struct DbClusterMemberList {
-    #[serde(rename = "DBClusterMember", default)]
-    items: Vec<WireDbClusterMember>,
-}
-
-#[derive(Deserialize)]
-struct WireDbClusterMember {
-    #[serde(rename = "DBInstanceIdentifier")]
-    instance_id: String,
-    #[serde(rename = "IsClusterWriter", default)]
-    is_writer: bool,
-}
-
-#[derive(Deserialize)]
-struct DescribeEventsResponse {
-    #[serde(rename = "DescribeEventsResult")]
-    result: EventsResult,
-}
-
-#[derive(Deserialize)]
-struct EventsResult {
-    #[serde(rename = "Marker")]
-    marker: Option<String>,
-    #[serde(rename = "Events", default)]
-    events: EventList,
-}
-
-#[derive(Deserialize, Default)]
-struct EventList {
-    #[serde(rename = "Event", default)]
-    items: Vec<WireEvent>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireEvent {
-    #[serde(default)]
-    source_identifier: String,
-    source_type: Option<String>,
-    #[serde(default)]
-    message: String,
-    date: String,
-}
-
-// ---- wire to domain ----
-
-fn global_database(w: WireGlobalCluster) -> GlobalDatabase {
-    GlobalDatabase {
-        id: w.global_cluster_identifier,
-        resource_id: text(w.global_cluster_resource_id),
-        arn: text(w.global_cluster_arn),
-        status: w.status,
-        engine: text(w.engine),
-        engine_version: text(w.engine_version),
-        deletion_protection: w.deletion_protection,
-        members: w
-            .global_cluster_members
-            .items
-            .into_iter()
-            .map(|m| GlobalDatabaseMember {
-                region: region_of_arn(&m.db_cluster_arn),
-                cluster_arn: m.db_cluster_arn,
-                is_writer: m.is_writer,
-                readers: m.readers.items,
+fn global_database(g: &Element) -> Result<GlobalDatabase, DecodeError> {
+    Ok(GlobalDatabase {
+        id: g.string("GlobalClusterIdentifier")?,
+        resource_id: g.opt_string("GlobalClusterResourceId"),
+        arn: g.opt_string("GlobalClusterArn"),
+        status: g.string_or_empty("Status"),
+        engine: g.opt_string("Engine"),
+        engine_version: g.opt_string("EngineVersion"),
+        deletion_protection: g.opt_bool("DeletionProtection")?,
+        members: g
+            .list("GlobalClusterMembers", "GlobalClusterMember")
+            .map(|m| {
+                let cluster_arn = m.string("DBClusterArn")?;
+                Ok(GlobalDatabaseMember {
+                    region: region_of_arn(&cluster_arn),
+                    cluster_arn,
+                    is_writer: m.opt_bool("IsWriter")?.unwrap_or(false),
+                    readers: m
+                        .list("Readers", "member")
+                        .map(|r| r.text().to_string())
+                        .collect(),
+                })
             })
-            .collect(),
-        failover: w.failover_state.map(|f| FailoverState {
-            status: f.status,
-            from_cluster_arn: text(f.from_db_cluster_arn),
-            to_cluster_arn: text(f.to_db_cluster_arn),
-            is_data_loss_allowed: f.is_data_loss_allowed,
-        }),
-    }
+            .collect::<Result<_, DecodeError>>()?,
+        failover: match g.child("FailoverState") {
+            Some(f) => Some(FailoverState {
+                status: f.string_or_empty("Status"),
+                from_cluster_arn: f.opt_string("FromDbClusterArn"),
+                to_cluster_arn: f.opt_string("ToDbClusterArn"),
+                is_data_loss_allowed: f.opt_bool("IsDataLossAllowed")?,
+            }),
+            None => None,
+        },
+    })
 }
 
-fn db_cluster(w: WireDbCluster, region: &str) -> DbCluster {
-    DbCluster {
-        id: w.id,
-        arn: text(w.arn),
+fn db_cluster(c: &Element, region: &str) -> Result<DbCluster, DecodeError> {
+    Ok(DbCluster {
+        id: c.string("DBClusterIdentifier")?,
+        arn: c.opt_string("DBClusterArn"),
         region: region.to_string(),
-        status: w.status,
-        engine: text(w.engine),
-        engine_version: text(w.engine_version),
-        multi_az: w.multi_az,
-        endpoint: text(w.endpoint),
-        reader_endpoint: text(w.reader_endpoint),
-        members: w
-            .members
-            .items
-            .into_iter()
-            .map(|m| DbClusterMember {
-                instance_id: m.instance_id,
-                is_writer: m.is_writer,
+        status: c.string_or_empty("Status"),
+        engine: c.opt_string("Engine"),
+        engine_version: c.opt_string("EngineVersion"),
+        multi_az: c.opt_bool("MultiAZ")?,
+        endpoint: c.opt_string("Endpoint"),
+        reader_endpoint: c.opt_string("ReaderEndpoint"),
+        members: c
+            .list("DBClusterMembers", "DBClusterMember")
+            .map(|m| {
+                Ok(DbClusterMember {
+                    instance_id: m.string("DBInstanceIdentifier")?,
+                    is_writer: m.opt_bool("IsClusterWriter")?.unwrap_or(false),
+                })
             })
-            .collect(),
-    }
-}
-
-fn event(w: WireEvent, region: &str) -> Result<Event, DecodeError> {
-    Ok(Event {
-        service: Service::Neptune,
-        region: region.to_string(),
-        source_id: w.source_identifier,
-        source_type: text(w.source_type),
-        message: w.message,
-        date: iso_time(&w.date, "event Date")?,
+            .collect::<Result<_, DecodeError>>()?,
     })
 }
 
 // ---- decoders (pure: bytes in, domain out) ----
 
 pub fn parse_describe_global_clusters(body: &[u8]) -> Result<Page<GlobalDatabase>, DecodeError> {
-    let r: DescribeGlobalClustersResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .clusters
-            .items
-            .into_iter()
-            .map(global_database)
-            .collect(),
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeGlobalClustersResult")?;
+        Ok(Page {
+            // Sic: in DescribeGlobalClusters each GlobalCluster is wrapped in
+            // `<GlobalClusterMember>`.
+            items: r
+                .list("GlobalClusters", "GlobalClusterMember")
+                .map(global_database)
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }
 
 pub fn parse_failover_global_cluster(body: &[u8]) -> Result<GlobalDatabase, DecodeError> {
-    let r: FailoverGlobalClusterResponse = from_xml(body)?;
-    Ok(global_database(r.result.cluster))
+    decode(body, |root| {
+        global_database(
+            root.required("FailoverGlobalClusterResult")?
+                .required("GlobalCluster")?,
+        )
+    })
 }
 
 pub fn parse_switchover_global_cluster(body: &[u8]) -> Result<GlobalDatabase, DecodeError> {
-    let r: SwitchoverGlobalClusterResponse = from_xml(body)?;
-    Ok(global_database(r.result.cluster))
+    decode(body, |root| {
+        global_database(
+            root.required("SwitchoverGlobalClusterResult")?
+                .required("GlobalCluster")?,
+        )
+    })
 }
 
 pub fn parse_describe_db_clusters(
     body: &[u8],
     region: &str,
 ) -> Result<Page<DbCluster>, DecodeError> {
-    let r: DescribeDbClustersResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .clusters
-            .items
-            .into_iter()
-            .map(|c| db_cluster(c, region))
-            .collect(),
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeDBClustersResult")?;
+        Ok(Page {
+            items: r
+                .list("DBClusters", "DBCluster")
+                .map(|c| db_cluster(c, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    let r: DescribeEventsResponse = from_xml(body)?;
-    Ok(Page {
-        items: r
-            .result
-            .events
-            .items
-            .into_iter()
-            .map(|e| event(e, region))
-            .collect::<Result<_, _>>()?,
-        next_token: token(r.result.marker),
+    decode(body, |root| {
+        let r = root.required("DescribeEventsResult")?;
+        Ok(Page {
+            items: r
+                .list("Events", "Event")
+                .map(|e| query_event(e, Service::Neptune, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
     })
 }
