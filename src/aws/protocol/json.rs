@@ -1,8 +1,8 @@
 //! JSON 1.1 (MemoryDB): `X-Amz-Target` requests, JSON answers and `__type` errors.
 
 use super::{reason_phrase, snippet, DecodeError, WireError};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -16,15 +16,110 @@ pub fn to_body<T: Serialize>(input: &T) -> Vec<u8> {
     serde_json::to_vec(input).unwrap_or_else(|_| b"{}".to_vec())
 }
 
-pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+/// Parses a JSON answer and hands its top-level object to `read`. Hand-written decoders over
+/// `serde_json::Value` rather than derived ones: the console already links `Value` (error
+/// bodies, credentials), and each derived decoder costs wasm of its own.
+pub fn decode<T>(
+    body: &[u8],
+    read: impl FnOnce(Object<'_>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
     // An empty body means an empty object (botocore treats it so).
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
         body
     };
-    serde_json::from_slice(body)
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))?;
+    Object::of(&value, "the answer")
+        .and_then(read)
         .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))
+}
+
+/// A JSON object read by member name. As with serde's derives: a missing member or `null`
+/// is `None` for optional members, a missing list is empty, and a member of the wrong type
+/// is an error.
+#[derive(Clone, Copy)]
+pub struct Object<'a>(&'a Map<String, Value>);
+
+impl<'a> Object<'a> {
+    fn of(value: &'a Value, what: &str) -> Result<Self, DecodeError> {
+        value
+            .as_object()
+            .map(Object)
+            .ok_or_else(|| DecodeError::new(format!("{what} is not an object")))
+    }
+
+    /// The member, `None` when missing or `null`.
+    fn member(&self, name: &str) -> Option<&'a Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    fn wrong(name: &str, expected: &str) -> DecodeError {
+        DecodeError::new(format!("`{name}` is not {expected}"))
+    }
+
+    pub fn opt_string(&self, name: &str) -> Result<Option<String>, DecodeError> {
+        self.member(name)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| Self::wrong(name, "a string"))
+            })
+            .transpose()
+    }
+
+    /// A string that must be there.
+    pub fn string(&self, name: &str) -> Result<String, DecodeError> {
+        self.opt_string(name)?
+            .ok_or_else(|| DecodeError::new(format!("missing `{name}`")))
+    }
+
+    /// A string, empty when missing.
+    pub fn string_or_empty(&self, name: &str) -> Result<String, DecodeError> {
+        Ok(self.opt_string(name)?.unwrap_or_default())
+    }
+
+    pub fn opt_u32(&self, name: &str) -> Result<Option<u32>, DecodeError> {
+        self.member(name)
+            .map(|v| {
+                v.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| Self::wrong(name, "a 32-bit unsigned number"))
+            })
+            .transpose()
+    }
+
+    /// A number that must be there (integer or not).
+    pub fn number(&self, name: &str) -> Result<f64, DecodeError> {
+        self.member(name)
+            .ok_or_else(|| DecodeError::new(format!("missing `{name}`")))?
+            .as_f64()
+            .ok_or_else(|| Self::wrong(name, "a number"))
+    }
+
+    /// A member object that must be there.
+    pub fn object(&self, name: &str) -> Result<Object<'a>, DecodeError> {
+        self.opt_object(name)?
+            .ok_or_else(|| DecodeError::new(format!("missing `{name}`")))
+    }
+
+    pub fn opt_object(&self, name: &str) -> Result<Option<Object<'a>>, DecodeError> {
+        self.member(name).map(|v| Object::of(v, name)).transpose()
+    }
+
+    /// A list of objects, empty when missing.
+    pub fn list(&self, name: &str) -> Result<Vec<Object<'a>>, DecodeError> {
+        match self.member(name) {
+            None => Ok(Vec::new()),
+            Some(v) => v
+                .as_array()
+                .ok_or_else(|| Self::wrong(name, "a list"))?
+                .iter()
+                .map(|item| Object::of(item, name))
+                .collect(),
+        }
+    }
 }
 
 /// The error code from `__type` (or the `x-amzn-ErrorType` header), stripped as botocore

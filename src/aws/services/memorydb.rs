@@ -3,12 +3,12 @@
 use super::{text, token, Page};
 use crate::aws::client::{CallBody, Client, Pages};
 use crate::aws::error::AwsError;
-use crate::aws::protocol::json::{from_json, to_body};
+use crate::aws::protocol::json::{decode, to_body, Object};
 use crate::aws::protocol::DecodeError;
 use crate::model::{
     Event, EventSource, MemoryDbCluster, Node, NodeRole, Service, Shard, Timestamp,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Page size asked for on list calls.
 const MAX_RESULTS: i64 = 100;
@@ -191,136 +191,68 @@ pub mod requests {
     }
 }
 
-// ---- wire shapes (member names as in the MemoryDB API) ----
+// ---- answers to domain (member names as in the MemoryDB API) ----
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DescribeClustersResponse {
-    next_token: Option<String>,
-    #[serde(default)]
-    clusters: Vec<WireCluster>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct FailoverShardResponse {
-    cluster: WireCluster,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireCluster {
-    name: String,
-    description: Option<String>,
-    #[serde(default)]
-    status: String,
-    number_of_shards: Option<u32>,
-    #[serde(default)]
-    shards: Vec<WireShard>,
-    availability_mode: Option<String>,
-    node_type: Option<String>,
-    engine_version: Option<String>,
-    #[serde(rename = "ARN")]
-    arn: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireShard {
-    name: String,
-    status: Option<String>,
-    slots: Option<String>,
-    #[serde(default)]
-    nodes: Vec<WireNode>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireNode {
-    name: String,
-    status: Option<String>,
-    availability_zone: Option<String>,
-    endpoint: Option<WireEndpoint>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireEndpoint {
-    address: Option<String>,
-    port: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DescribeEventsResponse {
-    next_token: Option<String>,
-    #[serde(default)]
-    events: Vec<WireEvent>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireEvent {
-    #[serde(default)]
-    source_name: String,
-    source_type: Option<String>,
-    #[serde(default)]
-    message: String,
-    /// Epoch seconds.
-    date: f64,
-}
-
-// ---- wire to domain ----
-
-fn cluster(w: WireCluster, region: &str) -> MemoryDbCluster {
-    MemoryDbCluster {
-        name: w.name,
+fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> {
+    Ok(MemoryDbCluster {
+        name: c.string("Name")?,
         region: region.to_string(),
-        description: text(w.description),
-        status: w.status,
-        availability_mode: text(w.availability_mode),
-        node_type: text(w.node_type),
-        engine_version: text(w.engine_version),
-        arn: text(w.arn),
-        number_of_shards: w.number_of_shards,
-        shards: w
-            .shards
+        description: text(c.opt_string("Description")?),
+        status: c.string_or_empty("Status")?,
+        availability_mode: text(c.opt_string("AvailabilityMode")?),
+        node_type: text(c.opt_string("NodeType")?),
+        engine_version: text(c.opt_string("EngineVersion")?),
+        arn: text(c.opt_string("ARN")?),
+        number_of_shards: c.opt_u32("NumberOfShards")?,
+        shards: c
+            .list("Shards")?
             .into_iter()
-            .map(|s| Shard {
-                id: s.name,
-                status: text(s.status),
-                slots: text(s.slots),
-                nodes: s
-                    .nodes
-                    .into_iter()
-                    .map(|n| Node {
-                        id: n.name,
-                        // DescribeClusters does not say which node is the primary.
-                        role: NodeRole::Unknown,
-                        availability_zone: text(n.availability_zone),
-                        status: text(n.status),
-                        endpoint: n.endpoint.and_then(|e| {
-                            let address = text(e.address)?;
-                            Some(match e.port {
-                                Some(p) => format!("{address}:{p}"),
-                                None => address,
-                            })
-                        }),
-                    })
-                    .collect(),
+            .map(|s| {
+                Ok(Shard {
+                    id: s.string("Name")?,
+                    status: text(s.opt_string("Status")?),
+                    slots: text(s.opt_string("Slots")?),
+                    nodes: s
+                        .list("Nodes")?
+                        .into_iter()
+                        .map(node)
+                        .collect::<Result<_, _>>()?,
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, DecodeError>>()?,
+    })
 }
 
-fn event(w: WireEvent, region: &str) -> Result<Event, DecodeError> {
+fn node(n: Object<'_>) -> Result<Node, DecodeError> {
+    let endpoint = match n.opt_object("Endpoint")? {
+        Some(e) => {
+            let port = e.opt_u32("Port")?;
+            text(e.opt_string("Address")?).map(|address| match port {
+                Some(p) => format!("{address}:{p}"),
+                None => address,
+            })
+        }
+        None => None,
+    };
+    Ok(Node {
+        id: n.string("Name")?,
+        // DescribeClusters does not say which node is the primary.
+        role: NodeRole::Unknown,
+        availability_zone: text(n.opt_string("AvailabilityZone")?),
+        status: text(n.opt_string("Status")?),
+        endpoint,
+    })
+}
+
+fn event(e: Object<'_>, region: &str) -> Result<Event, DecodeError> {
     Ok(Event {
         service: Service::MemoryDb,
         region: region.to_string(),
-        source_id: w.source_name,
-        source_type: text(w.source_type),
-        message: w.message,
-        date: Timestamp::from_epoch_seconds(w.date)
+        source_id: e.string_or_empty("SourceName")?,
+        source_type: text(e.opt_string("SourceType")?),
+        message: e.string_or_empty("Message")?,
+        // Epoch seconds.
+        date: Timestamp::from_epoch_seconds(e.number("Date")?)
             .map_err(|e| DecodeError::new(format!("event Date: {e}")))?,
     })
 }
@@ -331,26 +263,31 @@ pub fn parse_describe_clusters(
     body: &[u8],
     region: &str,
 ) -> Result<Page<MemoryDbCluster>, DecodeError> {
-    let r: DescribeClustersResponse = from_json(body)?;
-    Ok(Page {
-        items: r.clusters.into_iter().map(|c| cluster(c, region)).collect(),
-        next_token: token(r.next_token),
+    decode(body, |r| {
+        Ok(Page {
+            items: r
+                .list("Clusters")?
+                .into_iter()
+                .map(|c| cluster(c, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("NextToken")?),
+        })
     })
 }
 
 pub fn parse_failover_shard(body: &[u8], region: &str) -> Result<MemoryDbCluster, DecodeError> {
-    let r: FailoverShardResponse = from_json(body)?;
-    Ok(cluster(r.cluster, region))
+    decode(body, |r| cluster(r.object("Cluster")?, region))
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    let r: DescribeEventsResponse = from_json(body)?;
-    Ok(Page {
-        items: r
-            .events
-            .into_iter()
-            .map(|e| event(e, region))
-            .collect::<Result<_, _>>()?,
-        next_token: token(r.next_token),
+    decode(body, |r| {
+        Ok(Page {
+            items: r
+                .list("Events")?
+                .into_iter()
+                .map(|e| event(e, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("NextToken")?),
+        })
     })
 }
