@@ -201,6 +201,13 @@ impl Run {
 
     pub fn add_events(&mut self, events: impl IntoIterator<Item = RunEvent>) {
         for e in events {
+            // When node roles are hidden (MemoryDB) and polls missed the short changing
+            // window (read faults), the service's own "failover ... completed" event is the
+            // evidence that the change happened.
+            let m = e.message.to_ascii_lowercase();
+            if m.contains("failover") && m.contains("completed") {
+                self.seen_change = true;
+            }
             if !self
                 .events
                 .iter()
@@ -429,6 +436,32 @@ mod tests {
         assert!(md.contains("Failover started"));
         let back: Run = serde_json::from_str(&run.to_json()).unwrap();
         assert_eq!(back, run);
+    }
+
+    #[test]
+    fn a_completion_event_stands_in_for_a_missed_change() {
+        let action = Action::MemoryDbFailoverShard {
+            cluster: "c".into(),
+            region: "r".into(),
+            shard: "0001".into(),
+        };
+        let mut run = Run::new(
+            "r2".into(),
+            action,
+            "who".into(),
+            String::new(),
+            None,
+            1_000,
+        );
+        run.accepted(2_000, obs("available", ""));
+        assert_eq!(run.phase, Phase::Changing);
+        run.add_events([RunEvent {
+            at: 2_500,
+            source: "c".into(),
+            message: "Failover to replica node c-0001-002 completed".into(),
+        }]);
+        run.observe(3_000, obs("available", ""));
+        assert_eq!(run.phase, Phase::Settled);
     }
 
     #[test]
