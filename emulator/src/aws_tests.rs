@@ -303,7 +303,10 @@ fn faults_hit_reads_only_by_default() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    // 300 cases unless PROPTEST_CASES says otherwise (scripts/fuzz.sh runs many more).
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
+    ))]
 
     /// Signed garbage never panics and never yields a 5xx.
     #[test]
