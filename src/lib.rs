@@ -5,6 +5,7 @@
 //! build on them.
 
 pub mod aws;
+pub mod bench;
 pub mod model;
 
 pub mod app;
