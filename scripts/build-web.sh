@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$ROOT"
 
 STAMP="$ROOT/dist/.fc-build-hash"
-inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml scripts/lib/csp.py)-$WASM_TOOLCHAIN_MODE-${FC_CSP_CONNECT:-}"
+# wasm-env.sh holds the wasm compiler flags, so it is an input too.
+inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml scripts/lib/csp.py scripts/lib/wasm-env.sh)-$WASM_TOOLCHAIN_MODE-${FC_CSP_CONNECT:-}"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ] && [ "${FC_FORCE_BUILD:-0}" != 1 ]; then
   log "console build is up to date (dist/)"

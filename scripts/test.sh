@@ -48,6 +48,8 @@ else
   export FC_DIST="$ROOT/dist"
   stage "end to end (Chromium)" npm --prefix "$ROOT/e2e" test --silent
 fi
+# Transfer size next to the AWS SDK for JavaScript: figures only, never a failure.
+"$ROOT/scripts/bench.sh" --size-only || warn "size benchmark did not run (figures only, not a test)"
 
 summary
 exit "$failed"
