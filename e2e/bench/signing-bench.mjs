@@ -8,6 +8,9 @@
 // session token, a different X-Amz-Date each time. Differences worth knowing when reading the
 // ratio: aws4fetch is async (SubtleCrypto HMACs, awaited one by one, as a caller would) and
 // caches the derived signing key per day; aws-sigv4 is synchronous and derives it every time.
+//
+// What the export costs the product (same tree built with and without `pub mod bench;`,
+// 2026-11-22): wasm +1,229 bytes raw (+589 gzip), JS glue +613 raw (+189 gzip).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
