@@ -26,7 +26,9 @@ impl GlobalDatastore {
     }
 
     pub fn secondaries(&self) -> impl Iterator<Item = &GlobalDatastoreMember> {
-        self.members.iter().filter(|m| m.role == MemberRole::Secondary)
+        self.members
+            .iter()
+            .filter(|m| m.role == MemberRole::Secondary)
     }
 }
 

@@ -21,5 +21,5 @@ pub use neptune::{
     region_of_arn, DbCluster, DbClusterMember, FailoverState, GlobalDatabase, GlobalDatabaseMember,
 };
 pub use service::{Region, Service};
-pub use status::{StatusKind, classify_status};
+pub use status::{classify_status, StatusKind};
 pub use time::{Timestamp, TimestampError};

@@ -37,7 +37,10 @@ pub struct GlobalDatabaseMember {
 impl GlobalDatabaseMember {
     /// The cluster identifier: the last `:`-separated part of the ARN.
     pub fn cluster_id(&self) -> &str {
-        self.cluster_arn.rsplit(':').next().unwrap_or(&self.cluster_arn)
+        self.cluster_arn
+            .rsplit(':')
+            .next()
+            .unwrap_or(&self.cluster_arn)
     }
 }
 

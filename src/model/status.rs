@@ -42,15 +42,40 @@ pub fn classify_status(raw: &str) -> StatusKind {
     let status = raw.trim().to_ascii_lowercase();
     match status.as_str() {
         "available" | "active" | "primary" | "in-sync" | "associated" => StatusKind::Healthy,
-        "creating" | "modifying" | "deleting" | "snapshotting" | "updating" | "failing-over"
-        | "failingover" | "switching-over" | "pending" | "rebooting" | "rebooting cluster nodes"
-        | "migrating" | "associating" | "disassociating" | "primary-only" | "backing-up"
-        | "starting" | "stopping" | "upgrading" | "resharding" | "promoting" | "cancelling"
-        | "maintenance" | "renaming" | "resetting-master-credentials" | "copying" => {
-            StatusKind::Transitional
-        }
-        "failed" | "create-failed" | "incompatible-network" | "incompatible-parameters"
-        | "inaccessible-encryption-credentials" | "restore-failed" | "deleted" | "stopped"
+        "creating"
+        | "modifying"
+        | "deleting"
+        | "snapshotting"
+        | "updating"
+        | "failing-over"
+        | "failingover"
+        | "switching-over"
+        | "pending"
+        | "rebooting"
+        | "rebooting cluster nodes"
+        | "migrating"
+        | "associating"
+        | "disassociating"
+        | "primary-only"
+        | "backing-up"
+        | "starting"
+        | "stopping"
+        | "upgrading"
+        | "resharding"
+        | "promoting"
+        | "cancelling"
+        | "maintenance"
+        | "renaming"
+        | "resetting-master-credentials"
+        | "copying" => StatusKind::Transitional,
+        "failed"
+        | "create-failed"
+        | "incompatible-network"
+        | "incompatible-parameters"
+        | "inaccessible-encryption-credentials"
+        | "restore-failed"
+        | "deleted"
+        | "stopped"
         | "storage-full" => StatusKind::Failed,
         _ => StatusKind::Unknown,
     }

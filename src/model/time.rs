@@ -72,7 +72,11 @@ impl Timestamp {
             if digits == 0 {
                 return Err(err());
             }
-            let scaled: String = frac[..digits].chars().chain("000".chars()).take(3).collect();
+            let scaled: String = frac[..digits]
+                .chars()
+                .chain("000".chars())
+                .take(3)
+                .collect();
             millis = scaled.parse().map_err(|_| err())?;
             rest = &frac[digits..];
         }
@@ -112,7 +116,12 @@ impl Timestamp {
     /// `12:34:56` UTC, for timelines where the date is obvious.
     pub fn time_of_day(self) -> String {
         let in_day = self.0.div_euclid(1000).rem_euclid(86_400);
-        format!("{:02}:{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60, in_day % 60)
+        format!(
+            "{:02}:{:02}:{:02}",
+            in_day / 3600,
+            (in_day % 3600) / 60,
+            in_day % 60
+        )
     }
 }
 
@@ -160,7 +169,10 @@ mod tests {
     #[test]
     fn parses_the_forms_aws_sends() {
         // 2015-01-01T00:00:00Z is 1420070400 seconds after the epoch.
-        assert_eq!(Timestamp::parse_iso8601("2015-01-01T00:00:00Z"), Ok(Timestamp(1_420_070_400_000)));
+        assert_eq!(
+            Timestamp::parse_iso8601("2015-01-01T00:00:00Z"),
+            Ok(Timestamp(1_420_070_400_000))
+        );
         assert_eq!(
             Timestamp::parse_iso8601("2015-01-01T00:00:00.25Z"),
             Ok(Timestamp(1_420_070_400_250))
@@ -169,12 +181,21 @@ mod tests {
             Timestamp::parse_iso8601("2015-01-01T02:00:00+02:00"),
             Ok(Timestamp(1_420_070_400_000))
         );
-        assert_eq!(Timestamp::from_epoch_seconds(1_420_070_400.5), Ok(Timestamp(1_420_070_400_500)));
+        assert_eq!(
+            Timestamp::from_epoch_seconds(1_420_070_400.5),
+            Ok(Timestamp(1_420_070_400_500))
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_date() {
-        for bad in ["", "2015-13-01T00:00:00Z", "2015-02-30T00:00:00Z", "yesterday", "2015-01-01T00:00:00Q"] {
+        for bad in [
+            "",
+            "2015-13-01T00:00:00Z",
+            "2015-02-30T00:00:00Z",
+            "yesterday",
+            "2015-01-01T00:00:00Q",
+        ] {
             assert!(Timestamp::parse_iso8601(bad).is_err(), "{bad}");
         }
         assert!(Timestamp::from_epoch_seconds(f64::NAN).is_err());
@@ -182,7 +203,11 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        for text in ["1970-01-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z", "1969-12-31T23:59:59.000Z"] {
+        for text in [
+            "1970-01-01T00:00:00.000Z",
+            "2024-02-29T23:59:59.999Z",
+            "1969-12-31T23:59:59.000Z",
+        ] {
             assert_eq!(Timestamp::parse_iso8601(text).unwrap().to_iso8601(), text);
         }
     }
