@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Prints the console's transfer size (wasm, JS, CSS: raw, gzip, brotli) next to the AWS SDK for
-# JavaScript v3 bundle of the same clients and commands, React, and both (bench/bench.mjs).
-# Figures only: it never fails because of a size.
+# The performance benchmark: prints, in one run, figures only (it never fails because of a time
+# or a size):
+#   1. transfer size: the console (wasm, JS, CSS: raw, gzip, brotli) next to the AWS SDK for
+#      JavaScript v3 bundle of the same clients and commands, React, and both (bench/bench.mjs);
+#   2. SigV4 signing throughput: the console's wasm signer next to aws4fetch in the same
+#      Chromium (e2e/bench/signing-bench.mjs);
+#   3. the console in Chromium against the emulator: first paint, time to a rendered inventory,
+#      layout shift, large-topology render and filter keystrokes, AWS calls per minute idle,
+#      hidden and with a run active, and the lag from the emulator settling to the console
+#      showing it (e2e/bench/console-bench.mjs).
 #
-#   scripts/bench.sh              builds the console first if its inputs changed (build-web.sh)
-#   scripts/bench.sh --size-only  measures dist/ as it is (scripts/test.sh has just built it)
+#   scripts/bench.sh              all three; builds what is missing first (about 4 minutes)
+#   scripts/bench.sh --size-only  only 1, on dist/ as it is (scripts/test.sh runs this at its end)
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
@@ -13,13 +20,19 @@ size_only=0
 for arg in "$@"; do
   case "$arg" in
     --size-only) size_only=1 ;;
-    -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (see --help)" ;;
   esac
 done
 
 if [ "$size_only" = 0 ]; then
+  # The browser benches need Chromium, the e2e npm packages and the emulator: the test set-up.
+  "$ROOT/scripts/bootstrap.sh" --test
   "$ROOT/scripts/build-web.sh" >/dev/null
+  log "building the emulator (profile emulator)"
+  cargo build --quiet -p failover-emulator --profile emulator
+  export FAILOVER_EMULATOR_BIN="$ROOT/target/emulator/failover-emulator"
+  export FC_DIST="$ROOT/dist"
 fi
 [ -f dist/index.html ] || die "no console build in dist/: run scripts/build-web.sh"
 [ -f dist/.fc-build-hash ] || warn "dist/ was not built by scripts/build-web.sh (a dev build?): its figures are not the release's"
@@ -39,3 +52,9 @@ fi
 
 log "transfer size: the console next to the AWS SDK for JavaScript v3 and React"
 node "$ROOT/bench/bench.mjs" --dist "$ROOT/dist" --json "$CACHE_DIR/bench.json"
+
+[ "$size_only" = 1 ] && exit 0
+log "signing throughput: the console's wasm signer next to aws4fetch (same Chromium)"
+(cd "$ROOT/e2e" && node bench/signing-bench.mjs)
+log "the console in Chromium against the emulator (about 3 minutes)"
+(cd "$ROOT/e2e" && node bench/console-bench.mjs)
