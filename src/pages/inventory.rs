@@ -16,6 +16,12 @@ use std::sync::Arc;
 /// thousands of resources.
 const PAGE: usize = 200;
 
+/// How long the table waits for every region × service cell before it shows what has come.
+/// Rows arrive cell by cell and sort into place, so rows drawn early would be pushed down by
+/// later ones (a layout shift under the reader's eyes); the grid above shows progress meanwhile,
+/// and a slow region holds the table back no longer than this.
+const FIRST_DRAW_WAIT_MS: u64 = 1500;
+
 #[component]
 pub fn InventoryPage() -> impl IntoView {
     let session = SessionCtx::expect();
@@ -33,7 +39,21 @@ pub fn InventoryPage() -> impl IntoView {
                 .collect::<Vec<Arc<Row>>>()
         })
     });
+    // Latched: once the first full answer (or the wait) has come, later loads never hide rows.
+    let drawn = RwSignal::new(false);
+    set_timeout(
+        move || drawn.set(true),
+        std::time::Duration::from_millis(FIRST_DRAW_WAIT_MS),
+    );
+    Effect::new(move |_| {
+        if !drawn.get_untracked() && inventory.slots.with(all_answered) {
+            drawn.set(true);
+        }
+    });
     let shown = Signal::derive(move || {
+        if !drawn.get() {
+            return Vec::new();
+        }
         matched.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
     });
     let set_filter = move |f: Filter| {
@@ -157,9 +177,14 @@ pub fn InventoryPage() -> impl IntoView {
                     </select>
                 </label>
             </form>
-            <SlotGrid regions=regions />
-            <InventoryTable rows=shown />
-            <Show when=move || { matched.with(Vec::len) > shown.with(Vec::len) }>
+            // Nothing below the filters until the emulator preset has connected: the grid's
+            // rows and the table then appear together, instead of the grid growing above a
+            // table already drawn.
+            <Show when=move || session.is_connected() || !session.probing.get()>
+                <SlotGrid regions=regions />
+                <InventoryTable rows=shown />
+            </Show>
+            <Show when=move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }>
                 <p class="inventory-page__more">
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
                         {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE))}
@@ -171,6 +196,14 @@ pub fn InventoryPage() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// Every cell has answered (rows or an error): the table can be drawn without rows arriving
+/// above rows already drawn.
+fn all_answered(
+    slots: &std::collections::BTreeMap<crate::state::inventory::SlotKey, SlotState>,
+) -> bool {
+    !slots.is_empty() && slots.values().all(|s| !matches!(s, SlotState::Loading))
 }
 
 /// The auth error when every loaded cell refused the credentials: one banner, not nine.

@@ -260,6 +260,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             list
         }
     };
+    let page_runs = Signal::derive(page_runs);
 
     let title_region = if rref.region.is_empty() {
         "global".to_string()
@@ -273,10 +274,15 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 <h1 class="page__title">{rref.id.clone()}</h1>
                 <p class="page__meta">{rref.kind.service().label()}" "{rref.kind.label()}" · "{title_region}</p>
                 <span class="resource-page__status">
-                    {move || detail.with(|d| match d {
-                        Some(Ok(d)) => Some(view! { <StatusBadge status=Signal::stored(detail_status(d)) /> }),
-                        _ => None,
-                    })}
+                    // Always a badge, so the heading line keeps its height when the status comes.
+                    {move || {
+                        let status = detail.with(|d| match d {
+                            Some(Ok(d)) => detail_status(d),
+                            Some(Err(_)) => "unknown".to_string(),
+                            None => "loading".to_string(),
+                        });
+                        view! { <StatusBadge status=Signal::stored(status) /> }
+                    }}
                 </span>
             </div>
             <div class="resource-page__body">
@@ -286,9 +292,12 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
                 }}
             </div>
+            // Runs and events wait for the resource: drawn under the placeholder, they would be
+            // pushed down when the picture (of unknown height) replaces it.
+            <Show when=move || detail.with(Option::is_some)>
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
-                <For each=page_runs key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
+                <For each=move || page_runs.get() key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
                     {
                         let id = run.id.clone();
                         let (a, b, c) = (id.clone(), id.clone(), id);
@@ -312,6 +321,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     Some(Ok(list)) => view! { <EventList events=Signal::stored(list) empty="No events in the last six hours." /> }.into_any(),
                 }}
             </section>
+            </Show>
             {move || pending.get().map(|p| {
                 let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
                 let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
