@@ -17,7 +17,7 @@ FC_WASM_RUSTFLAGS_STABLE="--cfg erase_components"
 case "$WASM_TOOLCHAIN_MODE" in
   rustup)
     # The default rustup toolchain has the prebuilt wasm32 standard library.
-    unset RUSTUP_TOOLCHAIN RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD
+    unset RUSTUP_TOOLCHAIN RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD CARGO_UNSTABLE_BUILD_STD_FEATURES
     export CARGO_TARGET_DIR="$ROOT/target/web"
     # Stable flags only here (see the debian route for the rest).
     export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FC_WASM_RUSTFLAGS_STABLE"
@@ -28,6 +28,13 @@ case "$WASM_TOOLCHAIN_MODE" in
     export RUSTUP_TOOLCHAIN=system-web
     export RUSTC_BOOTSTRAP=1
     export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+    # std's optimize_for_size feature (core and alloc): small sorts (one tiny mergesort per
+    # sorted type instead of quicksort + drift + small-sort networks) and smaller number
+    # formatting and parsing. Replaces cargo's default list (panic-unwind, backtrace), which
+    # neither immediate-abort panics nor wasm32-unknown-unknown use. Measured: wasm
+    # 1,036,888 -> 994,127 bytes raw after wasm-opt, 396,440 -> 383,747 gzip (sorting code
+    # before wasm-opt 50.8 KB -> 5.9 KB).
+    export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
     # A separate target dir: host artifacts from two compilers must not overwrite each other.
     export CARGO_TARGET_DIR="$ROOT/target/web"
     # std is compiled here anyway, so it can be compiled for size with the console. These
