@@ -2,15 +2,19 @@
 //! checks. Pure logic: the dialog shows it, `state::api` carries it out.
 
 use super::rows::{ResourceKind, ResourceRef};
+use crate::aws::protocol::{json::Object, DecodeError};
 use crate::model::{classify_status, StatusKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// TestFailover may be called on at most this many node groups per rolling 24 hours.
 pub const TEST_FAILOVER_DAILY_QUOTA: u32 = 15;
 /// The event message ElastiCache writes for each TestFailover call; counted for the quota.
 pub const TEST_FAILOVER_EVENT: &str = "Test Failover API called for node group";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored and exported as JSON by the derived `Serialize` (`kind` names the variant) and read
+/// back by [`Action::from_json`]: a derived `Deserialize` of a tagged enum cost about 20 KB of
+/// wasm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Action {
     /// ElastiCache: make a secondary replication group the primary of its global datastore.
@@ -54,6 +58,45 @@ pub enum Action {
 }
 
 impl Action {
+    /// Reads what `Serialize` wrote: `{"kind": "promote-secondary", "datastore": ...}`.
+    pub fn from_json(o: Object<'_>) -> Result<Action, DecodeError> {
+        let s = |name: &str| o.string(name);
+        Ok(match o.string("kind")?.as_str() {
+            "promote-secondary" => Action::PromoteSecondary {
+                datastore: s("datastore")?,
+                target_group: s("target_group")?,
+                target_region: s("target_region")?,
+            },
+            "create-global-datastore" => Action::CreateGlobalDatastore {
+                group: s("group")?,
+                region: s("region")?,
+                suffix: s("suffix")?,
+            },
+            "test-failover" => Action::TestFailover {
+                group: s("group")?,
+                region: s("region")?,
+                shard: s("shard")?,
+            },
+            "neptune-failover" => Action::NeptuneFailover {
+                database: s("database")?,
+                target_cluster_arn: s("target_cluster_arn")?,
+                target_region: s("target_region")?,
+            },
+            "neptune-switchover" => Action::NeptuneSwitchover {
+                database: s("database")?,
+                target_cluster_arn: s("target_cluster_arn")?,
+                target_region: s("target_region")?,
+                via_failover_api: o.bool_or_false("via_failover_api")?,
+            },
+            "memory-db-failover-shard" => Action::MemoryDbFailoverShard {
+                cluster: s("cluster")?,
+                region: s("region")?,
+                shard: s("shard")?,
+            },
+            other => return Err(DecodeError::new(format!("unknown action kind `{other}`"))),
+        })
+    }
+
     pub fn verb(&self) -> &'static str {
         match self {
             Action::PromoteSecondary { .. } => "Promote secondary",

@@ -3,9 +3,10 @@
 //! Kept apart from `aws::AwsError` so it can be cloned into signals, stored with a run and
 //! exported, without carrying anything secret.
 
-use serde::{Deserialize, Serialize};
+use crate::aws::protocol::{json::Object, DecodeError};
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorInfo {
     /// One sentence saying what went wrong.
     pub summary: String,
@@ -30,6 +31,18 @@ impl ErrorInfo {
             category: "other".into(),
             advice: advice.into(),
         }
+    }
+
+    /// Reads what `Serialize` wrote (stored and exported runs).
+    pub fn from_json(o: Object<'_>) -> Result<Self, DecodeError> {
+        Ok(ErrorInfo {
+            summary: o.string_or_empty("summary")?,
+            code: o.opt_string("code")?,
+            message: o.opt_string("message")?,
+            request_id: o.opt_string("request_id")?,
+            category: o.opt_string("category")?.unwrap_or_else(|| "other".into()),
+            advice: o.string_or_empty("advice")?,
+        })
     }
 
     /// Credentials were refused or have expired: the fix is to reconnect.

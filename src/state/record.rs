@@ -3,10 +3,18 @@
 
 use super::action::Action;
 use super::errors::ErrorInfo;
+use crate::aws::protocol::{
+    json::{self, Object},
+    DecodeError,
+};
 use crate::model::{classify_status, StatusKind, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Runs are written by the derived `Serialize` (sessionStorage, JSON export) and read back by
+// the hand-written `from_json` decoders below, over `serde_json::Value`: derived `Deserialize`
+// impls cost wasm of their own (about 50 KB before wasm-opt for these types).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// The call is on its way.
@@ -41,10 +49,30 @@ impl Phase {
     pub fn is_done(self) -> bool {
         matches!(self, Phase::Settled | Phase::Rejected)
     }
+
+    fn from_json(name: &str) -> Result<Phase, DecodeError> {
+        Ok(match name {
+            "sending" => Phase::Sending,
+            "changing" => Phase::Changing,
+            "settled" => Phase::Settled,
+            "rejected" => Phase::Rejected,
+            other => return Err(DecodeError::new(format!("unknown phase `{other}`"))),
+        })
+    }
+}
+
+impl Observation {
+    fn from_json(o: Object<'_>) -> Result<Observation, DecodeError> {
+        Ok(Observation {
+            status: o.string_or_empty("status")?,
+            writer: o.string_or_empty("writer")?,
+            pending: o.bool_or_false("pending")?,
+        })
+    }
 }
 
 /// What one poll saw of the resource.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Observation {
     /// Overall status (`available`, `modifying`, `failing-over`, ...).
     pub status: String,
@@ -55,21 +83,21 @@ pub struct Observation {
     pub pending: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunEvent {
     pub at: i64,
     pub source: String,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StatusChange {
     pub at: i64,
     pub status: String,
     pub writer: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Run {
     pub id: String,
     pub action: Action,
@@ -105,6 +133,88 @@ pub const FAST_MS: u32 = 1_000;
 pub const SLOW_MS: u32 = 5_000;
 
 impl Run {
+    /// Reads one run as `to_json` (or the stored list) wrote it.
+    pub fn from_json(text: &str) -> Result<Run, DecodeError> {
+        let value = json::parse(text.as_bytes())?;
+        Run::from_object(Object::of(&value, "the run")?)
+    }
+
+    fn from_object(o: Object<'_>) -> Result<Run, DecodeError> {
+        let history = o
+            .list("history")?
+            .into_iter()
+            .map(|h| {
+                Ok(StatusChange {
+                    at: h.i64("at")?,
+                    status: h.string_or_empty("status")?,
+                    writer: h.string_or_empty("writer")?,
+                })
+            })
+            .collect::<Result<_, DecodeError>>()?;
+        let events = o
+            .list("events")?
+            .into_iter()
+            .map(|e| {
+                Ok(RunEvent {
+                    at: e.i64("at")?,
+                    source: e.string_or_empty("source")?,
+                    message: e.string_or_empty("message")?,
+                })
+            })
+            .collect::<Result<_, DecodeError>>()?;
+        let error = |name: &str| o.opt_object(name)?.map(ErrorInfo::from_json).transpose();
+        Ok(Run {
+            id: o.string("id")?,
+            action: Action::from_json(o.object("action")?)?,
+            who: o.string_or_empty("who")?,
+            started_at: o.i64("started_at")?,
+            accepted_at: o.opt_i64("accepted_at")?,
+            settled_at: o.opt_i64("settled_at")?,
+            phase: Phase::from_json(&o.string("phase")?)?,
+            writer_before: o.string_or_empty("writer_before")?,
+            writer_expected: o.opt_string("writer_expected")?,
+            last: match o.opt_object("last")? {
+                Some(last) => Observation::from_json(last)?,
+                None => Observation::default(),
+            },
+            seen_change: o.bool_or_false("seen_change")?,
+            history,
+            events,
+            connection: error("connection")?,
+            error: error("error")?,
+            result: o.opt_string("result")?,
+            polls: o.u32_or_zero("polls")?,
+        })
+    }
+
+    /// The runs kept in sessionStorage. A run this version cannot read is dropped with a
+    /// warning in the browser console (the others stay); unreadable text gives no runs.
+    pub fn list_from_json(text: &str) -> Vec<Run> {
+        let value = match json::parse(text.as_bytes()) {
+            Ok(value) => value,
+            Err(e) => {
+                leptos::logging::warn!("stored runs dropped: {e}");
+                return Vec::new();
+            }
+        };
+        let Some(items) = value.as_array() else {
+            leptos::logging::warn!("stored runs dropped: not a list");
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(
+                |item| match Object::of(item, "a run").and_then(Run::from_object) {
+                    Ok(run) => Some(run),
+                    Err(e) => {
+                        leptos::logging::warn!("a stored run was dropped: {e}");
+                        None
+                    }
+                },
+            )
+            .collect()
+    }
+
     pub fn new(
         id: String,
         action: Action,
@@ -434,8 +544,82 @@ mod tests {
         assert!(md.contains("access key …0001"));
         assert!(md.contains("Time to settle:** 2.0 s"));
         assert!(md.contains("Failover started"));
-        let back: Run = serde_json::from_str(&run.to_json()).unwrap();
+        let back = Run::from_json(&run.to_json()).unwrap();
         assert_eq!(back, run);
+    }
+
+    /// A run as the derived decoders of earlier versions stored it (sessionStorage).
+    const STORED_RUN: &str = r#"{"id":"r7","action":{"kind":"neptune-switchover","database":"orders","target_cluster_arn":"arn:aws:rds:eu-west-1:123456789012:cluster:orders-euw1","target_region":"eu-west-1","via_failover_api":true},"who":"access key …0001","started_at":1000,"accepted_at":2000,"settled_at":9000,"phase":"settled","writer_before":"orders-use1","writer_expected":"orders-euw1","last":{"status":"available","writer":"orders-euw1","pending":false},"seen_change":true,"history":[{"at":2000,"status":"switching-over","writer":"orders-use1"}],"events":[{"at":2500,"source":"orders","message":"Switchover \"started\""}],"connection":null,"error":{"summary":"s","code":"C","message":"m","request_id":null,"category":"throttling","advice":"a"},"result":"writer is now in eu-west-1 (orders-euw1)","polls":7}"#;
+
+    #[test]
+    fn a_stored_run_reads_back_and_writes_the_same_text() {
+        let run = Run::from_json(STORED_RUN).unwrap();
+        assert_eq!(run.phase, Phase::Settled);
+        assert_eq!(run.polls, 7);
+        assert_eq!(run.error.as_ref().unwrap().code.as_deref(), Some("C"));
+        assert_eq!(run.events[0].message, "Switchover \"started\"");
+        assert_eq!(serde_json::to_string(&run).unwrap(), STORED_RUN);
+    }
+
+    #[test]
+    fn every_action_kind_round_trips() {
+        let s = |v: &str| v.to_string();
+        let actions = [
+            Action::PromoteSecondary {
+                datastore: s("d"),
+                target_group: s("g"),
+                target_region: s("r"),
+            },
+            Action::CreateGlobalDatastore {
+                group: s("g"),
+                region: s("r"),
+                suffix: s("x"),
+            },
+            Action::TestFailover {
+                group: s("g"),
+                region: s("r"),
+                shard: s("0001"),
+            },
+            Action::NeptuneFailover {
+                database: s("d"),
+                target_cluster_arn: s("arn"),
+                target_region: s("r"),
+            },
+            Action::NeptuneSwitchover {
+                database: s("d"),
+                target_cluster_arn: s("arn"),
+                target_region: s("r"),
+                via_failover_api: true,
+            },
+            Action::MemoryDbFailoverShard {
+                cluster: s("c"),
+                region: s("r"),
+                shard: s("0001"),
+            },
+        ];
+        for action in actions {
+            let mut run = Run::new(s("r1"), action, s("who"), s("w"), None, 1_000);
+            run.accepted(2_000, obs("modifying", "w"));
+            run.connection_lost(ErrorInfo::local("lost", "wait"));
+            assert_eq!(Run::from_json(&run.to_json()).unwrap(), run);
+        }
+    }
+
+    #[test]
+    fn unreadable_stored_runs_are_dropped_and_the_rest_kept() {
+        let other = STORED_RUN.replace("\"r7\"", "\"r8\"");
+        let bad_kind = STORED_RUN.replace("neptune-switchover", "reboot");
+        let no_phase = STORED_RUN.replace("\"phase\":\"settled\",", "");
+        let text = format!("[{STORED_RUN},{bad_kind},{no_phase},7,{other}]");
+        let runs = Run::list_from_json(&text);
+        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["r7", "r8"]);
+        assert!(Run::list_from_json("{\"not\":\"a list\"}").is_empty());
+        assert!(Run::list_from_json("[{").is_empty());
+        assert!(Run::from_json(&bad_kind)
+            .unwrap_err()
+            .detail()
+            .contains("reboot"));
     }
 
     #[test]

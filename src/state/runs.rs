@@ -28,7 +28,7 @@ pub struct RunsCtx {
 impl RunsCtx {
     pub fn provide(session: SessionCtx) -> RunsCtx {
         let stored: Vec<Run> = browser::storage_get(RUNS_KEY)
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .map(|t| Run::list_from_json(&t))
             .unwrap_or_default();
         let ctx = RunsCtx {
             runs: RwSignal::new(stored),

@@ -3,10 +3,14 @@
 //! sessionStorage, and nothing secret is ever rendered back, logged or put in a URL.
 
 use super::browser;
+use crate::aws::protocol::{
+    json::{self, Object},
+    DecodeError,
+};
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -33,24 +37,27 @@ const META_KEY: &str = "fc.session.meta";
 /// Per-request timeout for fetch: long enough for a slow region, short enough to show it.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
 
-/// `GET /_emulator/config.json`, when the console is served by the emulator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// The stored settings are written by the derived `Serialize` and read back by the
+// hand-written `from_json` decoders over `serde_json::Value` (derived `Deserialize` impls
+// cost wasm of their own).
+
+/// `GET /_emulator/config.json`, when the console is served by the emulator:
+/// `{"endpoint": ..., "regions": [...], "demo": {"accessKeyId": ..., "secretAccessKey": ...}}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmulatorConfig {
     pub endpoint: String,
-    #[serde(default)]
     pub regions: Vec<Region>,
     pub demo: DemoCredentials,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DemoCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
 }
 
 /// One service's override as the form holds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OverrideForm {
     pub url: String,
     pub sign_for_aws_host: bool,
@@ -58,7 +65,7 @@ pub struct OverrideForm {
 
 /// Everything needed to connect, minus nothing: the secret is in here, so this type is
 /// never rendered and only stored when the person opted in.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct ConnectRequest {
     pub access_key_id: String,
     pub secret_access_key: String,
@@ -73,12 +80,76 @@ pub struct ConnectRequest {
 
 /// What may be stored without the opt-in: enough to prefill the form and, for the emulator
 /// preset (whose demo credentials the emulator hands out anyway), to reconnect after a reload.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SessionMeta {
     pub regions: Vec<Region>,
     pub overrides: BTreeMap<String, OverrideForm>,
     pub preset: Option<String>,
     pub key_hint: String,
+}
+
+impl EmulatorConfig {
+    pub fn from_json(text: &str) -> Result<EmulatorConfig, DecodeError> {
+        let value = json::parse(text.as_bytes())?;
+        let o = Object::of(&value, "the emulator config")?;
+        let demo = o.object("demo")?;
+        Ok(EmulatorConfig {
+            endpoint: o.string("endpoint")?,
+            regions: o.strings("regions")?,
+            demo: DemoCredentials {
+                access_key_id: demo.string("accessKeyId")?,
+                secret_access_key: demo.string("secretAccessKey")?,
+            },
+        })
+    }
+}
+
+/// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, keyed by service.
+fn overrides_from_json(o: Object<'_>) -> Result<BTreeMap<String, OverrideForm>, DecodeError> {
+    o.entries("overrides")?
+        .into_iter()
+        .map(|(key, form)| {
+            Ok((
+                key.to_string(),
+                OverrideForm {
+                    url: form.string_or_empty("url")?,
+                    sign_for_aws_host: form.bool_or_false("sign_for_aws_host")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+impl ConnectRequest {
+    /// Reads what `Serialize` wrote (sessionStorage, only with the opt-in).
+    pub fn from_json(text: &str) -> Result<ConnectRequest, DecodeError> {
+        let value = json::parse(text.as_bytes())?;
+        let o = Object::of(&value, "the kept session")?;
+        Ok(ConnectRequest {
+            access_key_id: o.string("access_key_id")?,
+            secret_access_key: o.string("secret_access_key")?,
+            session_token: o.opt_string("session_token")?,
+            expiration: o.opt_i64("expiration")?,
+            regions: o.strings("regions")?,
+            overrides: overrides_from_json(o)?,
+            preset: o.opt_string("preset")?,
+            keep_in_session_storage: o.bool_or_false("keep_in_session_storage")?,
+        })
+    }
+}
+
+impl SessionMeta {
+    /// Reads what `Serialize` wrote (sessionStorage).
+    pub fn from_json(text: &str) -> Result<SessionMeta, DecodeError> {
+        let value = json::parse(text.as_bytes())?;
+        let o = Object::of(&value, "the session settings")?;
+        Ok(SessionMeta {
+            regions: o.strings("regions")?,
+            overrides: overrides_from_json(o)?,
+            preset: o.opt_string("preset")?,
+            key_hint: o.string_or_empty("key_hint")?,
+        })
+    }
 }
 
 /// A live connection.
@@ -141,8 +212,8 @@ impl SessionCtx {
             probing: RwSignal::new(true),
         };
         provide_context(ctx);
-        if let Some(req) = browser::storage_get(SECRET_KEY)
-            .and_then(|t| serde_json::from_str::<ConnectRequest>(&t).ok())
+        if let Some(req) =
+            browser::storage_get(SECRET_KEY).and_then(|t| ConnectRequest::from_json(&t).ok())
         {
             let _ = ctx.connect(req);
         }
@@ -150,7 +221,7 @@ impl SessionCtx {
             let config = match browser::origin() {
                 Some(origin) => browser::fetch_text(&format!("{origin}/_emulator/config.json"))
                     .await
-                    .and_then(|text| serde_json::from_str::<EmulatorConfig>(&text).ok()),
+                    .and_then(|text| EmulatorConfig::from_json(&text).ok()),
                 None => None,
             };
             let Some(config) = config else {
@@ -278,7 +349,7 @@ impl SessionCtx {
     /// The non-secret settings of the last connection (prefills the form).
     pub fn meta(&self) -> SessionMeta {
         browser::storage_get(META_KEY)
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| SessionMeta::from_json(&t).ok())
             .unwrap_or_default()
     }
 
@@ -341,6 +412,34 @@ fn transport() -> Rc<dyn crate::aws::Transport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_settings_read_back() {
+        let config = EmulatorConfig::from_json(
+            r#"{"endpoint":"http://127.0.0.1:4566","regions":["us-east-1","eu-west-1"],
+               "demo":{"accessKeyId":"AKIAEMULATORDEMO0001","secretAccessKey":"s"},"other":1}"#,
+        )
+        .unwrap();
+        assert_eq!(config.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(config.demo.access_key_id, "AKIAEMULATORDEMO0001");
+        let mut req = emulator_request(&config, config.regions.clone(), true);
+        req.session_token = Some("token".into());
+        req.expiration = Some(1_800_000_000_000);
+        let text = serde_json::to_string(&req).unwrap();
+        let back = ConnectRequest::from_json(&text).unwrap();
+        assert!(back == req);
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+        let meta = SessionMeta {
+            regions: req.regions.clone(),
+            overrides: req.overrides.clone(),
+            preset: None,
+            key_hint: key_hint(&req.access_key_id),
+        };
+        let text = serde_json::to_string(&meta).unwrap();
+        assert_eq!(SessionMeta::from_json(&text).unwrap(), meta);
+        assert!(SessionMeta::from_json("[]").is_err());
+        assert!(EmulatorConfig::from_json(r#"{"endpoint":"x"}"#).is_err());
+    }
 
     #[test]
     fn only_the_last_four_characters_are_shown() {

@@ -29,11 +29,16 @@ pub fn decode<T>(
     } else {
         body
     };
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))?;
+    let value = parse(body).map_err(|e| DecodeError::new(format!("{e}: {}", snippet(body))))?;
     Object::of(&value, "the answer")
         .and_then(read)
         .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))
+}
+
+/// Parses JSON text into a `Value`. The one place the console's wasm parses JSON (answers,
+/// pasted credentials, stored runs and settings), so serde_json's parser is linked once.
+pub fn parse(text: &[u8]) -> Result<Value, DecodeError> {
+    serde_json::from_slice(text).map_err(|e| DecodeError::new(format!("unexpected JSON ({e})")))
 }
 
 /// A JSON object read by member name. As with serde's derives: a missing member or `null`
@@ -43,7 +48,8 @@ pub fn decode<T>(
 pub struct Object<'a>(&'a Map<String, Value>);
 
 impl<'a> Object<'a> {
-    fn of(value: &'a Value, what: &str) -> Result<Self, DecodeError> {
+    /// The value as an object; `what` names it in the error.
+    pub fn of(value: &'a Value, what: &str) -> Result<Self, DecodeError> {
         value
             .as_object()
             .map(Object)
@@ -88,6 +94,60 @@ impl<'a> Object<'a> {
                     .ok_or_else(|| Self::wrong(name, "a 32-bit unsigned number"))
             })
             .transpose()
+    }
+
+    /// A 32-bit unsigned number, 0 when missing.
+    pub fn u32_or_zero(&self, name: &str) -> Result<u32, DecodeError> {
+        Ok(self.opt_u32(name)?.unwrap_or_default())
+    }
+
+    pub fn opt_i64(&self, name: &str) -> Result<Option<i64>, DecodeError> {
+        self.member(name)
+            .map(|v| v.as_i64().ok_or_else(|| Self::wrong(name, "an integer")))
+            .transpose()
+    }
+
+    /// An integer that must be there.
+    pub fn i64(&self, name: &str) -> Result<i64, DecodeError> {
+        self.opt_i64(name)?
+            .ok_or_else(|| DecodeError::new(format!("missing `{name}`")))
+    }
+
+    /// A boolean, false when missing.
+    pub fn bool_or_false(&self, name: &str) -> Result<bool, DecodeError> {
+        self.member(name)
+            .map(|v| v.as_bool().ok_or_else(|| Self::wrong(name, "a boolean")))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// A list of strings, empty when missing.
+    pub fn strings(&self, name: &str) -> Result<Vec<String>, DecodeError> {
+        match self.member(name) {
+            None => Ok(Vec::new()),
+            Some(v) => v
+                .as_array()
+                .ok_or_else(|| Self::wrong(name, "a list"))?
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| Self::wrong(name, "a list of strings"))
+                })
+                .collect(),
+        }
+    }
+
+    /// The members of an object member (a map), none when missing.
+    pub fn entries(&self, name: &str) -> Result<Vec<(&'a str, Object<'a>)>, DecodeError> {
+        match self.opt_object(name)? {
+            None => Ok(Vec::new()),
+            Some(map) => map
+                .0
+                .iter()
+                .map(|(key, v)| Ok((key.as_str(), Object::of(v, name)?)))
+                .collect(),
+        }
     }
 
     /// A number that must be there (integer or not).
