@@ -116,3 +116,26 @@ getattr(c, ${JSON.stringify(method)})(**json.loads(sys.argv[1]))
   const r = spawnSync(py, ['-c', script, JSON.stringify(params)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`boto3 ${method} failed: ${r.stderr}`);
 }
+
+/**
+ * Watches the page's AWS reads of one resource (POSTs whose form body names it with `param`)
+ * and remembers the most that were in flight at once, and how many were sent.
+ */
+export function watchReads(page, action, param, id) {
+  const seen = { inFlight: 0, max: 0, sent: 0 };
+  const mine = new Set();
+  const body = (req) => req.postData() ?? '';
+  page.on('request', (req) => {
+    const b = body(req);
+    if (req.method() === 'POST' && b.includes(`Action=${action}`) && b.includes(`${param}=${encodeURIComponent(id)}`)) {
+      mine.add(req);
+      seen.sent += 1;
+      seen.inFlight += 1;
+      seen.max = Math.max(seen.max, seen.inFlight);
+    }
+  });
+  const done = (req) => { if (mine.delete(req)) seen.inFlight -= 1; };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return seen;
+}

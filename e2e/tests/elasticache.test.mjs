@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
   boto3Call, callsOf, checksSettled, confirmButton, connectViaUrl, dialog, globalDatastore, openFromInventory,
-  replicationGroup, waitSettled, waitUntil,
+  replicationGroup, waitSettled, waitUntil, watchReads,
 } from './console.mjs';
 
 test('promote a secondary: name-typed confirmation, one call, writer moves, time to settle shown', async () => {
@@ -78,6 +78,29 @@ test('test failover of a shard moves its primary and counts the quota', async ()
     assert.match(await dialog(page).innerText(), /1 of 15 used/);
     await page.keyboard.press('Escape');
     await dialog(page).waitFor({ state: 'detached' });
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('slow answers: the resource page and the run never read the same group at once', async () => {
+  // 400 ms per read: without coordination the page's refresh and the run's poll overlap.
+  const emulator = await startEmulator({ timeScale: 10, faults: 'latency=400ms' });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'orders-queue');
+    await page.getByRole('button', { name: 'Test failover shard 0001' }).click();
+    await checksSettled(page);
+    const reads = watchReads(page, 'DescribeReplicationGroups', 'ReplicationGroupId', 'orders-queue');
+    await dialog(page).getByRole('button', { name: 'Test failover', exact: true }).click();
+    await waitSettled(page, 'Test failover of shard 0001', 120_000);
+    console.log(`# DescribeReplicationGroups of orders-queue during the run: ${reads.sent} sent, at most ${reads.max} in flight`);
+    assert.ok(reads.sent >= 8, `the page and the run both polled (${reads.sent} reads)`);
+    assert.equal(reads.max, 1, 'one read of the resource in flight at a time');
     session.assertNoErrors();
   } finally {
     await session.close();

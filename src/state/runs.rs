@@ -78,6 +78,20 @@ impl RunsCtx {
             .with(|runs| runs.iter().find(|r| r.id == id).cloned())
     }
 
+    /// Claims the one read of `resource_key` allowed in flight: false while another read of
+    /// it (a run's poll, or a resource page's refresh) is under way. Pair with `release_read`.
+    pub fn claim_read(&self, resource_key: &str) -> bool {
+        self.busy
+            .try_update_value(|b| b.insert(resource_key.to_string()))
+            .unwrap_or(false)
+    }
+
+    pub fn release_read(&self, resource_key: &str) {
+        self.busy.update_value(|b| {
+            b.remove(resource_key);
+        });
+    }
+
     /// A run on this resource that has not settled.
     pub fn in_flight_on(&self, resource_key: &str) -> bool {
         self.runs.with(|runs| {
@@ -217,12 +231,10 @@ impl RunsCtx {
                     continue;
                 };
                 let key = run.action.resource().key();
-                if !ctx
-                    .busy
-                    .try_update_value(|b| b.insert(key.clone()))
-                    .unwrap_or(false)
-                {
-                    continue;
+                // A resource page may be reading this resource right now: wait for its answer
+                // to come back (moments), not for a whole poll interval.
+                while !ctx.claim_read(&key) {
+                    browser::sleep_ms(100).await;
                 }
                 let mut related = vec![run.action.resource().id.clone(), run.writer_before.clone()];
                 related.extend(run.writer_expected.clone());
@@ -237,9 +249,7 @@ impl RunsCtx {
                     api::run_events(&session, &run.action, &related, since),
                 )
                 .await;
-                ctx.busy.update_value(|b| {
-                    b.remove(&key);
-                });
+                ctx.release_read(&key);
                 let now = browser::now_ms();
                 ctx.update(&id, |r| {
                     if let Ok(events) = events {
