@@ -7,7 +7,7 @@ use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunCard;
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
-use crate::model::{classify_status, NodeRole, StatusKind};
+use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
 use crate::state::action::{preflight, Action, Check, PreflightFacts};
 use crate::state::api::{self, Detail};
 use crate::state::browser;
@@ -69,6 +69,9 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let quota = RwSignal::new(None::<Result<u32, String>>);
     let suffix = RwSignal::new(String::new());
     let via_failover_api = RwSignal::new(false);
+    // When the picture was last read, and why the latest refresh failed (the picture stays).
+    let read_at = RwSignal::new(None::<i64>);
+    let refresh_error = RwSignal::new(None::<ErrorInfo>);
     let key = rref.key();
 
     // Poll while the page is shown: fast while something changes here, slow otherwise,
@@ -92,8 +95,14 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     browser::sleep_ms(500).await;
                     continue;
                 };
+                // One read of a resource in flight at a time: wait while a run polls it.
+                if !runs.claim_read(&key) {
+                    browser::sleep_ms(200).await;
+                    continue;
+                }
                 let d = api::fetch_detail(&s, &rref).await;
                 if !alive.load(Ordering::Relaxed) {
+                    runs.release_read(&key);
                     break;
                 }
                 let (service, regions, related) = event_scope(&rref, d.as_ref().ok(), &s.regions);
@@ -105,14 +114,36 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
                 )
                 .await;
+                runs.release_read(&key);
                 if !alive.load(Ordering::Relaxed) {
                     break;
                 }
                 let changing = d.as_ref().is_ok_and(detail_changing);
-                // Only a real change re-renders the picture and the buttons (keeps focus).
-                if detail.with_untracked(|old| old.as_ref() != Some(&d)) {
-                    detail.set(Some(d));
+                match d {
+                    Ok(d) => {
+                        read_at.set(Some(browser::now_ms()));
+                        if refresh_error.with_untracked(Option::is_some) {
+                            refresh_error.set(None);
+                        }
+                        // Only a real change re-renders the picture and the buttons (keeps focus).
+                        if detail.with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d)) {
+                            detail.set(Some(Ok(d)));
+                        }
+                    }
+                    // A failed refresh keeps the last picture read, marked stale with its age:
+                    // at 3 a.m. an old answer that says it is old beats a blank page.
+                    Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
+                        refresh_error.set(Some(err));
+                    }
+                    Err(err) => {
+                        if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone()))) {
+                            detail.set(Some(Err(err)));
+                        }
+                    }
                 }
+                // Likewise the events: a failed refresh keeps the list already shown.
+                let keep_events =
+                    e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
                 let e = Some(e.map(|list| {
                     list.into_iter()
                         .rev()
@@ -123,7 +154,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         })
                         .collect()
                 }));
-                if events.with_untracked(|old| old != &e) {
+                if !keep_events && events.with_untracked(|old| old != &e) {
                     events.set(e);
                 }
                 let busy = runs.runs.with_untracked(|r| {
@@ -284,6 +315,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         view! { <StatusBadge status=Signal::stored(status) /> }
                     }}
                 </span>
+                <p class="resource-page__freshness" class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some) role="status"
+                    title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
+                    {move || freshness(read_at.get(), refresh_error.get().as_ref(), runs.now.get())}
+                </p>
             </div>
             <div class="resource-page__body">
                 {move || match detail.get() {
@@ -345,6 +380,28 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 }
             })}
         </div>
+    }
+}
+
+/// `read 07:41:02 UTC`, or, when the latest refresh failed, how old the picture is and why.
+fn freshness(read_at: Option<i64>, error: Option<&ErrorInfo>, now: i64) -> String {
+    let Some(at) = read_at else {
+        return String::new();
+    };
+    let when = Timestamp(at).time_of_day();
+    match error {
+        None => format!("read {when} UTC"),
+        Some(e) => {
+            let age = ((now - at).max(0) / 1000) as u64;
+            // Short enough for the heading line; the run cards and the title carry the rest.
+            let why = match (e.code.as_deref(), e.category.as_str()) {
+                (Some(code), _) => code.to_string(),
+                (None, "transport") => "no answer (network)".to_string(),
+                (None, "decode") => "unreadable answer".to_string(),
+                (None, other) => other.to_string(),
+            };
+            format!("⚠ not refreshed for {age} s (since {when} UTC): {why} — retrying")
+        }
     }
 }
 
