@@ -4,7 +4,40 @@ use super::error_panel::ErrorPanel;
 use super::event_list::{EventLine, EventList};
 use crate::model::Timestamp;
 use crate::state::record::{format_clock, format_duration, Run};
+use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
+
+/// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
+#[component]
+pub fn RunList(
+    #[prop(into)] runs: Signal<Vec<Run>>,
+    #[prop(optional)] empty: Option<&'static str>,
+) -> impl IntoView {
+    let ctx = RunsCtx::expect();
+    let sorted = move || {
+        let mut list = runs.get();
+        list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        list
+    };
+    view! {
+        {move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> })}
+        <For each=sorted key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
+            {
+                let id = run.id.clone();
+                let (a, b, c) = (id.clone(), id.clone(), id);
+                view! {
+                    <RunCard
+                        run=run
+                        now=ctx.now
+                        on_export_json=Callback::new(move |_| ctx.export(&a, false))
+                        on_export_markdown=Callback::new(move |_| ctx.export(&b, true))
+                        on_dismiss=Callback::new(move |_| ctx.dismiss(&c))
+                    />
+                }
+            }
+        </For>
+    }
+}
 
 #[component]
 pub fn RunCard(

@@ -4,7 +4,7 @@
 use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
-use crate::components::run_card::RunCard;
+use crate::components::run_card::RunList;
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
@@ -280,18 +280,15 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let page_runs = {
         let key = key.clone();
-        move || {
-            let mut list: Vec<_> = runs.runs.with(|r| {
+        Signal::derive(move || {
+            runs.runs.with(|r| {
                 r.iter()
                     .filter(|r| r.action.resource().key() == key)
                     .cloned()
-                    .collect()
-            });
-            list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
-            list
-        }
+                    .collect::<Vec<_>>()
+            })
+        })
     };
-    let page_runs = Signal::derive(page_runs);
 
     let title_region = if rref.region.is_empty() {
         "global".to_string()
@@ -332,21 +329,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             <Show when=move || detail.with(Option::is_some)>
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
-                <For each=move || page_runs.get() key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
-                    {
-                        let id = run.id.clone();
-                        let (a, b, c) = (id.clone(), id.clone(), id);
-                        view! {
-                            <RunCard
-                                run=run
-                                now=runs.now
-                                on_export_json=Callback::new(move |_| runs.export(&a, false))
-                                on_export_markdown=Callback::new(move |_| runs.export(&b, true))
-                                on_dismiss=Callback::new(move |_| runs.dismiss(&c))
-                            />
-                        }
-                    }
-                </For>
+                <RunList runs=page_runs empty="None from this tab yet." />
             </section>
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>

@@ -1,17 +1,12 @@
 //! Runs: every tracked action, newest first, with its timeline and exports.
 
-use crate::components::run_card::RunCard;
+use crate::components::run_card::RunList;
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
     let runs = RunsCtx::expect();
-    let sorted = move || {
-        let mut list = runs.runs.get();
-        list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
-        list
-    };
     view! {
         <div class="page runs-page">
             <div class="page__head">
@@ -22,21 +17,7 @@ pub fn RunsPage() -> impl IntoView {
                 <p class="notice">"No runs yet. Actions started from a resource page appear here and in the tray below."</p>
             </Show>
             <div class="runs-page__list">
-                <For each=sorted key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
-                    {
-                        let id = run.id.clone();
-                        let (a, b, c) = (id.clone(), id.clone(), id);
-                        view! {
-                            <RunCard
-                                run=run
-                                now=runs.now
-                                on_export_json=Callback::new(move |_| runs.export(&a, false))
-                                on_export_markdown=Callback::new(move |_| runs.export(&b, true))
-                                on_dismiss=Callback::new(move |_| runs.dismiss(&c))
-                            />
-                        }
-                    }
-                </For>
+                <RunList runs=Signal::derive(move || runs.runs.get()) />
             </div>
         </div>
     }
