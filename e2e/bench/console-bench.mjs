@@ -30,17 +30,20 @@ function countCalls(page, emulatorUrl) {
   return counter;
 }
 
+// Sums layout shifts not caused by input into window.__cls, from each navigation's start.
+const watchLayoutShift = (page) => page.addInitScript(() => {
+  window.__cls = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+});
+
 async function defaultTopology() {
   const emulator = await startEmulator({ timeScale: 20 });
   const session = await openBrowser();
   const { page } = session;
   try {
-    await page.addInitScript(() => {
-      window.__cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
+    await watchLayoutShift(page);
     const t0 = Date.now();
     await page.goto(`${emulator.url}/?connect=emulator`);
     const grid = page.getByRole('table', { name: 'Load state by region and service' });
@@ -131,12 +134,7 @@ async function deepLinkShift() {
   const session = await openBrowser();
   const { page } = session;
   try {
-    await page.addInitScript(() => {
-      window.__cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
+    await watchLayoutShift(page);
     for (const link of ['/r/elasticache/global/ldgnf-checkout-sessions', '/r/neptune/global/fraud-graph']) {
       await page.goto(`${emulator.url}${link}?connect=emulator`);
       await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
