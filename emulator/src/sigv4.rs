@@ -191,6 +191,17 @@ pub fn verify(
             &amz_date[..8]
         )));
     }
+    // One port serves every region here, so the scope says which region is meant (its shape
+    // is checked in aws.rs). When the host is an AWS endpoint (a relay forwarding requests
+    // signed for elasticache.<region>.amazonaws.com unchanged), the scope must name its region.
+    if let Some(host_region) = req.header("host").and_then(region_of_aws_host) {
+        if host_region != auth.scope.region {
+            return Err(AwsError::SignatureDoesNotMatch(format!(
+                "Credential should be scoped to a valid region, not '{}'.",
+                auth.scope.region
+            )));
+        }
+    }
     let expected = signature(req, &auth, &amz_date, &cred.secret_access_key)?;
     if !constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         return Err(AwsError::SignatureDoesNotMatch(
@@ -218,6 +229,22 @@ pub fn verify(
         return Err(AwsError::ExpiredToken);
     }
     Ok(auth.scope)
+}
+
+/// The region of an AWS endpoint host (`elasticache.us-east-1.amazonaws.com[:443]`), if it is one.
+pub(crate) fn region_of_aws_host(host: &str) -> Option<&str> {
+    let name = host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host
+        }
+    });
+    let labels: Vec<&str> = name.split('.').collect();
+    match labels.as_slice() {
+        [_, region, "amazonaws", "com"] | [_, region, "amazonaws", "com", "cn"] => Some(region),
+        _ => None,
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -207,3 +207,53 @@ proptest::proptest! {
         let _ = percent_decode(&s);
     }
 }
+
+#[test]
+fn regions_of_aws_hosts() {
+    assert_eq!(
+        region_of_aws_host("elasticache.us-east-1.amazonaws.com"),
+        Some("us-east-1")
+    );
+    assert_eq!(
+        region_of_aws_host("memory-db.eu-west-1.amazonaws.com:443"),
+        Some("eu-west-1")
+    );
+    assert_eq!(
+        region_of_aws_host("rds.cn-north-1.amazonaws.com.cn"),
+        Some("cn-north-1")
+    );
+    assert_eq!(region_of_aws_host("127.0.0.1:4566"), None);
+    assert_eq!(region_of_aws_host("localhost"), None);
+}
+
+/// Signed for one region and sent with the AWS host of another: refused before the signature
+/// is computed, with AWS's code and the scope's region named. (A scope region that is no region
+/// at all is refused in aws.rs: tests/emulator/test_auth_cors.py.)
+#[test]
+fn scope_region_must_match_an_aws_host() {
+    let v = vectors().remove(0);
+    let with = |from: &str, to: &str, header: &str| -> Vec<(String, String)> {
+        v.headers
+            .iter()
+            .map(|(k, val)| {
+                if k.eq_ignore_ascii_case(header) {
+                    (k.clone(), val.replace(from, to))
+                } else {
+                    (k.clone(), val.clone())
+                }
+            })
+            .collect()
+    };
+    // Signed for us-east-1, sent with the host of another region's endpoint.
+    let other_host = with(
+        "127.0.0.1:4566",
+        "elasticache.us-west-2.amazonaws.com",
+        "host",
+    );
+    let err = check(&v, &other_host, &store_for(&v), v.now).unwrap_err();
+    assert_eq!(err.query_code(), "SignatureDoesNotMatch");
+    assert_eq!(
+        err.message(),
+        "Credential should be scoped to a valid region, not 'us-east-1'."
+    );
+}

@@ -47,8 +47,9 @@ def json_error(result, operation: str = "DescribeClusters") -> dict:
     return parsed["Error"]
 
 
-def query(emu, service, params=None, **kw):
+def query(emu, service, params=None, region_override=None, **kw):
     region, base, _ = QUERY_DESCRIBE[service]
+    region = region_override or region
     return emu.query(service, region, {**base, **(params or {})}, key=kw.pop("key", KEY), secret=kw.pop("secret", SECRET), **kw)
 
 
@@ -181,6 +182,30 @@ def test_request_signed_ten_minutes_ahead_is_refused(emu):
     assert r.status in JSON_AUTH_STATUS
     assert json_error(r)["Code"] == "InvalidSignatureException"
     _assert_date_header(r)
+
+
+def test_scope_with_a_wrong_region_is_refused(emu):
+    """A scope region that is no region, or not the one of the AWS host the request names."""
+    for service in QUERY_DESCRIBE:
+        r = query(emu, service, region_override="moon-1")
+        err = query_error(service, r)
+        assert r.status == 403
+        assert err["Code"] == "SignatureDoesNotMatch"
+        assert err["Message"].startswith("Credential should be scoped to a valid region, not 'moon-1'"), err
+    r = emu.json_call("us-east-1x", "DescribeClusters", {}, key=KEY, secret=SECRET)
+    assert r.status in JSON_AUTH_STATUS
+    assert json_error(r)["Code"] == "InvalidSignatureException"
+    # Signed for us-east-1 with the host of the us-west-2 endpoint (a relay that forwards unchanged).
+    body = urlencode({"Action": "DescribeReplicationGroups", "Version": API_VERSION["elasticache"]}).encode()
+    r = emu.raw("elasticache", "us-east-1", body, {**FORM, "Host": "elasticache.us-west-2.amazonaws.com"},
+                key=KEY, secret=SECRET)
+    err = query_error("elasticache", r)
+    assert err["Code"] == "SignatureDoesNotMatch"
+    assert "not 'us-east-1'" in err["Message"], err
+    # The same request with the matching host passes.
+    r = emu.raw("elasticache", "us-east-1", body, {**FORM, "Host": "elasticache.us-east-1.amazonaws.com"},
+                key=KEY, secret=SECRET)
+    assert r.status == 200, r.body[:300]
 
 
 def test_request_signed_two_minutes_ago_is_accepted(emu):
