@@ -290,6 +290,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     };
 
+    // Not connected and not about to be (no emulator preset pending): nothing will be read,
+    // so the page says so and shows the runs it has instead of waiting for a picture.
+    let offline = move || !session.is_connected() && !session.probing.get();
+
     let title_region = if rref.region.is_empty() {
         "global".to_string()
     } else {
@@ -307,6 +311,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         let status = detail.with(|d| match d {
                             Some(Ok(d)) => detail_status(d),
                             Some(Err(_)) => "unknown".to_string(),
+                            None if offline() => "not connected".to_string(),
                             None => "loading".to_string(),
                         });
                         view! { <StatusBadge status=Signal::stored(status) /> }
@@ -319,6 +324,11 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </div>
             <div class="resource-page__body">
                 {move || match detail.get() {
+                    None if offline() => view! {
+                        <div class="notice" role="status">
+                            <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
+                        </div>
+                    }.into_any(),
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e context="Could not read this resource" /> }.into_any(),
                     Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
@@ -326,7 +336,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
-            <Show when=move || detail.with(Option::is_some)>
+            <Show when=move || detail.with(Option::is_some) || offline()>
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
                 <RunList runs=page_runs empty="None from this tab yet." />
@@ -334,6 +344,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
                 {move || match events.get() {
+                    None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
                     Some(Ok(list)) => view! { <EventList events=Signal::stored(list) empty="No events in the last six hours." /> }.into_any(),
