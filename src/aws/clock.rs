@@ -55,7 +55,7 @@ impl Clock {
         Timestamp::from_millis((self.base)())
     }
 
-    /// `now()` as a `SystemTime`, the form aws-sigv4 wants.
+    /// `now()` as a `SystemTime`, the form the signer (`signing::sign`) takes.
     pub fn now_system_time(&self) -> SystemTime {
         to_system_time(self.now())
     }

@@ -157,8 +157,21 @@ fn normalise_custom_url(raw: &str) -> Result<String, AwsError> {
     if url.contains(['?', '#']) {
         return Err(bad());
     }
-    let parsed: Result<http::Uri, _> = url.parse();
-    if parsed.is_err() {
+    // What the `http` crate's URI parser accepted: host characters, at most one port, and it
+    // numeric; a path of URI characters (UTF-8 allowed).
+    let host_char = |b: u8| b.is_ascii_alphanumeric() || b"!$&'()*+,-.:;=[]_~%".contains(&b);
+    let path_char = |b: u8| !b.is_ascii() || (b.is_ascii_graphic() && !b"<>`".contains(&b));
+    let port = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => Some((host, port)),
+        _ => None,
+    };
+    let port_ok = port.is_none_or(|(host, port)| {
+        port.parse::<u16>().is_ok() && (host.starts_with('[') || !host.contains(':'))
+    });
+    if !authority.bytes().all(host_char)
+        || !rest[authority.len()..].bytes().all(path_char)
+        || !port_ok
+    {
         return Err(bad());
     }
     if rest.len() == authority.len() {
@@ -215,6 +228,17 @@ mod tests {
     }
 
     #[test]
+    fn accepts_what_a_uri_may_hold() {
+        for good in [
+            "http://[::1]:4566",
+            "http://127.0.0.1:4566/relay/é/{x}",
+            "https://relay.example:8443/aws/",
+        ] {
+            assert!(normalise_custom_url(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
     fn rejects_what_would_corrupt_a_url() {
         assert!(resolve(Service::ElastiCache, "us-east-1.evil.com/", None).is_err());
         assert!(resolve(Service::ElastiCache, "", None).is_err());
@@ -224,6 +248,11 @@ mod tests {
             "http://",
             "http://a b",
             "http://x/?q=1",
+            "http://x:port/",
+            "http://x:99999/",
+            "http://x/a<b",
+            "http://é/",
+            "http://a:1:2/",
         ] {
             let o = EndpointOverride {
                 url: bad.into(),
