@@ -48,26 +48,71 @@ debian_route_ready() {
     [ -d /usr/lib/rustlib/src/rust/library ] && have rust-lld
 }
 
+default_has_rust_src() {
+  local sysroot
+  sysroot="$(env -u RUSTUP_TOOLCHAIN rustc --print sysroot 2>/dev/null)" || return 1
+  [ -d "$sysroot/lib/rustlib/src/rust/library/std" ]
+}
+
 # Chooses how to build for wasm32 and records it in .cache/wasm-toolchain (read by
-# scripts/lib/wasm-env.sh): the one place that decides.
+# scripts/lib/wasm-env.sh): the one place that decides. In order of preference:
+#   rustup-src  the default toolchain's rust-src: std built from source, for size (smallest);
+#   debian      Debian's rustc-web and rust-web-src: the same, where rustup cannot download;
+#   rustup      the default toolchain's prebuilt wasm32 std: larger (std not built for size).
+# FC_WASM_TOOLCHAIN=<mode> forces one (for example rustup, to see panic messages).
 choose_wasm_toolchain() {
   local choice_file="$CACHE_DIR/wasm-toolchain"
-  if default_has_wasm_std; then
-    echo rustup >"$choice_file"; return 0
+  local forced="${FC_WASM_TOOLCHAIN:-}"
+  case "$forced" in
+    '') ;;
+    rustup-src) default_has_rust_src || timeout 60 rustup component add rust-src >/dev/null 2>&1 ||
+                  die "FC_WASM_TOOLCHAIN=rustup-src: no rust-src for the default toolchain" ;;
+    debian) debian_route_ready || install_debian_route ;;
+    rustup) default_has_wasm_std || timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 ||
+              die "FC_WASM_TOOLCHAIN=rustup: the wasm32 std cannot be had" ;;
+    *) die "FC_WASM_TOOLCHAIN must be rustup-src, debian or rustup, not '$forced'" ;;
+  esac
+  if [ -n "$forced" ]; then
+    [ "$forced" != rustup-src ] || fetch_std_deps
+    echo "$forced" >"$choice_file"; return 0
+  fi
+  if default_has_rust_src; then
+    fetch_std_deps; echo rustup-src >"$choice_file"; return 0
   fi
   if debian_route_ready; then
     echo debian >"$choice_file"; return 0
   fi
-  # On an ordinary laptop this works; here the rustup server is unreachable and it hangs.
-  log "trying rustup target add wasm32-unknown-unknown (60 s at most)"
-  if timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; then
+  # On an ordinary laptop this works; where the rustup server is unreachable it hangs.
+  log "trying rustup component add rust-src (60 s at most)"
+  if timeout 60 rustup component add rust-src >/dev/null 2>&1 && default_has_rust_src; then
+    fetch_std_deps; echo rustup-src >"$choice_file"; return 0
+  fi
+  if have apt-get; then
+    log "rustup cannot fetch rust-src: using Debian's rustc-web and building std from source"
+    install_debian_route
+    echo debian >"$choice_file"; return 0
+  fi
+  log "no std sources to be had: trying the prebuilt wasm32 std (a larger build)"
+  if default_has_wasm_std || { timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; }; then
+    warn "building with the prebuilt wasm32 std: the console will be about 12% larger"
     echo rustup >"$choice_file"; return 0
   fi
-  log "rustup cannot fetch the wasm32 std: using Debian's rustc-web and building std from source"
+  die "no way to build for wasm32: no rust-src, no apt-get for Debian's rustc-web, no wasm32 std"
+}
+
+# std's own dependencies (compiler_builtins, ...) from crates.io, into cargo's cache: the console
+# is built with --offline. Seconds when they are already there.
+fetch_std_deps() {
+  local sysroot
+  sysroot="$(env -u RUSTUP_TOOLCHAIN rustc --print sysroot)"
+  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$sysroot/lib/rustlib/src/rust/library/Cargo.toml" ||
+    die "cannot fetch the dependencies of std's sources from crates.io"
+}
+
+install_debian_route() {
   apt_install rustc-web cargo-web rust-web-src lld-22
   rustup toolchain link system-web /usr
   debian_route_ready || die "Debian wasm toolchain incomplete (rustc-web, rust-web-src, lld-22)"
-  echo debian >"$choice_file"
 }
 
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate pinned in Cargo.toml.

@@ -14,41 +14,53 @@ WASM_TOOLCHAIN_MODE="$(cat "$WASM_TOOLCHAIN_FILE")"
 # smaller (with fmt-debug=shallow, bench/README.md).
 FC_WASM_RUSTFLAGS_STABLE="--cfg erase_components"
 
+# Flags for a std compiled from source with the console, which both build-std routes share.
+# Building std here (RUSTC_BOOTSTRAP lets a stable compiler accept -Zbuild-std) lets it be
+# compiled for size together with the console:
+# - std's optimize_for_size feature (core and alloc): small sorts (one tiny mergesort per
+#   sorted type instead of quicksort + drift + small-sort networks) and smaller number
+#   formatting and parsing. Replaces cargo's default list (panic-unwind, backtrace), which
+#   neither immediate-abort panics nor wasm32-unknown-unknown use. Measured: wasm
+#   1,036,888 -> 994,127 bytes raw after wasm-opt, 396,440 -> 383,747 gzip (sorting code
+#   before wasm-opt 50.8 KB -> 5.9 KB).
+# - panic=immediate-abort: a panic traps at once, with no unwinding or message formatting
+#   linked in. The cost: console_error_panic_hook (src/main.rs) never runs, so the browser
+#   console shows "RuntimeError: unreachable" and a wasm stack, not the panic message.
+#   To debug a panic, build on the prebuilt-std route (FC_WASM_TOOLCHAIN=rustup).
+# - location-detail=none: no source file names and lines stored for panics.
+# - fmt-debug=shallow: derived Debug impls print the type or variant name only (the
+#   console never shows Debug output; Debug of strings and numbers is unchanged).
+# Measured with erase_components (bench/README.md): wasm 1,413,058 -> 1,034,235 bytes
+# raw after wasm-opt, 513,740 -> 396,304 gzip, together with the XML tree in src/aws.
+fc_build_std_env() {
+  export RUSTC_BOOTSTRAP=1
+  export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+  export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+  # A separate target dir: host artifacts from two compilers must not overwrite each other.
+  export CARGO_TARGET_DIR="$ROOT/target/web"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FC_WASM_RUSTFLAGS_STABLE -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow"
+}
+
 case "$WASM_TOOLCHAIN_MODE" in
-  rustup)
-    # The default rustup toolchain has the prebuilt wasm32 standard library.
-    unset RUSTUP_TOOLCHAIN RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD CARGO_UNSTABLE_BUILD_STD_FEATURES
-    export CARGO_TARGET_DIR="$ROOT/target/web"
-    # Stable flags only here (see the debian route for the rest).
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FC_WASM_RUSTFLAGS_STABLE"
+  rustup-src)
+    # The default rustup toolchain with its rust-src component: std built from source, for
+    # size (above). The smallest build, and what a laptop with a normal rustup gets.
+    unset RUSTUP_TOOLCHAIN
+    fc_build_std_env
     ;;
   debian)
-    # Debian's rustc-web has the wasm backend but no prebuilt std for wasm32: build std from
-    # the rust-web-src sources. RUSTC_BOOTSTRAP lets the stable compiler accept -Zbuild-std.
+    # Debian's rustc-web has the wasm backend but no prebuilt std for wasm32: std is built
+    # from the rust-web-src sources, for size (above).
     export RUSTUP_TOOLCHAIN=system-web
-    export RUSTC_BOOTSTRAP=1
-    export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-    # std's optimize_for_size feature (core and alloc): small sorts (one tiny mergesort per
-    # sorted type instead of quicksort + drift + small-sort networks) and smaller number
-    # formatting and parsing. Replaces cargo's default list (panic-unwind, backtrace), which
-    # neither immediate-abort panics nor wasm32-unknown-unknown use. Measured: wasm
-    # 1,036,888 -> 994,127 bytes raw after wasm-opt, 396,440 -> 383,747 gzip (sorting code
-    # before wasm-opt 50.8 KB -> 5.9 KB).
-    export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
-    # A separate target dir: host artifacts from two compilers must not overwrite each other.
+    fc_build_std_env
+    ;;
+  rustup)
+    # The prebuilt wasm32 std of the default toolchain: only when neither std source could be
+    # had. It works, but the build is larger (about 402 KB gzip against 357 KB, 2026-11-30)
+    # because std is not compiled for size and panics keep their messages.
+    unset RUSTUP_TOOLCHAIN RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD CARGO_UNSTABLE_BUILD_STD_FEATURES
     export CARGO_TARGET_DIR="$ROOT/target/web"
-    # std is compiled here anyway, so it can be compiled for size with the console. These
-    # flags need RUSTC_BOOTSTRAP and a std built with them, hence this route only:
-    # - panic=immediate-abort: a panic traps at once, with no unwinding or message formatting
-    #   linked in. The cost: console_error_panic_hook (src/main.rs) never runs, so the browser
-    #   console shows "RuntimeError: unreachable" and a wasm stack, not the panic message.
-    #   To debug a panic, build without this line (the rustup route keeps the messages).
-    # - location-detail=none: no source file names and lines stored for panics.
-    # - fmt-debug=shallow: derived Debug impls print the type or variant name only (the
-    #   console never shows Debug output; Debug of strings and numbers is unchanged).
-    # Measured with erase_components (bench/README.md): wasm 1,413,058 -> 1,034,235 bytes
-    # raw after wasm-opt, 513,740 -> 396,304 gzip, together with the XML tree in src/aws.
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FC_WASM_RUSTFLAGS_STABLE -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow"
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FC_WASM_RUSTFLAGS_STABLE"
     ;;
   *) die "unknown wasm toolchain mode '$WASM_TOOLCHAIN_MODE' in $WASM_TOOLCHAIN_FILE" ;;
 esac
