@@ -1,5 +1,6 @@
-// SigV4 signing throughput in the same Chromium: the console's own signer (aws-sigv4 compiled
-// to wasm, through the `bench_sign` export of src/bench.rs) beside aws4fetch (SubtleCrypto).
+// SigV4 signing throughput in the same Chromium: the console's own signer (src/aws/signing.rs,
+// its own SHA-256 and HMAC, compiled to wasm, through the `bench_sign` export of src/bench.rs)
+// beside aws4fetch (SubtleCrypto).
 // Prints signatures per second and the ratio; never passes or fails on speed.
 //
 //   node bench/signing-bench.mjs [iterations]     (from e2e/; needs dist/ and the emulator built)
@@ -7,7 +8,7 @@
 // Both sign the same request: POST DescribeReplicationGroups to elasticache.us-east-1 with a
 // session token, a different X-Amz-Date each time. Differences worth knowing when reading the
 // ratio: aws4fetch is async (SubtleCrypto HMACs, awaited one by one, as a caller would) and
-// caches the derived signing key per day; aws-sigv4 is synchronous and derives it every time.
+// caches the derived signing key per day; ours is synchronous and derives it every time.
 //
 // What the export costs the product (same tree built with and without `pub mod bench;`,
 // 2026-11-22): wasm +1,229 bytes raw (+589 gzip), JS glue +613 raw (+189 gzip).
@@ -78,7 +79,7 @@ try {
   const theirsRate = rate(median(b));
   const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium');
   console.log(`SigV4 signing throughput in ${version}, ${N} signatures per round, median of ${ROUNDS} rounds:`);
-  console.log(`  ${'failover-console (aws-sigv4, wasm)'.padEnd(40)} ${oursRate.toFixed(0).padStart(9)} signatures/s  (${(median(a) / N * 1000).toFixed(1)} µs each)`);
+  console.log(`  ${'failover-console (own signer, wasm)'.padEnd(40)} ${oursRate.toFixed(0).padStart(9)} signatures/s  (${(median(a) / N * 1000).toFixed(1)} µs each)`);
   console.log(`  ${'aws4fetch 1.0.20 (SubtleCrypto)'.padEnd(40)} ${theirsRate.toFixed(0).padStart(9)} signatures/s  (${(median(b) / N * 1000).toFixed(1)} µs each)`);
   console.log(`  ratio wasm / aws4fetch: ${(oursRate / theirsRate).toFixed(2)}x`);
 } finally {
