@@ -1,25 +1,23 @@
-//! `<App/>`: context providers, router, route table, the run tray and the command palette.
+//! `<App/>`: context providers, the page for the URL (state/route.rs), the run tray and the
+//! command palette.
 
 use crate::components::app_header::AppHeader;
 use crate::components::command_palette::CommandPalette;
 use crate::components::run_tray::RunTray;
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
-use crate::pages::resource::{
-    GlobalDatabasePage, GlobalDatastorePage, MemoryDbPage, NeptuneClusterPage, ReplicationGroupPage,
-};
+use crate::pages::resource::ResourcePage;
 use crate::pages::runs::RunsPage;
 use crate::state::browser;
 use crate::state::inventory::InventoryCtx;
+use crate::state::route::{Page, Router};
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_navigate;
-use leptos_router::{path, NavigateOptions};
 
 #[component]
 pub fn App() -> impl IntoView {
+    let router = Router::provide();
     let session = SessionCtx::provide();
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
@@ -37,44 +35,35 @@ pub fn App() -> impl IntoView {
         });
     on_cleanup(move || handle.remove());
 
-    view! {
-        <Router>
-            <AppHeader
-                session=Signal::derive(move || session.get().map(|s| s.label()))
-                on_palette=Callback::new(move |_| palette_open.set(true))
-            />
-            <main class="app" data-app-mounted="true">
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=InventoryPage />
-                    <Route path=path!("/connect") view=ConnectPage />
-                    <Route path=path!("/runs") view=RunsPage />
-                    <Route path=path!("/r/elasticache/global/:id") view=GlobalDatastorePage />
-                    <Route path=path!("/r/elasticache/rg/:region/:id") view=ReplicationGroupPage />
-                    <Route path=path!("/r/neptune/global/:id") view=GlobalDatabasePage />
-                    <Route path=path!("/r/neptune/cluster/:region/:id") view=NeptuneClusterPage />
-                    <Route path=path!("/r/memorydb/:region/:id") view=MemoryDbPage />
-                </Routes>
-            </main>
-            <RunTray runs=runs.runs now=runs.now />
-            <Show when=move || palette_open.get()>
-                <PaletteHost rows=inventory.rows on_close=Callback::new(move |_| palette_open.set(false)) />
-            </Show>
-        </Router>
-    }
-}
-
-/// The palette inside the router, so picking a resource can navigate.
-#[component]
-fn PaletteHost(
-    #[prop(into)] rows: Signal<Vec<std::sync::Arc<crate::state::rows::Row>>>,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let navigate = use_navigate();
     let on_pick = Callback::new(move |path: String| {
-        on_close.run(());
-        navigate(&path, NavigateOptions::default());
+        palette_open.set(false);
+        router.navigate(&path, false);
     });
-    view! { <CommandPalette rows=rows on_pick=on_pick on_close=on_close /> }
+
+    view! {
+        <AppHeader
+            session=Signal::derive(move || session.get().map(|s| s.label()))
+            on_palette=Callback::new(move |_| palette_open.set(true))
+        />
+        <main class="app" data-app-mounted="true">
+            // Re-rendered only when the page changes, not when the query (the filter) does.
+            {move || match router.page.get() {
+                Page::Inventory => view! { <InventoryPage /> }.into_any(),
+                Page::Connect => view! { <ConnectPage /> }.into_any(),
+                Page::Runs => view! { <RunsPage /> }.into_any(),
+                Page::Resource(rref) => view! { <ResourcePage rref=rref /> }.into_any(),
+                Page::NotFound => view! { <NotFound /> }.into_any(),
+            }}
+        </main>
+        <RunTray runs=runs.runs now=runs.now />
+        <Show when=move || palette_open.get()>
+            <CommandPalette
+                rows=inventory.rows
+                on_pick=on_pick
+                on_close=Callback::new(move |_| palette_open.set(false))
+            />
+        </Show>
+    }
 }
 
 #[component]

@@ -63,12 +63,58 @@ test('deep links open each kind of resource page with its picture', async () => 
       await page.waitForTimeout(300);
       await screenshot(page, shot);
     }
+    // The last one is MemoryDB: its kind is said once ("MemoryDB cluster", not "MemoryDB MemoryDB").
+    assert.equal(await page.locator('.resource-page__crumbs').innerText(), 'Inventory / MemoryDB cluster');
     // The global datastore's picture marks the writer region.
     await page.goto(`${emulator.url}/r/elasticache/global/ldgnf-checkout-sessions?connect=emulator`);
     const writer = page.locator('.topology__region--writer');
     await writer.waitFor({ timeout: 20_000 });
     assert.match(await writer.innerText(), /us-east-1[\s\S]*WRITER[\s\S]*checkout-sessions-use1/);
     assert.equal(await page.locator('.topology__region').count(), 3);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('links move between pages without reloading; Back and Forward bring back the page and its filter', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    // A mark on the window: a full page load would wipe it (and the in-memory session).
+    await page.evaluate(() => { window.__sameDocument = true; });
+    const sameDocument = () => page.evaluate(() => window.__sameDocument === true);
+
+    await page.getByRole('searchbox', { name: 'Filter' }).fill('orders');
+    await waitUntil('q in URL', () => page.url().includes('q=orders'));
+    await page.getByRole('link', { name: 'orders-queue', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'orders-queue' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/r/elasticache/rg/us-east-1/orders-queue');
+    assert.ok(await sameDocument(), 'following a link reloaded the page');
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/runs');
+
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'orders-queue' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Inventory' }).waitFor();
+    assert.equal(await page.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'orders');
+    assert.ok((await rowNames(page)).every((n) => n.includes('orders')));
+    await page.goForward();
+    await page.getByRole('heading', { level: 1, name: 'orders-queue' }).waitFor();
+    assert.ok(await sameDocument(), 'Back or Forward reloaded the page');
+
+    // An unknown path is the app's own "Not found", with a way back.
+    await page.evaluate(() => { history.pushState(null, '', '/nowhere'); dispatchEvent(new PopStateEvent('popstate')); });
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    await page.getByRole('link', { name: 'Back to the inventory' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Inventory' }).waitFor();
+    assert.ok(await sameDocument());
     session.assertNoErrors();
   } finally {
     await session.close();

@@ -134,7 +134,7 @@ pub fn CommandPalette(
                                         on:click=move |_| pick(i)
                                     >
                                         <span class="palette__name">{row.name.clone()}</span>
-                                        <span class="palette__meta">{row.service().label()}" "{row.resource.kind.label()}" · "{row.regions.join(", ")}</span>
+                                        <span class="palette__meta">{row.resource.kind.full_label()}" · "{row.regions.join(", ")}</span>
                                     </li>
                                 }
                             })

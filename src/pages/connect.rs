@@ -3,13 +3,12 @@
 
 use crate::aws::Credentials;
 use crate::model::Service;
+use crate::state::route::Router;
 use crate::state::session::{
     emulator_request, key_hint, ConnectRequest, OverrideForm, SessionCtx, COMMON_REGIONS,
     DEFAULT_REGIONS,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// Credentials read from pasted text, held in memory only and never rendered back.
 #[derive(Clone)]
@@ -20,7 +19,7 @@ struct Pasted {
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let session = SessionCtx::expect();
-    let navigate = use_navigate();
+    let router = Router::expect();
     let meta = session.meta();
 
     let key_id = RwSignal::new(String::new());
@@ -58,7 +57,6 @@ pub fn ConnectPage() -> impl IntoView {
     };
 
     let connect = {
-        let navigate = navigate.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (access_key_id, secret_access_key, session_token, expiration) =
@@ -92,7 +90,7 @@ pub fn ConnectPage() -> impl IntoView {
                     token.set(String::new());
                     pasted.set(None);
                     form_error.set(None);
-                    navigate("/", NavigateOptions::default());
+                    router.navigate("/", false);
                 }
                 Err(e) => form_error.set(Some(e)),
             }
@@ -109,7 +107,7 @@ pub fn ConnectPage() -> impl IntoView {
             config.regions.clone()
         };
         match session.connect(emulator_request(&config, regions, keep.get_untracked())) {
-            Ok(()) => navigate("/", NavigateOptions::default()),
+            Ok(()) => router.navigate("/", false),
             Err(e) => form_error.set(Some(e)),
         }
     };
@@ -128,7 +126,7 @@ pub fn ConnectPage() -> impl IntoView {
                     <h2 id="preset-title" class="page__subtitle">"Local emulator"</h2>
                     <p>"This console is served by failover-emulator at "<code>{config.endpoint.clone()}</code>
                        ". Connect with its demo credentials (regions "{config.regions.join(", ")}")."</p>
-                    <button type="button" class="button button--primary" on:click=connect_emulator.clone()>"Connect to the local emulator"</button>
+                    <button type="button" class="button button--primary" on:click=connect_emulator>"Connect to the local emulator"</button>
                 </section>
             })}
             <form class="connect-form" on:submit=connect autocomplete="off">

@@ -5,11 +5,10 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
+use crate::state::route::Router;
 use crate::state::rows::{Filter, Row, SORTS, STATUS_FILTERS};
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
@@ -26,9 +25,8 @@ const FIRST_DRAW_WAIT_MS: u64 = 1500;
 pub fn InventoryPage() -> impl IntoView {
     let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let filter = Memo::new(move |_| query.with(|q| Filter::from_query(|k| q.get(k))));
+    let router = Router::expect();
+    let filter = Memo::new(move |_| Filter::from_query(|k| router.query(k)));
     let limit = RwSignal::new(PAGE);
     let matched = Memo::new(move |_| {
         let f = filter.get();
@@ -58,14 +56,7 @@ pub fn InventoryPage() -> impl IntoView {
     });
     let set_filter = move |f: Filter| {
         limit.set(PAGE);
-        navigate(
-            &format!("/{}", f.to_query()),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        router.navigate(&format!("/{}", f.to_query()), true);
     };
     let edit = move |change: Box<dyn FnOnce(&mut Filter)>| {
         let mut f = filter.get_untracked();
@@ -109,7 +100,6 @@ pub fn InventoryPage() -> impl IntoView {
                         placeholder="name, region, writer…"
                         prop:value=move || filter.with(|f| f.text.clone())
                         on:input={
-                            let edit = edit.clone();
                             move |ev| {
                                 let text = event_target_value(&ev);
                                 edit(Box::new(move |f| f.text = text));
@@ -120,7 +110,6 @@ pub fn InventoryPage() -> impl IntoView {
                 <label class="field">
                     <span class="field__label">"Service"</span>
                     <select class="field__input" aria-label="Service" on:change={
-                        let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
                             edit(Box::new(move |f| f.service = Service::parse(&v)));
@@ -135,7 +124,6 @@ pub fn InventoryPage() -> impl IntoView {
                 <label class="field">
                     <span class="field__label">"Region"</span>
                     <select class="field__input" aria-label="Region" on:change={
-                        let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
                             edit(Box::new(move |f| f.region = Some(v).filter(|v| !v.is_empty())));
@@ -150,7 +138,6 @@ pub fn InventoryPage() -> impl IntoView {
                 <label class="field">
                     <span class="field__label">"Status"</span>
                     <select class="field__input" aria-label="Status" on:change={
-                        let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
                             edit(Box::new(move |f| f.status = Some(v).filter(|v| !v.is_empty())));
@@ -165,7 +152,6 @@ pub fn InventoryPage() -> impl IntoView {
                 <label class="field">
                     <span class="field__label">"Sort"</span>
                     <select class="field__input" aria-label="Sort" on:change={
-                        let edit = edit.clone();
                         move |ev| {
                             let v = event_target_value(&ev);
                             edit(Box::new(move |f| f.sort = v));

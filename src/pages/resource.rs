@@ -17,38 +17,17 @@ use crate::state::rows::{ResourceKind, ResourceRef};
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Events shown on the page: the last six hours.
 const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
 
-macro_rules! route_page {
-    ($name:ident, $kind:expr, $region:literal) => {
-        #[component]
-        pub fn $name() -> impl IntoView {
-            let params = use_params_map();
-            let rref = Memo::new(move |_| {
-                params.with(|p| {
-                    let region = if $region {
-                        p.get("region").unwrap_or_default()
-                    } else {
-                        String::new()
-                    };
-                    ResourceRef::new($kind, &region, &p.get("id").unwrap_or_default())
-                })
-            });
-            move || view! { <ResourceView rref=rref.get() /> }
-        }
-    };
+/// The page of one resource, for the route `state::route::Page::Resource`.
+#[component]
+pub fn ResourcePage(rref: ResourceRef) -> impl IntoView {
+    view! { <ResourceView rref=rref /> }
 }
-
-route_page!(GlobalDatastorePage, ResourceKind::GlobalDatastore, false);
-route_page!(ReplicationGroupPage, ResourceKind::ReplicationGroup, true);
-route_page!(GlobalDatabasePage, ResourceKind::GlobalDatabase, false);
-route_page!(NeptuneClusterPage, ResourceKind::NeptuneCluster, true);
-route_page!(MemoryDbPage, ResourceKind::MemoryDbCluster, true);
 
 /// An action the person picked, waiting in the dialog.
 #[derive(Clone)]
@@ -301,10 +280,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     };
     view! {
         <div class="page resource-page">
-            <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.service().label()}" "{rref.kind.label()}</p>
+            <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
             <div class="page__head">
                 <h1 class="page__title">{rref.id.clone()}</h1>
-                <p class="page__meta">{rref.kind.service().label()}" "{rref.kind.label()}" · "{title_region}</p>
+                <p class="page__meta">{rref.kind.full_label()}" · "{title_region}</p>
                 <span class="resource-page__status">
                     // Always a badge, so the heading line keeps its height when the status comes.
                     {move || {

@@ -55,6 +55,79 @@ mod imp {
             .unwrap_or_default()
     }
 
+    /// The location's path and `?query`.
+    pub fn location() -> (String, String) {
+        let Some(loc) = window().map(|w| w.location()) else {
+            return ("/".into(), String::new());
+        };
+        (
+            loc.pathname().unwrap_or_else(|_| "/".into()),
+            loc.search().unwrap_or_default(),
+        )
+    }
+
+    /// Puts an app URL in the address bar: a new history entry, or in place of the current.
+    pub fn set_url(url: &str, replace: bool) {
+        let Some(history) = window().and_then(|w| w.history().ok()) else {
+            return;
+        };
+        let _ = if replace {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        } else {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        };
+    }
+
+    pub fn scroll_to_top() {
+        if let Some(w) = window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+
+    /// Calls `f` after Back or Forward changed the location.
+    pub fn on_popstate(f: impl Fn() + 'static) {
+        // Dropping the handle leaves the listener in place, for the page's lifetime.
+        let _ =
+            leptos::leptos_dom::helpers::window_event_listener(leptos::ev::popstate, move |_| f());
+    }
+
+    /// Calls `f` with the `href` of an app link (`/…`, same origin) clicked with the left
+    /// button and no modifier key, and keeps the browser from loading it. Other clicks (new
+    /// tab, download, another origin, `target`) are left to the browser.
+    pub fn on_link_click(f: impl Fn(String) + 'static) {
+        let _ = leptos::leptos_dom::helpers::window_event_listener(leptos::ev::click, move |ev| {
+            if ev.default_prevented()
+                || ev.button() != 0
+                || ev.meta_key()
+                || ev.ctrl_key()
+                || ev.shift_key()
+                || ev.alt_key()
+            {
+                return;
+            }
+            let Some(target) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let Ok(Some(link)) = target.closest("a[href]") else {
+                return;
+            };
+            if link.has_attribute("download")
+                || link.get_attribute("target").is_some_and(|t| t != "_self")
+            {
+                return;
+            }
+            let href = link.get_attribute("href").unwrap_or_default();
+            if !href.starts_with('/') || href.starts_with("//") {
+                return;
+            }
+            ev.prevent_default();
+            f(href);
+        });
+    }
+
     pub async fn fetch_text(url: &str) -> Option<String> {
         let resp = gloo_net::http::Request::get(url).send().await.ok()?;
         if !resp.ok() {
@@ -220,6 +293,13 @@ mod imp {
     pub fn search() -> String {
         String::new()
     }
+    pub fn location() -> (String, String) {
+        ("/".into(), String::new())
+    }
+    pub fn set_url(_url: &str, _replace: bool) {}
+    pub fn scroll_to_top() {}
+    pub fn on_popstate(_f: impl Fn() + 'static) {}
+    pub fn on_link_click(_f: impl Fn(String) + 'static) {}
     pub async fn fetch_text(_url: &str) -> Option<String> {
         None
     }

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod errors;
 pub mod inventory;
 pub mod record;
+pub mod route;
 pub mod rows;
 pub mod runs;
 pub mod session;

@@ -29,6 +29,18 @@ impl ResourceKind {
         }
     }
 
+    /// The kind with its service, as a heading says it ("MemoryDB cluster", not "MemoryDB
+    /// MemoryDB cluster").
+    pub fn full_label(self) -> &'static str {
+        match self {
+            ResourceKind::GlobalDatastore => "ElastiCache global datastore",
+            ResourceKind::ReplicationGroup => "ElastiCache replication group",
+            ResourceKind::GlobalDatabase => "Neptune global database",
+            ResourceKind::NeptuneCluster => "Neptune DB cluster",
+            ResourceKind::MemoryDbCluster => "MemoryDB cluster",
+        }
+    }
+
     pub fn service(self) -> Service {
         match self {
             ResourceKind::GlobalDatastore | ResourceKind::ReplicationGroup => Service::ElastiCache,
@@ -484,6 +496,25 @@ impl AsRef<Row> for Row {
 mod tests {
     use super::*;
     use crate::model::{GlobalDatastoreMember, MemberRole};
+
+    #[test]
+    fn full_labels_name_the_service_once_and_the_kind() {
+        for kind in [
+            ResourceKind::GlobalDatastore,
+            ResourceKind::ReplicationGroup,
+            ResourceKind::GlobalDatabase,
+            ResourceKind::NeptuneCluster,
+            ResourceKind::MemoryDbCluster,
+        ] {
+            let full = kind.full_label();
+            let service = kind.service().label();
+            assert_eq!(full.matches(service).count(), 1, "{full}");
+            assert!(
+                full.to_lowercase().ends_with(&kind.label().to_lowercase()),
+                "{full}"
+            );
+        }
+    }
 
     fn rg(id: &str, region: &str, status: &str) -> ReplicationGroup {
         ReplicationGroup {
