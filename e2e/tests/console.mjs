@@ -87,7 +87,16 @@ export function runCard(page, text) {
 /** Waits until the run card says "settled" and returns its time-to-settle text. */
 export async function waitSettled(page, text, timeout = 90_000) {
   const card = runCard(page, text);
-  await waitUntil(`run "${text}" to settle`, async () => (await card.locator('.run-card__phase').textContent()).includes('settled'), timeout);
+  try {
+    await waitUntil(`run "${text}" to settle`, async () => (await card.locator('.run-card__phase').textContent()).includes('settled'), timeout);
+  } catch (e) {
+    // Say what the run showed when it gave up: its phase, error, transitions and events.
+    const shown = await card.evaluate((el) => {
+      el.querySelectorAll('details').forEach((d) => { d.open = true; });
+      return el.innerText;
+    }).catch((err) => `(run card not readable: ${err.message})`);
+    throw new Error(`${e.message}\n--- the run card showed:\n${shown}\n--- URL ${page.url()}`);
+  }
   return card.locator('.run-card__settle').innerText();
 }
 

@@ -144,3 +144,65 @@ test('a region cell whose reads keep being throttled says it is retrying, not fa
     await emulator.stop();
   }
 });
+
+test('the read before an action is retried past a burst of throttling, and the action goes out once; reads that keep failing leave it unsent and say so', async () => {
+  const emulator = await startEmulator({ timeScale: 30 });
+  const session = await openBrowser({ allowConsoleError: allowHttpErrors });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'payments-ledger');
+    const shards = memorydbCluster(await emulator.state(), 'payments-ledger').shards;
+
+    // Every DescribeClusters answered with ThrottlingException: for 2.5 s from the first one
+    // refused (longer than one read with all its client-side retries), or for good.
+    let refuseUntil = 0;
+    let refused = 0;
+    await page.route('**/*', async (route) => {
+      const req = route.request();
+      const target = (await req.headerValue('x-amz-target')) ?? '';
+      if (refuseUntil && target === 'AmazonMemoryDB.DescribeClusters') {
+        if (refuseUntil === -1) refuseUntil = Date.now() + 2_500;
+        if (refuseUntil === Infinity || Date.now() < refuseUntil) {
+          refused += 1;
+          return route.fulfill({
+            status: 400,
+            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': `refused-${refused}` },
+            body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
+          });
+        }
+      }
+      return route.continue();
+    });
+
+    // 1. A burst: the action still goes out, once, and settles.
+    await page.getByRole('button', { name: `Fail over shard ${shards[0].name}` }).click();
+    await checksSettled(page);
+    refuseUntil = -1;
+    await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
+    const first = `Fail over shard ${shards[0].name} of payments-ledger`;
+    await waitSettled(page, first, 60_000);
+    assert.ok(refused >= 4, `the burst refused ${refused} reads`);
+    assert.equal((await emulator.calls()).filter((c) => c.action === 'FailoverShard').length, 1);
+    await noErrorLeft(page, runCard(page, first));
+
+    // 2. Reads that never come back: nothing is sent, and the run says so.
+    await waitUntil('the cluster available again', async () => memorydbCluster(await emulator.state(), 'payments-ledger').status === 'available', 30_000);
+    await page.getByRole('button', { name: `Fail over shard ${shards[1].name}` }).click();
+    await checksSettled(page);
+    refuseUntil = Infinity;
+    await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
+    const second = runCard(page, `Fail over shard ${shards[1].name} of payments-ledger`);
+    await waitUntil('the second run rejected', async () => (await second.locator('.run-card__phase').textContent()).includes('rejected'), 60_000);
+    assert.match(await second.innerText(), /Nothing was sent: reading the resource first failed/);
+    assert.doesNotMatch(await second.innerText(), /AWS refused the call/);
+    // The dialog, still open, says the same and lets the person try again.
+    assert.match(await dialog(page).innerText(), /Nothing was sent: reading the resource first failed/);
+    assert.doesNotMatch(await dialog(page).innerText(), /AWS refused the call/);
+    assert.equal((await emulator.calls()).filter((c) => c.action === 'FailoverShard').length, 1, 'nothing more was sent');
+    await screenshot(page, 'faults-pre-read-never-answered');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

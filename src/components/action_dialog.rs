@@ -118,7 +118,7 @@ pub fn ActionDialog(
                         />
                     </label>
                 })}
-                {move || error.get().map(|e| view! { <ErrorPanel error=e context="AWS refused the call" /> })}
+                {move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
                         {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }}

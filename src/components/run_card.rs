@@ -86,8 +86,8 @@ pub fn RunCard(
                 <dd>{run.who.clone()}</dd>
                 {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> })}
             </dl>
-            {run.connection.clone().map(|e| view! { <ErrorPanel error=e context="Connection lost — retrying" compact=true /> })}
-            {run.error.clone().map(|e| view! { <ErrorPanel error=e context="AWS refused the call" /> })}
+            {run.connection.clone().map(|e| view! { <ErrorPanel context=e.retry_context() error=e compact=true /> })}
+            {run.error.clone().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
             <details class="run-card__history" open=!phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">

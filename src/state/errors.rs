@@ -6,6 +6,9 @@
 use crate::aws::protocol::{json::Object, DecodeError};
 use serde::Serialize;
 
+/// How an action's error starts when the action was never sent (the read before it failed).
+pub const NOTHING_SENT: &str = "Nothing was sent: reading the resource first failed.";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorInfo {
     /// One sentence saying what went wrong.
@@ -58,6 +61,26 @@ impl ErrorInfo {
         )
     }
 
+    /// The heading of an action's refusal (a run card, the dialog): whether the action's own
+    /// call was refused, or never sent because the read before it failed.
+    pub fn refusal_context(&self) -> &'static str {
+        if self.summary.starts_with(NOTHING_SENT) {
+            "Nothing was sent: reading the resource first failed"
+        } else {
+            "AWS refused the call"
+        }
+    }
+
+    /// The heading of a failing poll that is being retried: throttling is called that, any
+    /// other failure a lost connection.
+    pub fn retry_context(&self) -> &'static str {
+        if self.category == "throttling" {
+            "Throttled — retrying"
+        } else {
+            "Connection lost — retrying"
+        }
+    }
+
     /// One line for logs of a run: `Code: message (request id)`.
     pub fn one_line(&self) -> String {
         let mut line = match (&self.code, &self.message) {
@@ -69,5 +92,42 @@ impl ErrorInfo {
             line.push_str(&format!(" (request id {id})"));
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn throttled() -> ErrorInfo {
+        ErrorInfo {
+            summary: "The AWS call was throttled.".into(),
+            code: Some("ThrottlingException".into()),
+            message: Some("Rate exceeded".into()),
+            request_id: Some("r1".into()),
+            category: "throttling".into(),
+            advice: "Wait.".into(),
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_whether_the_action_was_sent() {
+        let mut e = throttled();
+        assert_eq!(e.refusal_context(), "AWS refused the call");
+        e.summary = format!("{NOTHING_SENT} {}", e.summary);
+        assert_eq!(
+            e.refusal_context(),
+            "Nothing was sent: reading the resource first failed"
+        );
+    }
+
+    #[test]
+    fn a_retried_poll_calls_throttling_by_its_name() {
+        let mut e = throttled();
+        assert_eq!(e.retry_context(), "Throttled — retrying");
+        e.category = "transport".into();
+        assert_eq!(e.retry_context(), "Connection lost — retrying");
+        e.category = "expired-token".into();
+        assert_eq!(e.retry_context(), "Connection lost — retrying");
     }
 }

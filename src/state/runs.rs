@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::api;
 use super::browser;
-use super::errors::ErrorInfo;
+use super::errors::{ErrorInfo, NOTHING_SENT};
 use super::record::{Phase, Run};
 use super::session::SessionCtx;
 use leptos::prelude::*;
@@ -14,6 +14,10 @@ use std::collections::HashSet;
 const RUNS_KEY: &str = "fc.runs";
 /// While hidden or disconnected, check again this often (cheap: no request).
 const IDLE_CHECK_MS: u32 = 500;
+/// The read before an action's call: rounds after the first (each one the client's own
+/// retries), and the pause before round n is n times this.
+const PRE_READ_ROUNDS: u32 = 3;
+const PRE_READ_PAUSE_MS: u32 = 1_000;
 
 #[derive(Clone, Copy)]
 pub struct RunsCtx {
@@ -165,14 +169,30 @@ impl RunsCtx {
                 });
                 return;
             };
-            match api::observe(&session, &action).await {
-                Ok(before) => ctx.update(&run_id, |r| r.writer_before = before.writer),
+            // Who writes before: a read, so a throttled or failed one is tried again (the
+            // client already retried it) before the action is given up unsent.
+            let mut round = 0;
+            let before = loop {
+                match api::observe(&session, &action).await {
+                    Err(e) if e.is_transient() && round < PRE_READ_ROUNDS => {
+                        round += 1;
+                        ctx.update(&run_id, |r| r.connection_lost(e));
+                        browser::sleep_ms(PRE_READ_PAUSE_MS * round).await;
+                    }
+                    other => break other,
+                }
+            };
+            match before {
+                Ok(before) => ctx.update(&run_id, |r| {
+                    r.writer_before = before.writer;
+                    r.connection = None;
+                }),
                 Err(mut e) => {
-                    e.summary = format!(
-                        "Nothing was sent: reading the resource first failed. {}",
-                        e.summary
-                    );
-                    ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
+                    e.summary = format!("{NOTHING_SENT} {}", e.summary);
+                    ctx.update(&run_id, |r| {
+                        r.connection = None;
+                        r.rejected(browser::now_ms(), e)
+                    });
                     return;
                 }
             }
