@@ -103,10 +103,13 @@ choose_wasm_toolchain() {
 # std's own dependencies (compiler_builtins, ...) from crates.io, into cargo's cache: the console
 # is built with --offline. Seconds when they are already there.
 fetch_std_deps() {
-  local sysroot
+  local sysroot stamp
   sysroot="$(env -u RUSTUP_TOOLCHAIN rustc --print sysroot)"
+  stamp="$CACHE_DIR/std-deps-$(env -u RUSTUP_TOOLCHAIN rustc --version | tr -c 'A-Za-z0-9.\n' '_')"
+  [ -f "$stamp" ] && return 0
   RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$sysroot/lib/rustlib/src/rust/library/Cargo.toml" ||
     die "cannot fetch the dependencies of std's sources from crates.io"
+  touch "$stamp"
 }
 
 install_debian_route() {

@@ -1,7 +1,7 @@
 //! ElastiCache (Query, API 2015-02-02): global datastores, replication groups, events, failover.
 
-use super::{query_event, token, Page, PAGE_SIZE};
-use crate::aws::client::{CallBody, Client, Pages};
+use super::{parse_query_events, query_describe_events, token, Api, Page, PAGE_SIZE};
+use crate::aws::client::{CallBody, Client};
 use crate::aws::endpoint::ELASTICACHE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
@@ -15,122 +15,81 @@ use crate::model::{
 /// ElastiCache in one region.
 #[derive(Clone, Debug)]
 pub struct ElastiCache<'a> {
-    client: &'a Client,
-    region: String,
+    api: Api<'a>,
 }
 
 impl<'a> ElastiCache<'a> {
     pub(crate) fn new(client: &'a Client, region: &str) -> Self {
         ElastiCache {
-            client,
-            region: region.to_string(),
+            api: Api::new(client, Service::ElastiCache, region),
         }
     }
 
     pub fn region(&self) -> &str {
-        &self.region
+        self.api.region()
     }
 
     fn request(action: &str) -> QueryRequest {
         QueryRequest::new(action, ELASTICACHE_API_VERSION)
     }
 
-    async fn send(
-        &self,
-        op: &'static str,
-        q: QueryRequest,
-        mutating: bool,
-    ) -> Result<Vec<u8>, AwsError> {
-        self.client
-            .call(
-                Service::ElastiCache,
-                &self.region,
-                op,
-                CallBody::Query(q),
-                mutating,
+    /// Every global datastore visible from this region, with member details, all pages.
+    pub async fn describe_global_datastores(&self) -> Result<Vec<GlobalDatastore>, AwsError> {
+        self.api
+            .all_pages(
+                "DescribeGlobalReplicationGroups",
+                |marker| {
+                    CallBody::Query(requests::describe_global_replication_groups(None, marker))
+                },
+                |body, _| parse_describe_global_replication_groups(body),
             )
             .await
     }
 
-    fn ctx(&self, op: &'static str) -> impl Fn(AwsError) -> AwsError + '_ {
-        move |e| e.with_context(Service::ElastiCache, &self.region, op)
-    }
-
-    /// Every global datastore visible from this region, with member details, all pages.
-    pub async fn describe_global_datastores(&self) -> Result<Vec<GlobalDatastore>, AwsError> {
-        const OP: &str = "DescribeGlobalReplicationGroups";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_global_replication_groups(None, pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page = parse_describe_global_replication_groups(&body)
-                .map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
-    }
-
     pub async fn describe_global_datastore(&self, id: &str) -> Result<GlobalDatastore, AwsError> {
-        const OP: &str = "DescribeGlobalReplicationGroups";
-        let q = requests::describe_global_replication_groups(Some(id), None);
-        let body = self.send(OP, q, false).await?;
-        let page =
-            parse_describe_global_replication_groups(&body).map_err(|e| self.ctx(OP)(e.into()))?;
-        page.items.into_iter().find(|g| g.id == id).ok_or_else(|| {
-            self.ctx(OP)(AwsError::decode(format!(
-                "the answer does not contain global datastore {id:?}"
-            )))
-        })
+        self.api
+            .find(
+                "DescribeGlobalReplicationGroups",
+                CallBody::Query(requests::describe_global_replication_groups(Some(id), None)),
+                |body, _| parse_describe_global_replication_groups(body),
+                |g| g.id == id,
+                || format!("global datastore {id:?}"),
+            )
+            .await
     }
 
     /// Every replication group of the region, all pages.
     pub async fn describe_replication_groups(&self) -> Result<Vec<ReplicationGroup>, AwsError> {
-        const OP: &str = "DescribeReplicationGroups";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_replication_groups(None, pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page = parse_describe_replication_groups(&body, &self.region)
-                .map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeReplicationGroups",
+                |marker| CallBody::Query(requests::describe_replication_groups(None, marker)),
+                parse_describe_replication_groups,
+            )
+            .await
     }
 
     pub async fn describe_replication_group(&self, id: &str) -> Result<ReplicationGroup, AwsError> {
-        const OP: &str = "DescribeReplicationGroups";
-        let q = requests::describe_replication_groups(Some(id), None);
-        let body = self.send(OP, q, false).await?;
-        let page = parse_describe_replication_groups(&body, &self.region)
-            .map_err(|e| self.ctx(OP)(e.into()))?;
-        page.items.into_iter().find(|g| g.id == id).ok_or_else(|| {
-            self.ctx(OP)(AwsError::decode(format!(
-                "the answer does not contain replication group {id:?}"
-            )))
-        })
+        self.api
+            .find(
+                "DescribeReplicationGroups",
+                CallBody::Query(requests::describe_replication_groups(Some(id), None)),
+                parse_describe_replication_groups,
+                |g| g.id == id,
+                || format!("replication group {id:?}"),
+            )
+            .await
     }
 
     /// Events of the region (AWS's default window is the last hour unless `since` is set).
     pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        const OP: &str = "DescribeEvents";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_events(source, pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page =
-                parse_describe_events(&body, &self.region).map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeEvents",
+                |marker| CallBody::Query(requests::describe_events(source, marker)),
+                parse_describe_events,
+            )
+            .await
     }
 
     /// CreateGlobalReplicationGroup: makes `primary_replication_group_id` the primary of a new
@@ -141,14 +100,19 @@ impl<'a> ElastiCache<'a> {
         primary_replication_group_id: &str,
         description: Option<&str>,
     ) -> Result<GlobalDatastore, AwsError> {
-        const OP: &str = "CreateGlobalReplicationGroup";
         let q = requests::create_global_replication_group(
             suffix,
             primary_replication_group_id,
             description,
         );
-        let body = self.send(OP, q, true).await?;
-        parse_create_global_replication_group(&body).map_err(|e| self.ctx(OP)(e.into()))
+        self.api
+            .call(
+                "CreateGlobalReplicationGroup",
+                CallBody::Query(q),
+                true,
+                |body, _| parse_create_global_replication_group(body),
+            )
+            .await
     }
 
     /// FailoverGlobalReplicationGroup: promotes the secondary in `primary_region`.
@@ -158,14 +122,19 @@ impl<'a> ElastiCache<'a> {
         primary_region: &str,
         primary_replication_group_id: &str,
     ) -> Result<GlobalDatastore, AwsError> {
-        const OP: &str = "FailoverGlobalReplicationGroup";
         let q = requests::failover_global_replication_group(
             id,
             primary_region,
             primary_replication_group_id,
         );
-        let body = self.send(OP, q, true).await?;
-        parse_failover_global_replication_group(&body).map_err(|e| self.ctx(OP)(e.into()))
+        self.api
+            .call(
+                "FailoverGlobalReplicationGroup",
+                CallBody::Query(q),
+                true,
+                |body, _| parse_failover_global_replication_group(body),
+            )
+            .await
     }
 
     /// TestFailover: fails over the primary of one shard (node group) to a replica.
@@ -174,10 +143,15 @@ impl<'a> ElastiCache<'a> {
         replication_group_id: &str,
         shard_id: &str,
     ) -> Result<ReplicationGroup, AwsError> {
-        const OP: &str = "TestFailover";
         let q = requests::test_failover(replication_group_id, shard_id);
-        let body = self.send(OP, q, true).await?;
-        parse_test_failover(&body, &self.region).map_err(|e| self.ctx(OP)(e.into()))
+        self.api
+            .call(
+                "TestFailover",
+                CallBody::Query(q),
+                true,
+                parse_test_failover,
+            )
+            .await
     }
 }
 
@@ -211,13 +185,7 @@ pub mod requests {
     }
 
     pub fn describe_events(source: &EventSource, marker: Option<&str>) -> QueryRequest {
-        let mut q = ElastiCache::request("DescribeEvents")
-            .opt("SourceIdentifier", source.source_id.as_deref())
-            .opt("SourceType", source.source_type.as_deref());
-        if let Some(since) = source.since {
-            q = q.timestamp("StartTime", since);
-        }
-        q.int("MaxRecords", PAGE_SIZE).opt("Marker", marker)
+        query_describe_events(ELASTICACHE_API_VERSION, source, marker)
     }
 
     pub fn create_global_replication_group(
@@ -410,14 +378,5 @@ pub fn parse_test_failover(body: &[u8], region: &str) -> Result<ReplicationGroup
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    decode(body, |root| {
-        let r = root.required("DescribeEventsResult")?;
-        Ok(Page {
-            items: r
-                .list("Events", "Event")
-                .map(|e| query_event(e, Service::ElastiCache, region))
-                .collect::<Result<_, _>>()?,
-            next_token: token(r.opt_string("Marker")),
-        })
-    })
+    parse_query_events(body, Service::ElastiCache, region)
 }

@@ -1,7 +1,7 @@
 //! MemoryDB (JSON 1.1, API 2021-01-01): clusters with shard details, events, FailoverShard.
 
-use super::{text, token, Page};
-use crate::aws::client::{CallBody, Client, Pages};
+use super::{text, token, Api, Page};
+use crate::aws::client::{CallBody, Client};
 use crate::aws::error::AwsError;
 use crate::aws::protocol::json::{decode, to_body, Object};
 use crate::aws::protocol::DecodeError;
@@ -16,90 +16,51 @@ const MAX_RESULTS: i64 = 100;
 /// MemoryDB in one region.
 #[derive(Clone, Debug)]
 pub struct MemoryDb<'a> {
-    client: &'a Client,
-    region: String,
+    api: Api<'a>,
 }
 
 impl<'a> MemoryDb<'a> {
     pub(crate) fn new(client: &'a Client, region: &str) -> Self {
         MemoryDb {
-            client,
-            region: region.to_string(),
+            api: Api::new(client, Service::MemoryDb, region),
         }
     }
 
     pub fn region(&self) -> &str {
-        &self.region
-    }
-
-    async fn send(
-        &self,
-        op: &'static str,
-        body: Vec<u8>,
-        mutating: bool,
-    ) -> Result<Vec<u8>, AwsError> {
-        self.client
-            .call(
-                Service::MemoryDb,
-                &self.region,
-                op,
-                CallBody::Json(body),
-                mutating,
-            )
-            .await
-    }
-
-    fn ctx(&self, op: &'static str) -> impl Fn(AwsError) -> AwsError + '_ {
-        move |e| e.with_context(Service::MemoryDb, &self.region, op)
+        self.api.region()
     }
 
     /// Every cluster of the region with its shards and nodes, all pages.
     pub async fn describe_clusters(&self) -> Result<Vec<MemoryDbCluster>, AwsError> {
-        const OP: &str = "DescribeClusters";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let body = to_body(&requests::describe_clusters(None, pages.token()));
-            let answer = self.send(OP, body, false).await?;
-            let page = parse_describe_clusters(&answer, &self.region)
-                .map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeClusters",
+                |token| CallBody::Json(to_body(&requests::describe_clusters(None, token))),
+                parse_describe_clusters,
+            )
+            .await
     }
 
     pub async fn describe_cluster(&self, name: &str) -> Result<MemoryDbCluster, AwsError> {
-        const OP: &str = "DescribeClusters";
-        let body = to_body(&requests::describe_clusters(Some(name), None));
-        let answer = self.send(OP, body, false).await?;
-        let page =
-            parse_describe_clusters(&answer, &self.region).map_err(|e| self.ctx(OP)(e.into()))?;
-        page.items
-            .into_iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| {
-                self.ctx(OP)(AwsError::decode(format!(
-                    "the answer does not contain cluster {name:?}"
-                )))
-            })
+        self.api
+            .find(
+                "DescribeClusters",
+                CallBody::Json(to_body(&requests::describe_clusters(Some(name), None))),
+                parse_describe_clusters,
+                |c| c.name == name,
+                || format!("cluster {name:?}"),
+            )
+            .await
     }
 
     pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        const OP: &str = "DescribeEvents";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let body = to_body(&requests::describe_events(source, pages.token()));
-            let answer = self.send(OP, body, false).await?;
-            let page =
-                parse_describe_events(&answer, &self.region).map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeEvents",
+                |token| CallBody::Json(to_body(&requests::describe_events(source, token))),
+                parse_describe_events,
+            )
+            .await
     }
 
     /// FailoverShard: promotes a replica of one shard.
@@ -108,10 +69,15 @@ impl<'a> MemoryDb<'a> {
         cluster: &str,
         shard: &str,
     ) -> Result<MemoryDbCluster, AwsError> {
-        const OP: &str = "FailoverShard";
         let body = to_body(&requests::failover_shard(cluster, shard));
-        let answer = self.send(OP, body, true).await?;
-        parse_failover_shard(&answer, &self.region).map_err(|e| self.ctx(OP)(e.into()))
+        self.api
+            .call(
+                "FailoverShard",
+                CallBody::Json(body),
+                true,
+                parse_failover_shard,
+            )
+            .await
     }
 }
 

@@ -8,9 +8,104 @@ pub use elasticache::ElastiCache;
 pub use memorydb::MemoryDb;
 pub use neptune::Neptune;
 
-use super::protocol::xml::Element;
+use super::client::{CallBody, Client, Pages};
+use super::error::AwsError;
+use super::protocol::query::QueryRequest;
+use super::protocol::xml::{decode, Element};
 use super::protocol::DecodeError;
-use crate::model::{Event, Service, Timestamp};
+use crate::model::{Event, EventSource, Service, Timestamp};
+
+/// One service in one region: the call, the error context and the paging that every typed
+/// operation shares. Each service module adds its request builders and parsers; a parser is
+/// given the answer's bytes and the region.
+#[derive(Clone, Debug)]
+pub(crate) struct Api<'a> {
+    client: &'a Client,
+    service: Service,
+    region: String,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a Client, service: Service, region: &str) -> Self {
+        Api {
+            client,
+            service,
+            region: region.to_string(),
+        }
+    }
+
+    pub(crate) fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn ctx(&self, op: &'static str) -> impl Fn(AwsError) -> AwsError + '_ {
+        move |e| e.with_context(self.service, &self.region, op)
+    }
+
+    /// One call; the answer's bytes. Not generic, so one copy serves every operation.
+    async fn send(
+        &self,
+        op: &'static str,
+        body: CallBody,
+        mutating: bool,
+    ) -> Result<Vec<u8>, AwsError> {
+        self.client
+            .call(self.service, &self.region, op, body, mutating)
+            .await
+    }
+
+    /// One call, its answer decoded (a decode error names the call, service and region).
+    pub(crate) async fn call<T>(
+        &self,
+        op: &'static str,
+        body: CallBody,
+        mutating: bool,
+        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    ) -> Result<T, AwsError> {
+        let answer = self.send(op, body, mutating).await?;
+        parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))
+    }
+
+    /// A read of one named resource: the item of the answer that `is_it`, or a decode error
+    /// saying the answer lacks `what`.
+    pub(crate) async fn find<T>(
+        &self,
+        op: &'static str,
+        body: CallBody,
+        parse: impl FnOnce(&[u8], &str) -> Result<Page<T>, DecodeError>,
+        is_it: impl Fn(&T) -> bool,
+        what: impl FnOnce() -> String,
+    ) -> Result<T, AwsError> {
+        let answer = self.send(op, body, false).await?;
+        let page = parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))?;
+        page.items.into_iter().find(is_it).ok_or_else(|| {
+            self.ctx(op)(AwsError::decode(format!(
+                "the answer does not contain {}",
+                what()
+            )))
+        })
+    }
+
+    /// Every page of a list read, following its token to the end (capped by `Pages`, with a
+    /// clear error).
+    pub(crate) async fn all_pages<T>(
+        &self,
+        op: &'static str,
+        request: impl Fn(Option<&str>) -> CallBody,
+        parse: impl Fn(&[u8], &str) -> Result<Page<T>, DecodeError>,
+    ) -> Result<Vec<T>, AwsError> {
+        let mut pages = Pages::new(self.client, op);
+        let mut out = Vec::new();
+        loop {
+            let answer = self.send(op, request(pages.token()), false).await?;
+            let page = parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))?;
+            out.extend(page.items);
+            if !pages.advance(page.next_token).map_err(self.ctx(op))? {
+                return Ok(out);
+            }
+        }
+    }
+}
 
 /// One page of a list answer: the items and the token of the next page.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,12 +131,41 @@ pub(crate) fn text(raw: Option<String>) -> Option<String> {
     raw.filter(|t| !t.trim().is_empty())
 }
 
-/// An `<Event>` of ElastiCache or Neptune (the same shape in both APIs).
-pub(crate) fn query_event(
-    e: &Element,
+/// DescribeEvents of ElastiCache or Neptune: the same parameters in both Query APIs.
+pub(crate) fn query_describe_events(
+    version: &str,
+    source: &EventSource,
+    marker: Option<&str>,
+) -> QueryRequest {
+    let mut q = QueryRequest::new("DescribeEvents", version)
+        .opt("SourceIdentifier", source.source_id.as_deref())
+        .opt("SourceType", source.source_type.as_deref());
+    if let Some(since) = source.since {
+        q = q.timestamp("StartTime", since);
+    }
+    q.int("MaxRecords", PAGE_SIZE).opt("Marker", marker)
+}
+
+/// A DescribeEvents answer of ElastiCache or Neptune (the same document in both).
+pub(crate) fn parse_query_events(
+    body: &[u8],
     service: Service,
     region: &str,
-) -> Result<Event, DecodeError> {
+) -> Result<Page<Event>, DecodeError> {
+    decode(body, |root| {
+        let r = root.required("DescribeEventsResult")?;
+        Ok(Page {
+            items: r
+                .list("Events", "Event")
+                .map(|e| query_event(e, service, region))
+                .collect::<Result<_, _>>()?,
+            next_token: token(r.opt_string("Marker")),
+        })
+    })
+}
+
+/// An `<Event>` of ElastiCache or Neptune (the same shape in both APIs).
+fn query_event(e: &Element, service: Service, region: &str) -> Result<Event, DecodeError> {
     Ok(Event {
         service,
         region: region.to_string(),

@@ -1,8 +1,8 @@
 //! Neptune (Query on the RDS endpoint, API 2014-10-31): global databases, DB clusters,
 //! events, failover and switchover.
 
-use super::{query_event, token, Page, PAGE_SIZE};
-use crate::aws::client::{CallBody, Client, Pages};
+use super::{parse_query_events, query_describe_events, token, Api, Page, PAGE_SIZE};
+use crate::aws::client::{CallBody, Client};
 use crate::aws::endpoint::NEPTUNE_API_VERSION;
 use crate::aws::error::AwsError;
 use crate::aws::protocol::query::QueryRequest;
@@ -19,107 +19,69 @@ const ENGINE: &str = "neptune";
 /// Neptune in one region.
 #[derive(Clone, Debug)]
 pub struct Neptune<'a> {
-    client: &'a Client,
-    region: String,
+    api: Api<'a>,
 }
 
 impl<'a> Neptune<'a> {
     pub(crate) fn new(client: &'a Client, region: &str) -> Self {
         Neptune {
-            client,
-            region: region.to_string(),
+            api: Api::new(client, Service::Neptune, region),
         }
     }
 
     pub fn region(&self) -> &str {
-        &self.region
+        self.api.region()
     }
 
     fn request(action: &str) -> QueryRequest {
         QueryRequest::new(action, NEPTUNE_API_VERSION)
     }
 
-    async fn send(
-        &self,
-        op: &'static str,
-        q: QueryRequest,
-        mutating: bool,
-    ) -> Result<Vec<u8>, AwsError> {
-        self.client
-            .call(
-                Service::Neptune,
-                &self.region,
-                op,
-                CallBody::Query(q),
-                mutating,
+    /// Every Neptune global database, all pages. The RDS endpoint also returns Aurora global
+    /// clusters: those (engine other than `neptune`) are left out.
+    pub async fn describe_global_databases(&self) -> Result<Vec<GlobalDatabase>, AwsError> {
+        let all = self
+            .api
+            .all_pages(
+                "DescribeGlobalClusters",
+                |marker| CallBody::Query(requests::describe_global_clusters(None, marker)),
+                |body, _| parse_describe_global_clusters(body),
+            )
+            .await?;
+        Ok(all.into_iter().filter(is_neptune).collect())
+    }
+
+    pub async fn describe_global_database(&self, id: &str) -> Result<GlobalDatabase, AwsError> {
+        self.api
+            .find(
+                "DescribeGlobalClusters",
+                CallBody::Query(requests::describe_global_clusters(Some(id), None)),
+                |body, _| parse_describe_global_clusters(body),
+                |g| g.id == id,
+                || format!("global database {id:?}"),
             )
             .await
     }
 
-    fn ctx(&self, op: &'static str) -> impl Fn(AwsError) -> AwsError + '_ {
-        move |e| e.with_context(Service::Neptune, &self.region, op)
-    }
-
-    /// Every Neptune global database, all pages. The RDS endpoint also returns Aurora global
-    /// clusters: those (engine other than `neptune`) are left out.
-    pub async fn describe_global_databases(&self) -> Result<Vec<GlobalDatabase>, AwsError> {
-        const OP: &str = "DescribeGlobalClusters";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_global_clusters(None, pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page = parse_describe_global_clusters(&body).map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items.into_iter().filter(is_neptune));
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
-    }
-
-    pub async fn describe_global_database(&self, id: &str) -> Result<GlobalDatabase, AwsError> {
-        const OP: &str = "DescribeGlobalClusters";
-        let q = requests::describe_global_clusters(Some(id), None);
-        let body = self.send(OP, q, false).await?;
-        let page = parse_describe_global_clusters(&body).map_err(|e| self.ctx(OP)(e.into()))?;
-        page.items.into_iter().find(|g| g.id == id).ok_or_else(|| {
-            self.ctx(OP)(AwsError::decode(format!(
-                "the answer does not contain global database {id:?}"
-            )))
-        })
-    }
-
     /// The region's Neptune DB clusters (filter `engine=neptune`), all pages.
     pub async fn describe_clusters(&self) -> Result<Vec<DbCluster>, AwsError> {
-        const OP: &str = "DescribeDBClusters";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_db_clusters(pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page = parse_describe_db_clusters(&body, &self.region)
-                .map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeDBClusters",
+                |marker| CallBody::Query(requests::describe_db_clusters(marker)),
+                parse_describe_db_clusters,
+            )
+            .await
     }
 
     pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        const OP: &str = "DescribeEvents";
-        let mut pages = Pages::new(self.client, OP);
-        let mut out = Vec::new();
-        loop {
-            let q = requests::describe_events(source, pages.token());
-            let body = self.send(OP, q, false).await?;
-            let page =
-                parse_describe_events(&body, &self.region).map_err(|e| self.ctx(OP)(e.into()))?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(OP))? {
-                return Ok(out);
-            }
-        }
+        self.api
+            .all_pages(
+                "DescribeEvents",
+                |marker| CallBody::Query(requests::describe_events(source, marker)),
+                parse_describe_events,
+            )
+            .await
     }
 
     /// FailoverGlobalCluster with `AllowDataLoss`: with `true`, a failover that may lose
@@ -131,11 +93,9 @@ impl<'a> Neptune<'a> {
         target_cluster_arn: &str,
         allow_data_loss: bool,
     ) -> Result<GlobalDatabase, AwsError> {
-        const OP: &str = "FailoverGlobalCluster";
         let q =
             requests::failover_global_cluster(id, target_cluster_arn, Some(allow_data_loss), None);
-        let body = self.send(OP, q, true).await?;
-        parse_failover_global_cluster(&body).map_err(|e| self.ctx(OP)(e.into()))
+        self.failover_call("FailoverGlobalCluster", q).await
     }
 
     /// SwitchoverGlobalCluster: a planned move of the writer with no data loss.
@@ -144,10 +104,15 @@ impl<'a> Neptune<'a> {
         id: &str,
         target_cluster_arn: &str,
     ) -> Result<GlobalDatabase, AwsError> {
-        const OP: &str = "SwitchoverGlobalCluster";
         let q = requests::switchover_global_cluster(id, target_cluster_arn);
-        let body = self.send(OP, q, true).await?;
-        parse_switchover_global_cluster(&body).map_err(|e| self.ctx(OP)(e.into()))
+        self.api
+            .call(
+                "SwitchoverGlobalCluster",
+                CallBody::Query(q),
+                true,
+                |body, _| parse_switchover_global_cluster(body),
+            )
+            .await
     }
 
     /// FailoverGlobalCluster with `Switchover=true`, the older way to ask for a switchover.
@@ -156,10 +121,20 @@ impl<'a> Neptune<'a> {
         id: &str,
         target_cluster_arn: &str,
     ) -> Result<GlobalDatabase, AwsError> {
-        const OP: &str = "FailoverGlobalCluster";
         let q = requests::failover_global_cluster(id, target_cluster_arn, None, Some(true));
-        let body = self.send(OP, q, true).await?;
-        parse_failover_global_cluster(&body).map_err(|e| self.ctx(OP)(e.into()))
+        self.failover_call("FailoverGlobalCluster", q).await
+    }
+
+    async fn failover_call(
+        &self,
+        op: &'static str,
+        q: QueryRequest,
+    ) -> Result<GlobalDatabase, AwsError> {
+        self.api
+            .call(op, CallBody::Query(q), true, |body, _| {
+                parse_failover_global_cluster(body)
+            })
+            .await
     }
 }
 
@@ -191,13 +166,7 @@ pub mod requests {
     }
 
     pub fn describe_events(source: &EventSource, marker: Option<&str>) -> QueryRequest {
-        let mut q = Neptune::request("DescribeEvents")
-            .opt("SourceIdentifier", source.source_id.as_deref())
-            .opt("SourceType", source.source_type.as_deref());
-        if let Some(since) = source.since {
-            q = q.timestamp("StartTime", since);
-        }
-        q.int("MaxRecords", PAGE_SIZE).opt("Marker", marker)
+        query_describe_events(NEPTUNE_API_VERSION, source, marker)
     }
 
     pub fn failover_global_cluster(
@@ -338,14 +307,5 @@ pub fn parse_describe_db_clusters(
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    decode(body, |root| {
-        let r = root.required("DescribeEventsResult")?;
-        Ok(Page {
-            items: r
-                .list("Events", "Event")
-                .map(|e| query_event(e, Service::Neptune, region))
-                .collect::<Result<_, _>>()?,
-            next_token: token(r.opt_string("Marker")),
-        })
-    })
+    parse_query_events(body, Service::Neptune, region)
 }
