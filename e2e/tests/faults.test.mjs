@@ -145,6 +145,16 @@ test('a region cell whose reads keep being throttled says it is retrying, not fa
   }
 });
 
+/**
+ * Waits until every preflight check passes, as a person would before confirming: the page's
+ * picture refreshes every few seconds, so right after a run settled it can still say "updating".
+ */
+async function confirmEnabled(page) {
+  const confirm = dialog(page).getByRole('button', { name: 'Fail over shard', exact: true });
+  await waitUntil('the confirm button enabled', () => confirm.isEnabled(), 15_000)
+    .catch(async (e) => { throw new Error(`${e.message}\n--- the dialog showed:\n${await dialog(page).innerText()}`); });
+}
+
 test('the read before an action is retried past a burst of throttling, and the action goes out once; reads that keep failing leave it unsent and say so', async () => {
   const emulator = await startEmulator({ timeScale: 30 });
   const session = await openBrowser({ allowConsoleError: allowHttpErrors });
@@ -178,6 +188,7 @@ test('the read before an action is retried past a burst of throttling, and the a
     // 1. A burst: the action still goes out, once, and settles.
     await page.getByRole('button', { name: `Fail over shard ${shards[0].name}` }).click();
     await checksSettled(page);
+    await confirmEnabled(page);
     refuseUntil = -1;
     await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
     const first = `Fail over shard ${shards[0].name} of payments-ledger`;
@@ -190,6 +201,7 @@ test('the read before an action is retried past a burst of throttling, and the a
     await waitUntil('the cluster available again', async () => memorydbCluster(await emulator.state(), 'payments-ledger').status === 'available', 30_000);
     await page.getByRole('button', { name: `Fail over shard ${shards[1].name}` }).click();
     await checksSettled(page);
+    await confirmEnabled(page);
     refuseUntil = Infinity;
     await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
     const second = runCard(page, `Fail over shard ${shards[1].name} of payments-ledger`);

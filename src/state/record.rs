@@ -305,8 +305,12 @@ impl Run {
         }
     }
 
+    /// A read of the resource failed. Shown while the run is open; once it has settled or
+    /// was rejected its result stands, and a failed look afterwards is not news.
     pub fn connection_lost(&mut self, error: ErrorInfo) {
-        self.connection = Some(error);
+        if !self.phase.is_done() {
+            self.connection = Some(error);
+        }
     }
 
     pub fn add_events(&mut self, events: impl IntoIterator<Item = RunEvent>) {
@@ -646,6 +650,25 @@ mod tests {
         }]);
         run.observe(3_000, obs("available", ""));
         assert_eq!(run.phase, Phase::Settled);
+    }
+
+    #[test]
+    fn a_failed_look_after_settling_is_not_shown() {
+        let mut run = promote_run();
+        run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
+        run.connection_lost(ErrorInfo::local("throttled", "wait"));
+        assert!(
+            run.connection.is_some(),
+            "an open run shows its failing reads"
+        );
+        run.observe(3_000, obs("available", "checkout-sessions-usw2"));
+        assert_eq!(run.phase, Phase::Settled);
+        assert!(run.connection.is_none());
+        run.connection_lost(ErrorInfo::local("throttled", "wait"));
+        assert!(
+            run.connection.is_none(),
+            "a settled run keeps its result only"
+        );
     }
 
     #[test]
