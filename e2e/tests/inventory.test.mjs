@@ -33,6 +33,8 @@ test('filters by text, service, region and status, and keeps them in the URL', a
     await other.goto(`${emulator.url}/?connect=emulator&q=pay&service=memorydb&sort=status`);
     await other.getByRole('link', { name: 'payments-ledger', exact: true }).waitFor({ timeout: 20_000 });
     assert.deepEqual(await rowNames(other), ['payments-ledger']);
+    // Its kind says the service once.
+    assert.equal(await other.locator('.inventory-table__kind').first().innerText(), 'MemoryDB cluster');
     assert.equal(await other.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'pay');
     assert.equal(await other.getByLabel('Service', { exact: true }).inputValue(), 'memorydb');
     await other.close();

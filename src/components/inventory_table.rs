@@ -45,7 +45,7 @@ fn InventoryRow(row: Arc<Row>) -> impl IntoView {
             <td class="inventory-table__kind">
                 <span class="inventory-table__service">{row.service().label()}</span>
                 " "
-                {row.resource.kind.label()}
+                {row.resource.kind.label_after_service()}
             </td>
             <td><StatusBadge status=Signal::stored(status) /></td>
             <td class="inventory-table__writer">{row.writer.clone()}</td>

@@ -41,6 +41,16 @@ impl ResourceKind {
         }
     }
 
+    /// The kind after its service's name, for a column that shows the service already:
+    /// "cluster" for a MemoryDB cluster, "Replication group" for ElastiCache's.
+    pub fn label_after_service(self) -> &'static str {
+        let label = self.label();
+        label
+            .strip_prefix(self.service().label())
+            .map(str::trim_start)
+            .unwrap_or(label)
+    }
+
     pub fn service(self) -> Service {
         match self {
             ResourceKind::GlobalDatastore | ResourceKind::ReplicationGroup => Service::ElastiCache,
@@ -513,6 +523,10 @@ mod tests {
                 full.to_lowercase().ends_with(&kind.label().to_lowercase()),
                 "{full}"
             );
+            // Service column + kind column read as the full label, the service said once.
+            let column = format!("{service} {}", kind.label_after_service());
+            assert_eq!(column.matches(service).count(), 1, "{column}");
+            assert_eq!(column.to_lowercase(), full.to_lowercase(), "{column}");
         }
     }
 
