@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
+from botocore.exceptions import ClientError
 
-from emu import cluster_arn
+from emu import assert_error, cluster_arn, ok_meta
 
 NS = {
     "elasticache": "http://elasticache.amazonaws.com/doc/2015-02-02/",
@@ -172,3 +173,16 @@ def test_json_error_envelope(wire):
     assert kind == "ClusterNotFoundFault"
     assert body.get("message") or body.get("Message")
     assert r.header("x-amzn-requestid")
+
+
+@pytest.mark.parametrize("service", ["elasticache", "neptune", "memorydb"])
+def test_describe_events_refuses_a_source_type_the_service_does_not_have(wire, service):
+    client = getattr(wire, service)("us-east-1")
+    code = "InvalidParameterValueException" if service == "memorydb" else "InvalidParameterValue"
+    with pytest.raises(ClientError) as e:
+        client.describe_events(SourceType="no-such-source-type")
+    err = assert_error(e, code, 400, query=service != "memorydb")
+    assert "no-such-source-type" in err["Message"]
+    # A known one is accepted.
+    known = {"elasticache": "replication-group", "neptune": "db-cluster", "memorydb": "cluster"}[service]
+    ok_meta(client.describe_events(SourceType=known))

@@ -1,8 +1,9 @@
 //! ElastiCache's Query wire layer (API version 2015-02-02).
 
+use super::query_event_filter;
 use crate::error::AwsError;
 use crate::models::elasticache::{ElastiCache, GlobalDatastore, ReplicationGroup};
-use crate::models::{page, Event, EventQuery, Millis};
+use crate::models::{page, Event, Millis};
 use crate::wire::query::Params;
 use crate::wire::xml::Xml;
 
@@ -64,22 +65,7 @@ pub fn handle(
         }
         "DescribeEvents" => {
             let (size, marker) = p.paging()?;
-            let source_type = p.get("SourceType");
-            if let Some(t) = source_type {
-                if !SOURCE_TYPES.contains(&t) {
-                    return Err(AwsError::InvalidParameterValue(format!(
-                        "Invalid value '{t}' for SourceType."
-                    )));
-                }
-            }
-            let q = EventQuery {
-                region,
-                source_id: p.get("SourceIdentifier"),
-                source_type,
-                start: p.time("StartTime")?,
-                end: p.time("EndTime")?,
-                duration_minutes: p.int("Duration")?,
-            };
+            let q = query_event_filter(p, region, SOURCE_TYPES)?;
             let (items, next) = page(ec.describe_events(&q, now), marker, size);
             x.opt("Marker", next.as_deref());
             events(&mut x, &items);

@@ -5,6 +5,35 @@ pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
 
+use crate::error::AwsError;
+use crate::models::EventQuery;
+use crate::wire::query::Params;
+
+/// DescribeEvents' filter, read the same way in ElastiCache's and Neptune's Query APIs; a
+/// `SourceType` the service does not have is `InvalidParameterValue`.
+pub(crate) fn query_event_filter<'a>(
+    p: &'a Params,
+    region: &'a str,
+    source_types: &[&str],
+) -> Result<EventQuery<'a>, AwsError> {
+    let source_type = p.get("SourceType");
+    if let Some(t) = source_type {
+        if !source_types.contains(&t) {
+            return Err(AwsError::InvalidParameterValue(format!(
+                "Invalid value '{t}' for SourceType."
+            )));
+        }
+    }
+    Ok(EventQuery {
+        region,
+        source_id: p.get("SourceIdentifier"),
+        source_type,
+        start: p.time("StartTime")?,
+        end: p.time("EndTime")?,
+        duration_minutes: p.int("Duration")?,
+    })
+}
+
 /// A service, as named by the SigV4 credential scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {

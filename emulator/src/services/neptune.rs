@@ -1,8 +1,9 @@
 //! Neptune's Query wire layer on the RDS endpoint (API version 2014-10-31).
 
+use super::query_event_filter;
 use crate::error::AwsError;
 use crate::models::neptune::{DbCluster, GlobalCluster, Neptune};
-use crate::models::{page, EventQuery, Millis, ACCOUNT_ID};
+use crate::models::{page, Millis, ACCOUNT_ID};
 use crate::wire::query::Params;
 use crate::wire::xml::Xml;
 
@@ -72,22 +73,7 @@ pub fn handle(
         }
         "DescribeEvents" => {
             let (size, marker) = p.paging()?;
-            let source_type = p.get("SourceType");
-            if let Some(t) = source_type {
-                if !SOURCE_TYPES.contains(&t) {
-                    return Err(AwsError::InvalidParameterValue(format!(
-                        "Invalid value '{t}' for SourceType."
-                    )));
-                }
-            }
-            let q = EventQuery {
-                region,
-                source_id: p.get("SourceIdentifier"),
-                source_type,
-                start: p.time("StartTime")?,
-                end: p.time("EndTime")?,
-                duration_minutes: p.int("Duration")?,
-            };
+            let q = query_event_filter(p, region, SOURCE_TYPES)?;
             let (items, next) = page(np.describe_events(&q, now), marker, size);
             x.opt("Marker", next.as_deref());
             x.open("Events");
