@@ -56,58 +56,67 @@ default_has_rust_src() {
 
 # Chooses how to build for wasm32 and records it in .cache/wasm-toolchain (read by
 # scripts/lib/wasm-env.sh): the one place that decides. In order of preference:
-#   rustup-src  the default toolchain's rust-src: std built from source, for size (smallest);
-#   debian      Debian's rustc-web and rust-web-src: the same, where rustup cannot download;
-#   rustup      the default toolchain's prebuilt wasm32 std: larger (std not built for size).
+#   debian      Debian's rustc-web (1.96) with rust-web-src: std built from source, for size
+#               (the smallest console: 310.9 KB gzip against 317.6 on rustup's 1.95, 2026-11-30);
+#   rustup-src  the default toolchain's rust-src: the same build, where Debian's packages
+#               cannot be had (a laptop);
+#   rustup      the default toolchain's prebuilt wasm32 std: larger (std not built for size,
+#               panics keep their messages).
 # FC_WASM_TOOLCHAIN=<mode> forces one (for example rustup, to see panic messages).
 choose_wasm_toolchain() {
   local choice_file="$CACHE_DIR/wasm-toolchain"
   local forced="${FC_WASM_TOOLCHAIN:-}"
   case "$forced" in
     '') ;;
-    rustup-src) default_has_rust_src || timeout 60 rustup component add rust-src >/dev/null 2>&1 ||
-                  die "FC_WASM_TOOLCHAIN=rustup-src: no rust-src for the default toolchain" ;;
-    debian) debian_route_ready || install_debian_route ;;
+    rustup-src) { default_has_rust_src || timeout 60 rustup component add rust-src >/dev/null 2>&1 ||
+                  die "FC_WASM_TOOLCHAIN=rustup-src: no rust-src for the default toolchain"; } &&
+                  fetch_std_deps ;;
+    debian) { debian_route_ready || install_debian_route; } && fetch_std_deps system-web ;;
     rustup) default_has_wasm_std || timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 ||
               die "FC_WASM_TOOLCHAIN=rustup: the wasm32 std cannot be had" ;;
-    *) die "FC_WASM_TOOLCHAIN must be rustup-src, debian or rustup, not '$forced'" ;;
+    *) die "FC_WASM_TOOLCHAIN must be debian, rustup-src or rustup, not '$forced'" ;;
   esac
-  if [ -n "$forced" ]; then
-    [ "$forced" != rustup-src ] || fetch_std_deps
-    echo "$forced" >"$choice_file"; return 0
+  if [ -n "$forced" ]; then echo "$forced" >"$choice_file"; return 0; fi
+  if debian_route_ready; then
+    fetch_std_deps system-web; echo debian >"$choice_file"; return 0
   fi
   if default_has_rust_src; then
     fetch_std_deps; echo rustup-src >"$choice_file"; return 0
   fi
-  if debian_route_ready; then
-    echo debian >"$choice_file"; return 0
+  if have apt-get; then
+    log "installing Debian's rustc-web to build std from source"
+    # In a subshell: if Debian's packages cannot be had, rustup's routes below still can.
+    if ( install_debian_route ); then
+      fetch_std_deps system-web; echo debian >"$choice_file"; return 0
+    fi
+    warn "Debian's rustc-web could not be installed"
   fi
   # On an ordinary laptop this works; where the rustup server is unreachable it hangs.
   log "trying rustup component add rust-src (60 s at most)"
   if timeout 60 rustup component add rust-src >/dev/null 2>&1 && default_has_rust_src; then
     fetch_std_deps; echo rustup-src >"$choice_file"; return 0
   fi
-  if have apt-get; then
-    log "rustup cannot fetch rust-src: using Debian's rustc-web and building std from source"
-    install_debian_route
-    echo debian >"$choice_file"; return 0
-  fi
   log "no std sources to be had: trying the prebuilt wasm32 std (a larger build)"
   if default_has_wasm_std || { timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; }; then
     warn "building with the prebuilt wasm32 std: the console will be about 12% larger"
     echo rustup >"$choice_file"; return 0
   fi
-  die "no way to build for wasm32: no rust-src, no apt-get for Debian's rustc-web, no wasm32 std"
+  die "no way to build for wasm32: no Debian rustc-web, no rust-src, no wasm32 std"
 }
 
-# std's own dependencies (compiler_builtins, ...) from crates.io, into cargo's cache: the console
-# is built with --offline. Seconds when they are already there.
+# std's own dependencies (compiler_builtins, libc, ...) from crates.io, into cargo's cache: the
+# console is built with --offline. Once per compiler version (a stamp in .cache).
+#   fetch_std_deps            the default rustup toolchain's rust-src
+#   fetch_std_deps system-web Debian's rustc-web and rust-web-src
 fetch_std_deps() {
-  local sysroot stamp
-  sysroot="$(env -u RUSTUP_TOOLCHAIN rustc --print sysroot)"
-  stamp="$CACHE_DIR/std-deps-$(env -u RUSTUP_TOOLCHAIN rustc --version | tr -c 'A-Za-z0-9.\n' '_')"
+  local toolchain="${1:-}" sysroot stamp
+  local -a env_args=(-u RUSTUP_TOOLCHAIN)
+  [ -z "$toolchain" ] || env_args=(RUSTUP_TOOLCHAIN="$toolchain")
+  sysroot="$(env "${env_args[@]}" rustc --print sysroot)"
+  stamp="$CACHE_DIR/std-deps-$(env "${env_args[@]}" rustc --version | tr -c 'A-Za-z0-9.\n' '_')"
   [ -f "$stamp" ] && return 0
-  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$sysroot/lib/rustlib/src/rust/library/Cargo.toml" ||
+  env "${env_args[@]}" RUSTC_BOOTSTRAP=1 cargo fetch --quiet \
+    --manifest-path "$sysroot/lib/rustlib/src/rust/library/Cargo.toml" ||
     die "cannot fetch the dependencies of std's sources from crates.io"
   touch "$stamp"
 }
