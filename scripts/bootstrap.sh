@@ -54,6 +54,18 @@ default_has_rust_src() {
   [ -d "$sysroot/lib/rustlib/src/rust/library/std" ]
 }
 
+# The default toolchain's rust-src or prebuilt wasm32 std, downloaded if missing. On an
+# ordinary laptop the download works; where the rustup server is unreachable it hangs, hence
+# the timeout.
+get_rust_src() {
+  default_has_rust_src ||
+    { timeout 60 rustup component add rust-src >/dev/null 2>&1 && default_has_rust_src; }
+}
+get_prebuilt_std() {
+  default_has_wasm_std ||
+    { timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; }
+}
+
 # Chooses how to build for wasm32 and records it in .cache/wasm-toolchain (read by
 # scripts/lib/wasm-env.sh): the one place that decides. In order of preference:
 #   debian      Debian's rustc-web (1.96) with rust-web-src: std built from source, for size
@@ -68,12 +80,10 @@ choose_wasm_toolchain() {
   local forced="${FC_WASM_TOOLCHAIN:-}"
   case "$forced" in
     '') ;;
-    rustup-src) { default_has_rust_src || timeout 60 rustup component add rust-src >/dev/null 2>&1 ||
-                  die "FC_WASM_TOOLCHAIN=rustup-src: no rust-src for the default toolchain"; } &&
+    rustup-src) { get_rust_src || die "FC_WASM_TOOLCHAIN=rustup-src: no rust-src for the default toolchain"; } &&
                   fetch_std_deps ;;
     debian) { debian_route_ready || install_debian_route; } && fetch_std_deps system-web ;;
-    rustup) default_has_wasm_std || timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 ||
-              die "FC_WASM_TOOLCHAIN=rustup: the wasm32 std cannot be had" ;;
+    rustup) get_prebuilt_std || die "FC_WASM_TOOLCHAIN=rustup: the wasm32 std cannot be had" ;;
     *) die "FC_WASM_TOOLCHAIN must be debian, rustup-src or rustup, not '$forced'" ;;
   esac
   if [ -n "$forced" ]; then echo "$forced" >"$choice_file"; return 0; fi
@@ -91,13 +101,12 @@ choose_wasm_toolchain() {
     fi
     warn "Debian's rustc-web could not be installed"
   fi
-  # On an ordinary laptop this works; where the rustup server is unreachable it hangs.
   log "trying rustup component add rust-src (60 s at most)"
-  if timeout 60 rustup component add rust-src >/dev/null 2>&1 && default_has_rust_src; then
+  if get_rust_src; then
     fetch_std_deps; echo rustup-src >"$choice_file"; return 0
   fi
   log "no std sources to be had: trying the prebuilt wasm32 std (a larger build)"
-  if default_has_wasm_std || { timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && default_has_wasm_std; }; then
+  if get_prebuilt_std; then
     warn "building with the prebuilt wasm32 std: the console will be about 12% larger"
     echo rustup >"$choice_file"; return 0
   fi

@@ -49,12 +49,6 @@ mod imp {
         window()?.location().origin().ok()
     }
 
-    pub fn search() -> String {
-        window()
-            .and_then(|w| w.location().search().ok())
-            .unwrap_or_default()
-    }
-
     /// The location's path and `?query`.
     pub fn location() -> (String, String) {
         let Some(loc) = window().map(|w| w.location()) else {
@@ -289,9 +283,6 @@ mod imp {
     pub async fn sleep_ms(_ms: u32) {}
     pub fn origin() -> Option<String> {
         None
-    }
-    pub fn search() -> String {
-        String::new()
     }
     pub fn location() -> (String, String) {
         ("/".into(), String::new())

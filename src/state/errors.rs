@@ -65,7 +65,7 @@ impl ErrorInfo {
     /// call was refused, or never sent because the read before it failed.
     pub fn refusal_context(&self) -> &'static str {
         if self.summary.starts_with(NOTHING_SENT) {
-            "Nothing was sent: reading the resource first failed"
+            NOTHING_SENT.trim_end_matches('.')
         } else {
             "AWS refused the call"
         }

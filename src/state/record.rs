@@ -252,6 +252,8 @@ impl Run {
 
     pub fn rejected(&mut self, now: i64, error: ErrorInfo) {
         self.phase = Phase::Rejected;
+        // Its refusal is what it shows; a failing read before it is no longer news.
+        self.connection = None;
         self.settled_at = Some(now);
         self.result = Some(format!("rejected: {}", error.one_line()));
         self.error = Some(error);
@@ -669,6 +671,17 @@ mod tests {
             run.connection.is_none(),
             "a settled run keeps its result only"
         );
+    }
+
+    #[test]
+    fn a_rejected_run_shows_its_refusal_not_the_reads_before_it() {
+        let mut run = promote_run();
+        run.connection_lost(ErrorInfo::local("throttled", "wait"));
+        assert!(run.connection.is_some());
+        run.rejected(2_000, ErrorInfo::local("refused", "fix it"));
+        assert_eq!(run.phase, Phase::Rejected);
+        assert!(run.connection.is_none());
+        assert!(run.error.is_some());
     }
 
     #[test]

@@ -189,10 +189,7 @@ impl RunsCtx {
                 }),
                 Err(mut e) => {
                     e.summary = format!("{NOTHING_SENT} {}", e.summary);
-                    ctx.update(&run_id, |r| {
-                        r.connection = None;
-                        r.rejected(browser::now_ms(), e)
-                    });
+                    ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
                     return;
                 }
             }

@@ -232,7 +232,7 @@ impl SessionCtx {
             // Reconnect the emulator preset after a reload (no secret was stored: the emulator
             // hands its demo credentials to anyone), or connect when the URL asks for it.
             let meta = ctx.meta();
-            let asked = browser::search().contains("connect=emulator");
+            let asked = browser::location().1.contains("connect=emulator");
             if ctx.current.with_untracked(Option::is_none)
                 && (asked || meta.preset.as_deref() == Some("emulator"))
             {

@@ -42,6 +42,16 @@ impl<'a> Api<'a> {
         move |e| e.with_context(self.service, &self.region, op)
     }
 
+    /// An answer decoded by `parse`; a decode error names the call, service and region.
+    fn decoded<T>(
+        &self,
+        op: &'static str,
+        answer: &[u8],
+        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    ) -> Result<T, AwsError> {
+        parse(answer, &self.region).map_err(|e| self.ctx(op)(e.into()))
+    }
+
     /// One call; the answer's bytes. Not generic, so one copy serves every operation.
     async fn send(
         &self,
@@ -54,7 +64,7 @@ impl<'a> Api<'a> {
             .await
     }
 
-    /// One call, its answer decoded (a decode error names the call, service and region).
+    /// One call, its answer decoded.
     pub(crate) async fn call<T>(
         &self,
         op: &'static str,
@@ -63,7 +73,7 @@ impl<'a> Api<'a> {
         parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
     ) -> Result<T, AwsError> {
         let answer = self.send(op, body, mutating).await?;
-        parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))
+        self.decoded(op, &answer, parse)
     }
 
     /// A read of one named resource: the item of the answer that `is_it`, or a decode error
@@ -77,7 +87,7 @@ impl<'a> Api<'a> {
         what: impl FnOnce() -> String,
     ) -> Result<T, AwsError> {
         let answer = self.send(op, body, false).await?;
-        let page = parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))?;
+        let page = self.decoded(op, &answer, parse)?;
         page.items.into_iter().find(is_it).ok_or_else(|| {
             self.ctx(op)(AwsError::decode(format!(
                 "the answer does not contain {}",
@@ -98,7 +108,7 @@ impl<'a> Api<'a> {
         let mut out = Vec::new();
         loop {
             let answer = self.send(op, request(pages.token()), false).await?;
-            let page = parse(&answer, &self.region).map_err(|e| self.ctx(op)(e.into()))?;
+            let page = self.decoded(op, &answer, &parse)?;
             out.extend(page.items);
             if !pages.advance(page.next_token).map_err(self.ctx(op))? {
                 return Ok(out);
