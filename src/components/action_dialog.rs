@@ -94,14 +94,14 @@ pub fn ActionDialog(
                 </ul>
                 <h3 class="dialog__subtitle">"Preflight checks"</h3>
                 <ul class="checklist" aria-label="Preflight checks">
-                    <For each=move || checks.get() key=|c| (c.label.clone(), c.outcome.as_str(), c.detail.clone()) let:c>
+                    {move || checks.get().into_iter().map(|c| view! {
                         <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
                             <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
                             <span class="checklist__label">{c.label.clone()}</span>
                             <span class="checklist__outcome">{c.outcome.as_str()}</span>
                             <span class="checklist__detail">{c.detail.clone()}</span>
                         </li>
-                    </For>
+                    }).collect_view()}
                 </ul>
                 {children.map(|c| c())}
                 {confirm_name.clone().map(|name| view! {

@@ -19,17 +19,13 @@ pub fn EventList(
 ) -> impl IntoView {
     view! {
         <ol class="event-list">
-            <For
-                each=move || events.get()
-                key=|e| (e.at, e.source.clone(), e.message.clone())
-                let:e
-            >
+            {move || events.get().into_iter().map(|e| view! {
                 <li class="event-list__item">
                     <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
                     <span class="event-list__source">{e.source}</span>
                     <span class="event-list__message">{e.message}</span>
                 </li>
-            </For>
+            }).collect_view()}
             <Show when=move || events.with(Vec::is_empty)>
                 <li class="event-list__empty">{empty.clone()}</li>
             </Show>

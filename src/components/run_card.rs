@@ -21,8 +21,7 @@ pub fn RunList(
     };
     view! {
         {move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> })}
-        <For each=sorted key=|r| (r.id.clone(), r.polls, r.phase, r.events.len(), r.connection.is_some()) let:run>
-            {
+        {move || sorted().into_iter().map(|run| {
                 let id = run.id.clone();
                 let (a, b, c) = (id.clone(), id.clone(), id);
                 view! {
@@ -34,8 +33,7 @@ pub fn RunList(
                         on_dismiss=Callback::new(move |_| ctx.dismiss(&c))
                     />
                 }
-            }
-        </For>
+            }).collect_view()}
     }
 }
 

@@ -22,7 +22,7 @@ pub fn RunTray(
                 <span class="run-tray__empty">"No runs yet"</span>
             </Show>
             <ul class="run-tray__list">
-                <For each=shown key=|r| (r.id.clone(), r.phase, r.last.status.clone(), r.connection.is_some()) let:run>
+                {move || shown().into_iter().map(|run| view! {
                     <li class=format!("run-tray__item run-tray__item--{}", run.phase.label().replace(' ', "-"))>
                         <a href="/runs" title=run.action.title()>
                             <span class="run-tray__phase" aria-hidden="true">{run.phase.glyph()}</span>
@@ -37,7 +37,7 @@ pub fn RunTray(
                             }</span>
                         </a>
                     </li>
-                </For>
+                }).collect_view()}
             </ul>
         </aside>
     }

@@ -130,9 +130,9 @@ pub fn InventoryPage() -> impl IntoView {
                         }
                     }>
                         <option value="" selected=move || filter.with(|f| f.region.is_none())>"All regions"</option>
-                        <For each=move || regions.get() key=|r| r.clone() let:r>
+                        {move || regions.get().into_iter().map(|r| view! {
                             <option value=r.clone() selected={let r = r.clone(); move || filter.with(|f| f.region.as_deref() == Some(r.as_str()))}>{r.clone()}</option>
-                        </For>
+                        }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
@@ -222,7 +222,7 @@ fn SlotGrid(#[prop(into)] regions: Signal<Vec<String>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                <For each=move || regions.get() key=|r| r.clone() let:region>
+                {move || regions.get().into_iter().map(|region| view! {
                     <tr>
                         <th scope="row">{region.clone()}</th>
                         {Service::ALL.into_iter().map(|service| {
@@ -248,7 +248,7 @@ fn SlotGrid(#[prop(into)] regions: Signal<Vec<String>>) -> impl IntoView {
                             }
                         }).collect_view()}
                     </tr>
-                </For>
+                }).collect_view()}
             </tbody>
         </table>
     }
