@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <AppHeader
-            session=Signal::derive(move || session.get().map(|s| s.label()))
+            session=Memo::new(move |_| session.get().map(|s| s.label()))
             on_palette=Callback::new(move |_| palette_open.set(true))
         />
         <main class="app" data-app-mounted="true">

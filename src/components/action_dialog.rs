@@ -15,10 +15,10 @@ pub fn ActionDialog(
     /// Who writes now, for the effect sentences.
     #[prop(into)]
     writer: String,
-    #[prop(into)] checks: Signal<Vec<Check>>,
+    checks: Memo<Vec<Check>>,
     /// The error AWS returned, if the call was refused.
     #[prop(into)]
-    error: Signal<Option<ErrorInfo>>,
+    error: Memo<Option<ErrorInfo>>,
     on_confirm: Callback<()>,
     on_close: Callback<()>,
     /// Extra inputs (the new datastore's suffix).

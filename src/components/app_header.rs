@@ -5,8 +5,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AppHeader(
     /// `key …0001 · 3 regions`, or `None` when not connected.
-    #[prop(into)]
-    session: Signal<Option<String>>,
+    session: Memo<Option<String>>,
     on_palette: Callback<()>,
 ) -> impl IntoView {
     view! {

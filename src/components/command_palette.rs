@@ -10,7 +10,7 @@ const MAX_MATCHES: usize = 12;
 
 #[component]
 pub fn CommandPalette(
-    #[prop(into)] rows: Signal<Vec<Arc<Row>>>,
+    rows: Memo<Vec<Arc<Row>>>,
     /// Called with the path to go to; the palette closes itself.
     on_pick: Callback<String>,
     on_close: Callback<()>,

@@ -12,23 +12,21 @@ pub struct EventLine {
 
 #[component]
 pub fn EventList(
-    #[prop(into)] events: Signal<Vec<EventLine>>,
+    events: Vec<EventLine>,
     /// Shown when there are none.
     #[prop(into)]
     empty: String,
 ) -> impl IntoView {
     view! {
         <ol class="event-list">
-            {move || events.get().into_iter().map(|e| view! {
+            {events.is_empty().then(|| view! { <li class="event-list__empty">{empty}</li> })}
+            {events.into_iter().map(|e| view! {
                 <li class="event-list__item">
                     <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
                     <span class="event-list__source">{e.source}</span>
                     <span class="event-list__message">{e.message}</span>
                 </li>
             }).collect_view()}
-            <Show when=move || events.with(Vec::is_empty)>
-                <li class="event-list__empty">{empty.clone()}</li>
-            </Show>
         </ol>
     }
 }

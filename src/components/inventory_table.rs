@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn InventoryTable(#[prop(into)] rows: Signal<Vec<Arc<Row>>>) -> impl IntoView {
+pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
     view! {
         <table class="inventory-table">
             <colgroup>
@@ -47,7 +47,7 @@ fn InventoryRow(row: Arc<Row>) -> impl IntoView {
                 " "
                 {row.resource.kind.label_after_service()}
             </td>
-            <td><StatusBadge status=Signal::stored(status) /></td>
+            <td><StatusBadge status=status /></td>
             <td class="inventory-table__writer">{row.writer.clone()}</td>
             <td class="inventory-table__summary">
                 <span>{row.summary.clone()}</span>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
 pub fn RunList(
-    #[prop(into)] runs: Signal<Vec<Run>>,
+    runs: Memo<Vec<Run>>,
     #[prop(optional)] empty: Option<&'static str>,
 ) -> impl IntoView {
     let ctx = RunsCtx::expect();
@@ -41,8 +41,7 @@ pub fn RunList(
 pub fn RunCard(
     run: Run,
     /// Wall clock in ms, ticking while runs are live.
-    #[prop(into)]
-    now: Signal<i64>,
+    now: RwSignal<i64>,
     on_export_json: Callback<()>,
     on_export_markdown: Callback<()>,
     on_dismiss: Callback<()>,
@@ -99,7 +98,7 @@ pub fn RunCard(
                 </ol>
             </details>
             <h4 class="run-card__subtitle">"Events"</h4>
-            <EventList events=Signal::stored(events) empty="No events yet." />
+            <EventList events=events empty="No events yet." />
             <div class="run-card__buttons">
                 <button type="button" class="button" on:click=move |_| on_export_json.run(())>"Export JSON"</button>
                 <button type="button" class="button" on:click=move |_| on_export_markdown.run(())>"Export Markdown"</button>

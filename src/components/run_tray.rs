@@ -4,10 +4,7 @@ use crate::state::record::{format_clock, Run};
 use leptos::prelude::*;
 
 #[component]
-pub fn RunTray(
-    #[prop(into)] runs: Signal<Vec<Run>>,
-    #[prop(into)] now: Signal<i64>,
-) -> impl IntoView {
+pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
     // Newest first, at most a handful: the tray is a glance, /runs has the rest.
     let shown = move || {
         let mut list = runs.get();

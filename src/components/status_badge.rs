@@ -12,16 +12,15 @@ pub fn status_glyph(kind: StatusKind) -> &'static str {
     }
 }
 
+/// Takes the status as a value: the places that show one re-render it when it changes.
 #[component]
-pub fn StatusBadge(#[prop(into)] status: Signal<String>) -> impl IntoView {
-    let kind = move || status.with(|s| classify_status(s));
+pub fn StatusBadge(status: String) -> impl IntoView {
+    let kind = classify_status(&status);
+    let title = status.clone();
     view! {
-        <span
-            class=move || format!("status-badge status-badge--{}", kind().as_str())
-            title=move || status.get()
-        >
-            <span class="status-badge__glyph" aria-hidden="true">{move || status_glyph(kind())}</span>
-            <span class="status-badge__text">{move || status.get()}</span>
+        <span class=format!("status-badge status-badge--{}", kind.as_str()) title=title>
+            <span class="status-badge__glyph" aria-hidden="true">{status_glyph(kind)}</span>
+            <span class="status-badge__text">{status}</span>
         </span>
     }
 }

@@ -69,7 +69,7 @@ fn RegionBox(region: TopoRegion) -> impl IntoView {
                 <span class="topology__member-name">{region.name.clone()}</span>
                 <span class="topology__role">{region.role.clone()}</span>
             </p>
-            <p class="topology__status"><StatusBadge status=Signal::stored(status) /></p>
+            <p class="topology__status"><StatusBadge status=status /></p>
             {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> })}
             <ShardGrid shards=region.shards prefix=format!("{}-", region.name) />
         </section>
@@ -98,7 +98,7 @@ pub fn ShardGrid(
                         <li class="shard-grid__shard">
                             <p class="shard-grid__head">
                                 <span class="shard-grid__id">"shard "{s.id.clone()}</span>
-                                {(!status.is_empty()).then(|| view! { <StatusBadge status=Signal::stored(status.clone()) /> })}
+                                {(!status.is_empty()).then(|| view! { <StatusBadge status=status.clone() /> })}
                             </p>
                             <ul class="shard-grid__nodes">
                                 {s.nodes

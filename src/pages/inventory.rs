@@ -48,7 +48,7 @@ pub fn InventoryPage() -> impl IntoView {
             drawn.set(true);
         }
     });
-    let shown = Signal::derive(move || {
+    let shown = Memo::new(move |_| {
         if !drawn.get() {
             return Vec::new();
         }
@@ -63,8 +63,7 @@ pub fn InventoryPage() -> impl IntoView {
         change(&mut f);
         set_filter(f);
     };
-    let regions =
-        Signal::derive(move || session.get().map(|s| s.regions.clone()).unwrap_or_default());
+    let regions = Memo::new(move |_| session.get().map(|s| s.regions.clone()).unwrap_or_default());
 
     view! {
         <div class="page inventory-page">
@@ -211,7 +210,7 @@ fn refused(inventory: &InventoryCtx) -> Option<crate::state::errors::ErrorInfo> 
 
 /// Region × service load states: each cell on its own, errors shown in place.
 #[component]
-fn SlotGrid(#[prop(into)] regions: Signal<Vec<String>>) -> impl IntoView {
+fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
     let inventory = InventoryCtx::expect();
     view! {
         <table class="slot-grid" aria-label="Load state by region and service">

@@ -187,7 +187,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let checks = {
         let key = key.clone();
-        Signal::derive(move || -> Vec<Check> {
+        Memo::new(move |_| -> Vec<Check> {
             let Some(p) = pending.get() else {
                 return Vec::new();
             };
@@ -250,7 +250,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         }));
     });
     let close = Callback::new(move |_| pending.set(None));
-    let dialog_error = Signal::derive(move || {
+    let dialog_error = Memo::new(move |_| {
         pending
             .with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
             .and_then(|id| runs.get(&id))
@@ -259,7 +259,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let page_runs = {
         let key = key.clone();
-        Signal::derive(move || {
+        Memo::new(move |_| {
             runs.runs.with(|r| {
                 r.iter()
                     .filter(|r| r.action.resource().key() == key)
@@ -293,7 +293,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                             None if offline() => "not connected".to_string(),
                             None => "loading".to_string(),
                         });
-                        view! { <StatusBadge status=Signal::stored(status) /> }
+                        view! { <StatusBadge status=status /> }
                     }}
                 </span>
                 <p class="resource-page__freshness" class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some) role="status"
@@ -326,7 +326,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
-                    Some(Ok(list)) => view! { <EventList events=Signal::stored(list) empty="No events in the last six hours." /> }.into_any(),
+                    Some(Ok(list)) => view! { <EventList events=list empty="No events in the last six hours." /> }.into_any(),
                 }}
             </section>
             </Show>

@@ -17,7 +17,7 @@ pub fn RunsPage() -> impl IntoView {
                 <p class="notice">"No runs yet. Actions started from a resource page appear here and in the tray below."</p>
             </Show>
             <div class="runs-page__list">
-                <RunList runs=Signal::derive(move || runs.runs.get()) />
+                <RunList runs=Memo::new(move |_| runs.runs.get()) />
             </div>
         </div>
     }
