@@ -92,6 +92,19 @@ pub enum TransportErrorKind {
     Timeout,
 }
 
+/// `2.5` for 2,500 ms, `10` for 10,000: seconds without trailing zeros, in integers (no float
+/// printing in the wasm).
+fn seconds_text(ms: u32) -> String {
+    let (whole, frac) = (ms / 1000, ms % 1000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{:03}", frac)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
 impl TransportError {
     pub fn network(detail: impl Into<String>) -> Self {
         TransportError {
@@ -103,7 +116,7 @@ impl TransportError {
     pub fn timeout(after_ms: u32) -> Self {
         TransportError {
             kind: TransportErrorKind::Timeout,
-            detail: format!("no response within {} s", f64::from(after_ms) / 1000.0),
+            detail: format!("no response within {} s", seconds_text(after_ms)),
         }
     }
 
@@ -134,4 +147,26 @@ pub trait Transport {
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>>;
     /// Waits `ms` milliseconds, for retry backoff.
     fn sleep(&self, ms: u32) -> LocalBoxFuture<'_, ()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_say_seconds_as_a_person_writes_them() {
+        for (ms, text) in [
+            (10_000, "10"),
+            (2_500, "2.5"),
+            (1_250, "1.25"),
+            (5, "0.005"),
+            (0, "0"),
+        ] {
+            assert_eq!(seconds_text(ms), text);
+            assert_eq!(
+                TransportError::timeout(ms).detail,
+                format!("no response within {text} s")
+            );
+        }
+    }
 }

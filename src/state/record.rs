@@ -470,13 +470,15 @@ fn or_dash(s: &str) -> &str {
     }
 }
 
-/// `1:05.3` for 65.3 s; `12.4 s` under a minute.
+/// `1:05.3` for 65.3 s; `12.4 s` under a minute. Rounded to the nearest tenth, halves up.
+/// Integer arithmetic: float formatting would link core's float printing into the wasm.
 pub fn format_duration(ms: i64) -> String {
-    let ms = ms.max(0);
-    if ms < 60_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+    let tenths = (ms.max(0) + 50) / 100;
+    if tenths < 600 {
+        format!("{}.{} s", tenths / 10, tenths % 10)
     } else {
-        format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+        let (minutes, tenths) = (tenths / 600, tenths % 600);
+        format!("{minutes}:{:02}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -688,6 +690,15 @@ mod tests {
     fn durations_read_well() {
         assert_eq!(format_duration(12_400), "12.4 s");
         assert_eq!(format_duration(65_300), "1:05.3");
+        assert_eq!(format_duration(0), "0.0 s");
+        assert_eq!(format_duration(-5), "0.0 s");
+        assert_eq!(format_duration(1_249), "1.2 s");
+        assert_eq!(format_duration(1_250), "1.3 s");
+        assert_eq!(format_duration(59_949), "59.9 s");
+        // Rounds into the next minute rather than printing "60.0 s".
+        assert_eq!(format_duration(59_950), "1:00.0");
+        assert_eq!(format_duration(600_040), "10:00.0");
+        assert_eq!(format_duration(3_599_960), "60:00.0");
         assert_eq!(format_clock(65_300), "01:05");
     }
 }
