@@ -81,7 +81,7 @@ impl Credentials {
 }
 
 fn parse_json(text: &str) -> Result<Credentials, CredentialsError> {
-    let value: serde_json::Value = serde_json::from_slice(text.as_bytes())
+    let value = crate::aws::protocol::json::parse(text.as_bytes())
         .map_err(|e| CredentialsError(format!("the pasted JSON is not valid: {e}")))?;
     let obj = value.get("Credentials").unwrap_or(&value);
     let field = |name: &str| {

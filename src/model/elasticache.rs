@@ -1,11 +1,10 @@
 //! ElastiCache: global datastores, replication groups, their shards (node groups) and nodes.
 
 use super::Region;
-use serde::{Deserialize, Serialize};
 
 /// A global datastore (AWS: global replication group): one primary replication group that
 /// takes writes and up to two secondaries in other regions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GlobalDatastore {
     pub id: String,
     pub description: Option<String>,
@@ -32,7 +31,7 @@ impl GlobalDatastore {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GlobalDatastoreMember {
     pub replication_group_id: String,
     pub region: Region,
@@ -42,7 +41,7 @@ pub struct GlobalDatastoreMember {
     pub status: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MemberRole {
     Primary,
     Secondary,
@@ -68,14 +67,14 @@ impl MemberRole {
 }
 
 /// A shard as the global datastore sees it: id and hash slots.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GlobalShard {
     pub id: String,
     pub slots: Option<String>,
 }
 
 /// A replication group in one region (console: a Redis OSS or Valkey cluster).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplicationGroup {
     pub id: String,
     pub region: Region,
@@ -110,7 +109,7 @@ impl ReplicationGroup {
 }
 
 /// A shard (AWS: node group in ElastiCache, shard in MemoryDB).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Shard {
     pub id: String,
     pub status: Option<String>,
@@ -128,7 +127,7 @@ impl Shard {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// Cache cluster id (ElastiCache) or node name (MemoryDB).
     pub id: String,
@@ -138,7 +137,7 @@ pub struct Node {
     pub endpoint: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeRole {
     Primary,
     Replica,

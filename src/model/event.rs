@@ -1,9 +1,8 @@
 //! Service events (DescribeEvents), from any of the three services.
 
 use super::{Region, Service, Timestamp};
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub service: Service,
     pub region: Region,

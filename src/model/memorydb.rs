@@ -1,9 +1,8 @@
 //! MemoryDB clusters and their shards.
 
 use super::{Region, Shard};
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MemoryDbCluster {
     pub name: String,
     pub region: Region,

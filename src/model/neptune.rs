@@ -1,11 +1,10 @@
 //! Neptune: global databases and the DB clusters that belong to them.
 
 use super::Region;
-use serde::{Deserialize, Serialize};
 
 /// A Neptune global database (AWS: global cluster): one writer cluster, up to five readers in
 /// other regions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GlobalDatabase {
     pub id: String,
     pub resource_id: Option<String>,
@@ -25,7 +24,7 @@ impl GlobalDatabase {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GlobalDatabaseMember {
     pub cluster_arn: String,
     /// Taken from the ARN (`arn:aws:rds:<region>:...`); `None` when the ARN is malformed.
@@ -54,7 +53,7 @@ pub fn region_of_arn(arn: &str) -> Option<Region> {
     (!region.is_empty()).then(|| region.to_string())
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FailoverState {
     /// `pending`, `failing-over` or `cancelling`.
     pub status: String,
@@ -65,7 +64,7 @@ pub struct FailoverState {
 }
 
 /// A Neptune DB cluster in one region.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DbCluster {
     pub id: String,
     pub arn: Option<String>,
@@ -79,7 +78,7 @@ pub struct DbCluster {
     pub members: Vec<DbClusterMember>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DbClusterMember {
     pub instance_id: String,
     pub is_writer: bool,

@@ -1,9 +1,7 @@
 //! The three AWS services the console covers, and region names.
 
-use serde::{Deserialize, Serialize};
-
 /// One of the services whose resources the console lists and fails over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     ElastiCache,
     Neptune,

@@ -3,9 +3,7 @@
 //! Polling cadence and the status badges both derive from [`classify_status`], so a status
 //! AWS adds later falls into `Unknown` and is polled as if changing rather than ignored.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusKind {
     /// Ready for work: `available`, `active`.
     Healthy,

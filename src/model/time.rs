@@ -1,11 +1,10 @@
 //! Timestamps as milliseconds since the Unix epoch, with the two wire forms AWS uses:
 //! ISO 8601 (Query/XML) and epoch seconds (JSON 1.1).
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A point in time, milliseconds since 1970-01-01T00:00:00Z.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,11 +28,13 @@ impl Timestamp {
     }
 
     /// Epoch seconds with an optional fraction, as JSON 1.1 sends them (`1700000000.123`).
-    pub fn from_epoch_seconds(seconds: f64) -> Result<Self, TimestampError> {
-        if !seconds.is_finite() || seconds.abs() > 1.0e13 {
-            return Err(TimestampError(seconds.to_string()));
+    /// From milliseconds since the epoch (JSON 1.1 sends epoch seconds; the decoder turns them
+    /// into milliseconds exactly). More than 10^13 seconds away is a garbled number, not a time.
+    pub fn from_epoch_millis(ms: i64) -> Result<Self, TimestampError> {
+        if ms.unsigned_abs() > 10_000_000_000_000_000 {
+            return Err(TimestampError(format!("{ms} ms since 1970")));
         }
-        Ok(Timestamp((seconds * 1000.0).round() as i64))
+        Ok(Timestamp(ms))
     }
 
     /// ISO 8601 in UTC as AWS writes it: `2024-05-01T12:34:56Z`, `2024-05-01T12:34:56.789Z`,
@@ -182,7 +183,7 @@ mod tests {
             Ok(Timestamp(1_420_070_400_000))
         );
         assert_eq!(
-            Timestamp::from_epoch_seconds(1_420_070_400.5),
+            Timestamp::from_epoch_millis(1_420_070_400_500),
             Ok(Timestamp(1_420_070_400_500))
         );
     }
@@ -198,7 +199,8 @@ mod tests {
         ] {
             assert!(Timestamp::parse_iso8601(bad).is_err(), "{bad}");
         }
-        assert!(Timestamp::from_epoch_seconds(f64::NAN).is_err());
+        assert!(Timestamp::from_epoch_millis(i64::MIN).is_err());
+        assert!(Timestamp::from_epoch_millis(10_000_000_000_000_001).is_err());
     }
 
     #[test]

@@ -2,20 +2,20 @@
 //! checks. Pure logic: the dialog shows it, `state::api` carries it out.
 
 use super::rows::{ResourceKind, ResourceRef};
-use crate::aws::protocol::{json::Object, DecodeError};
+use crate::aws::protocol::{
+    json::{Object, Value},
+    DecodeError,
+};
 use crate::model::{classify_status, StatusKind};
-use serde::Serialize;
 
 /// TestFailover may be called on at most this many node groups per rolling 24 hours.
 pub const TEST_FAILOVER_DAILY_QUOTA: u32 = 15;
 /// The event message ElastiCache writes for each TestFailover call; counted for the quota.
 pub const TEST_FAILOVER_EVENT: &str = "Test Failover API called for node group";
 
-/// Stored and exported as JSON by the derived `Serialize` (`kind` names the variant) and read
-/// back by [`Action::from_json`]: a derived `Deserialize` of a tagged enum cost about 20 KB of
-/// wasm.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+/// Stored and exported as JSON by [`Action::to_json`] (`kind` names the variant) and read
+/// back by [`Action::from_json`]; hand-written, as derived serde impls cost wasm of their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// ElastiCache: make a secondary replication group the primary of its global datastore.
     PromoteSecondary {
@@ -58,7 +58,76 @@ pub enum Action {
 }
 
 impl Action {
-    /// Reads what `Serialize` wrote: `{"kind": "promote-secondary", "datastore": ...}`.
+    /// `{"kind": "promote-secondary", "datastore": ..., ...}`: the kind, then the fields.
+    pub fn to_json(&self) -> Value {
+        let s = |text: &String| Value::from(text.as_str());
+        match self {
+            Action::PromoteSecondary {
+                datastore,
+                target_group,
+                target_region,
+            } => Value::object([
+                ("kind", "promote-secondary".into()),
+                ("datastore", s(datastore)),
+                ("target_group", s(target_group)),
+                ("target_region", s(target_region)),
+            ]),
+            Action::CreateGlobalDatastore {
+                group,
+                region,
+                suffix,
+            } => Value::object([
+                ("kind", "create-global-datastore".into()),
+                ("group", s(group)),
+                ("region", s(region)),
+                ("suffix", s(suffix)),
+            ]),
+            Action::TestFailover {
+                group,
+                region,
+                shard,
+            } => Value::object([
+                ("kind", "test-failover".into()),
+                ("group", s(group)),
+                ("region", s(region)),
+                ("shard", s(shard)),
+            ]),
+            Action::NeptuneFailover {
+                database,
+                target_cluster_arn,
+                target_region,
+            } => Value::object([
+                ("kind", "neptune-failover".into()),
+                ("database", s(database)),
+                ("target_cluster_arn", s(target_cluster_arn)),
+                ("target_region", s(target_region)),
+            ]),
+            Action::NeptuneSwitchover {
+                database,
+                target_cluster_arn,
+                target_region,
+                via_failover_api,
+            } => Value::object([
+                ("kind", "neptune-switchover".into()),
+                ("database", s(database)),
+                ("target_cluster_arn", s(target_cluster_arn)),
+                ("target_region", s(target_region)),
+                ("via_failover_api", (*via_failover_api).into()),
+            ]),
+            Action::MemoryDbFailoverShard {
+                cluster,
+                region,
+                shard,
+            } => Value::object([
+                ("kind", "memory-db-failover-shard".into()),
+                ("cluster", s(cluster)),
+                ("region", s(region)),
+                ("shard", s(shard)),
+            ]),
+        }
+    }
+
+    /// Reads what [`Action::to_json`] wrote.
     pub fn from_json(o: Object<'_>) -> Result<Action, DecodeError> {
         let s = |name: &str| o.string(name);
         Ok(match o.string("kind")?.as_str() {

@@ -3,13 +3,15 @@
 //! Kept apart from `aws::AwsError` so it can be cloned into signals, stored with a run and
 //! exported, without carrying anything secret.
 
-use crate::aws::protocol::{json::Object, DecodeError};
-use serde::Serialize;
+use crate::aws::protocol::{
+    json::{Object, Value},
+    DecodeError,
+};
 
 /// How an action's error starts when the action was never sent (the read before it failed).
 pub const NOTHING_SENT: &str = "Nothing was sent: reading the resource first failed.";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorInfo {
     /// One sentence saying what went wrong.
     pub summary: String,
@@ -36,7 +38,19 @@ impl ErrorInfo {
         }
     }
 
-    /// Reads what `Serialize` wrote (stored and exported runs).
+    /// For stored and exported runs; absent parts are `null`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("summary", self.summary.as_str().into()),
+            ("code", self.code.as_deref().into()),
+            ("message", self.message.as_deref().into()),
+            ("request_id", self.request_id.as_deref().into()),
+            ("category", self.category.as_str().into()),
+            ("advice", self.advice.as_str().into()),
+        ])
+    }
+
+    /// Reads what [`ErrorInfo::to_json`] wrote.
     pub fn from_json(o: Object<'_>) -> Result<Self, DecodeError> {
         Ok(ErrorInfo {
             summary: o.string_or_empty("summary")?,

@@ -4,18 +4,16 @@
 use super::action::Action;
 use super::errors::ErrorInfo;
 use crate::aws::protocol::{
-    json::{self, Object},
+    json::{self, Object, Value},
     DecodeError,
 };
 use crate::model::{classify_status, StatusKind, Timestamp};
-use serde::Serialize;
 
-// Runs are written by the derived `Serialize` (sessionStorage, JSON export) and read back by
-// the hand-written `from_json` decoders below, over `serde_json::Value`: derived `Deserialize`
-// impls cost wasm of their own (about 50 KB before wasm-opt for these types).
+// Runs are written by the `to_json` methods below (sessionStorage, JSON export) and read back
+// by the `from_json` decoders, over one JSON value tree (aws/protocol/json_value.rs): derived
+// serde impls cost wasm of their own (about 50 KB before wasm-opt for these types).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// The call is on its way.
     Sending,
@@ -50,6 +48,16 @@ impl Phase {
         matches!(self, Phase::Settled | Phase::Rejected)
     }
 
+    /// The name stored and exported.
+    fn as_str(self) -> &'static str {
+        match self {
+            Phase::Sending => "sending",
+            Phase::Changing => "changing",
+            Phase::Settled => "settled",
+            Phase::Rejected => "rejected",
+        }
+    }
+
     fn from_json(name: &str) -> Result<Phase, DecodeError> {
         Ok(match name {
             "sending" => Phase::Sending,
@@ -62,6 +70,14 @@ impl Phase {
 }
 
 impl Observation {
+    fn to_json(&self) -> Value {
+        Value::object([
+            ("status", self.status.as_str().into()),
+            ("writer", self.writer.as_str().into()),
+            ("pending", self.pending.into()),
+        ])
+    }
+
     fn from_json(o: Object<'_>) -> Result<Observation, DecodeError> {
         Ok(Observation {
             status: o.string_or_empty("status")?,
@@ -72,7 +88,7 @@ impl Observation {
 }
 
 /// What one poll saw of the resource.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Observation {
     /// Overall status (`available`, `modifying`, `failing-over`, ...).
     pub status: String,
@@ -83,21 +99,21 @@ pub struct Observation {
     pub pending: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunEvent {
     pub at: i64,
     pub source: String,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusChange {
     pub at: i64,
     pub status: String,
     pub writer: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     pub id: String,
     pub action: Action,
@@ -390,8 +406,66 @@ impl Run {
         }
     }
 
+    /// The run as a JSON value: its fields in declaration order, absent ones `null`.
+    pub fn to_value(&self) -> Value {
+        let error = |e: &Option<ErrorInfo>| e.as_ref().map_or(Value::Null, ErrorInfo::to_json);
+        Value::object([
+            ("id", self.id.as_str().into()),
+            ("action", self.action.to_json()),
+            ("who", self.who.as_str().into()),
+            ("started_at", self.started_at.into()),
+            ("accepted_at", self.accepted_at.into()),
+            ("settled_at", self.settled_at.into()),
+            ("phase", self.phase.as_str().into()),
+            ("writer_before", self.writer_before.as_str().into()),
+            ("writer_expected", self.writer_expected.as_deref().into()),
+            ("last", self.last.to_json()),
+            ("seen_change", self.seen_change.into()),
+            (
+                "history",
+                Value::Array(
+                    self.history
+                        .iter()
+                        .map(|h| {
+                            Value::object([
+                                ("at", h.at.into()),
+                                ("status", h.status.as_str().into()),
+                                ("writer", h.writer.as_str().into()),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "events",
+                Value::Array(
+                    self.events
+                        .iter()
+                        .map(|e| {
+                            Value::object([
+                                ("at", e.at.into()),
+                                ("source", e.source.as_str().into()),
+                                ("message", e.message.as_str().into()),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            ("connection", error(&self.connection)),
+            ("error", error(&self.error)),
+            ("result", self.result.as_deref().into()),
+            ("polls", self.polls.into()),
+        ])
+    }
+
+    /// The JSON export: indented, one run.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+        self.to_value().to_pretty_text()
+    }
+
+    /// The list kept in sessionStorage: compact.
+    pub fn list_to_json(runs: &[Run]) -> String {
+        Value::Array(runs.iter().map(Run::to_value).collect()).to_text()
     }
 
     pub fn to_markdown(&self) -> String {
@@ -566,7 +640,7 @@ mod tests {
         assert_eq!(run.polls, 7);
         assert_eq!(run.error.as_ref().unwrap().code.as_deref(), Some("C"));
         assert_eq!(run.events[0].message, "Switchover \"started\"");
-        assert_eq!(serde_json::to_string(&run).unwrap(), STORED_RUN);
+        assert_eq!(Run::to_value(&run).to_text(), STORED_RUN);
     }
 
     #[test]

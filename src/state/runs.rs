@@ -43,9 +43,8 @@ impl RunsCtx {
         };
         provide_context(ctx);
         Effect::new(move |_| {
-            ctx.runs.with(|runs| {
-                browser::storage_set(RUNS_KEY, &serde_json::to_string(runs).unwrap_or_default())
-            });
+            ctx.runs
+                .with(|runs| browser::storage_set(RUNS_KEY, &Run::list_to_json(runs)));
         });
         leptos::task::spawn_local(async move {
             loop {

@@ -4,13 +4,12 @@
 
 use super::browser;
 use crate::aws::protocol::{
-    json::{self, Object},
+    json::{self, Object, Value},
     DecodeError,
 };
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -37,8 +36,8 @@ const META_KEY: &str = "fc.session.meta";
 /// Per-request timeout for fetch: long enough for a slow region, short enough to show it.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
 
-// The stored settings are written by the derived `Serialize` and read back by the
-// hand-written `from_json` decoders over `serde_json::Value` (derived `Deserialize` impls
+// The stored settings are written by the `to_json` methods and read back by the
+// hand-written `from_json` decoders over one JSON value tree (derived serde impls
 // cost wasm of their own).
 
 /// `GET /_emulator/config.json`, when the console is served by the emulator:
@@ -57,7 +56,7 @@ pub struct DemoCredentials {
 }
 
 /// One service's override as the form holds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OverrideForm {
     pub url: String,
     pub sign_for_aws_host: bool,
@@ -65,7 +64,7 @@ pub struct OverrideForm {
 
 /// Everything needed to connect, minus nothing: the secret is in here, so this type is
 /// never rendered and only stored when the person opted in.
-#[derive(Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct ConnectRequest {
     pub access_key_id: String,
     pub secret_access_key: String,
@@ -80,7 +79,7 @@ pub struct ConnectRequest {
 
 /// What may be stored without the opt-in: enough to prefill the form and, for the emulator
 /// preset (whose demo credentials the emulator hands out anyway), to reconnect after a reload.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionMeta {
     pub regions: Vec<Region>,
     pub overrides: BTreeMap<String, OverrideForm>,
@@ -120,8 +119,42 @@ fn overrides_from_json(o: Object<'_>) -> Result<BTreeMap<String, OverrideForm>, 
         .collect()
 }
 
+/// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, in service order.
+fn overrides_to_json(overrides: &BTreeMap<String, OverrideForm>) -> Value {
+    Value::Object(
+        overrides
+            .iter()
+            .map(|(service, form)| {
+                let form = Value::object([
+                    ("url", form.url.as_str().into()),
+                    ("sign_for_aws_host", form.sign_for_aws_host.into()),
+                ]);
+                (service.clone(), form)
+            })
+            .collect(),
+    )
+}
+
 impl ConnectRequest {
-    /// Reads what `Serialize` wrote (sessionStorage, only with the opt-in).
+    /// Written to sessionStorage only with the opt-in.
+    pub fn to_json(&self) -> String {
+        Value::object([
+            ("access_key_id", self.access_key_id.as_str().into()),
+            ("secret_access_key", self.secret_access_key.as_str().into()),
+            ("session_token", self.session_token.as_deref().into()),
+            ("expiration", self.expiration.into()),
+            ("regions", self.regions.clone().into()),
+            ("overrides", overrides_to_json(&self.overrides)),
+            ("preset", self.preset.as_deref().into()),
+            (
+                "keep_in_session_storage",
+                self.keep_in_session_storage.into(),
+            ),
+        ])
+        .to_text()
+    }
+
+    /// Reads what [`ConnectRequest::to_json`] wrote.
     pub fn from_json(text: &str) -> Result<ConnectRequest, DecodeError> {
         let value = json::parse(text.as_bytes())?;
         let o = Object::of(&value, "the kept session")?;
@@ -139,7 +172,17 @@ impl ConnectRequest {
 }
 
 impl SessionMeta {
-    /// Reads what `Serialize` wrote (sessionStorage).
+    pub fn to_json(&self) -> String {
+        Value::object([
+            ("regions", self.regions.clone().into()),
+            ("overrides", overrides_to_json(&self.overrides)),
+            ("preset", self.preset.as_deref().into()),
+            ("key_hint", self.key_hint.as_str().into()),
+        ])
+        .to_text()
+    }
+
+    /// Reads what [`SessionMeta::to_json`] wrote (sessionStorage).
     pub fn from_json(text: &str) -> Result<SessionMeta, DecodeError> {
         let value = json::parse(text.as_bytes())?;
         let o = Object::of(&value, "the session settings")?;
@@ -326,9 +369,9 @@ impl SessionCtx {
             preset: req.preset.clone(),
             key_hint: session.key_hint.clone(),
         };
-        browser::storage_set(META_KEY, &serde_json::to_string(&meta).unwrap_or_default());
+        browser::storage_set(META_KEY, &meta.to_json());
         if req.keep_in_session_storage {
-            browser::storage_set(SECRET_KEY, &serde_json::to_string(&req).unwrap_or_default());
+            browser::storage_set(SECRET_KEY, &req.to_json());
         } else {
             browser::storage_remove(SECRET_KEY);
         }
@@ -342,7 +385,7 @@ impl SessionCtx {
         browser::storage_remove(SECRET_KEY);
         let mut meta = self.meta();
         meta.preset = None;
-        browser::storage_set(META_KEY, &serde_json::to_string(&meta).unwrap_or_default());
+        browser::storage_set(META_KEY, &meta.to_json());
         self.current.set(None);
     }
 
@@ -425,17 +468,29 @@ mod tests {
         let mut req = emulator_request(&config, config.regions.clone(), true);
         req.session_token = Some("token".into());
         req.expiration = Some(1_800_000_000_000);
-        let text = serde_json::to_string(&req).unwrap();
+        req.overrides.insert(
+            "memorydb".into(),
+            OverrideForm {
+                url: "https://relay.example/{region}".into(),
+                sign_for_aws_host: true,
+            },
+        );
+        let text = req.to_json();
+        // The text the derived serde impls wrote before, so kept sessions still read back.
+        assert!(text.starts_with(r#"{"access_key_id":"AKIAEMULATORDEMO0001","secret_access_key":"s","session_token":"token","expiration":1800000000000,"regions":["us-east-1","eu-west-1"],"overrides":{"#));
+        assert!(text.contains(
+            r#""memorydb":{"url":"https://relay.example/{region}","sign_for_aws_host":true}"#
+        ));
         let back = ConnectRequest::from_json(&text).unwrap();
         assert!(back == req);
-        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+        assert_eq!(back.to_json(), text);
         let meta = SessionMeta {
             regions: req.regions.clone(),
             overrides: req.overrides.clone(),
             preset: None,
             key_hint: key_hint(&req.access_key_id),
         };
-        let text = serde_json::to_string(&meta).unwrap();
+        let text = meta.to_json();
         assert_eq!(SessionMeta::from_json(&text).unwrap(), meta);
         assert!(SessionMeta::from_json("[]").is_err());
         assert!(EmulatorConfig::from_json(r#"{"endpoint":"x"}"#).is_err());

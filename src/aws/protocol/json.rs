@@ -1,8 +1,7 @@
 //! JSON 1.1 (MemoryDB): `X-Amz-Target` requests, JSON answers and `__type` errors.
 
+pub use super::json_value::{number_as_millis, parse, Value};
 use super::{reason_phrase, snippet, DecodeError, WireError};
-use serde::Serialize;
-use serde_json::{Map, Value};
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -11,14 +10,14 @@ pub fn target(prefix: &str, operation: &str) -> String {
     format!("{prefix}.{operation}")
 }
 
-pub fn to_body<T: Serialize>(input: &T) -> Vec<u8> {
-    // Serialising plain structs of strings, numbers and booleans cannot fail.
-    serde_json::to_vec(input).unwrap_or_else(|_| b"{}".to_vec())
+/// A request body: the object's members in the order given, compact.
+pub fn to_body(input: &Value) -> Vec<u8> {
+    input.to_text().into_bytes()
 }
 
 /// Parses a JSON answer and hands its top-level object to `read`. Hand-written decoders over
-/// `serde_json::Value` rather than derived ones: the console already links `Value` (error
-/// bodies, credentials), and each derived decoder costs wasm of its own.
+/// one value tree (json_value.rs) rather than derived ones: each derived decoder costs wasm
+/// of its own.
 pub fn decode<T>(
     body: &[u8],
     read: impl FnOnce(Object<'_>) -> Result<T, DecodeError>,
@@ -29,23 +28,18 @@ pub fn decode<T>(
     } else {
         body
     };
-    let value = parse(body).map_err(|e| DecodeError::new(format!("{e}: {}", snippet(body))))?;
+    let value = parse(body)
+        .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))?;
     Object::of(&value, "the answer")
         .and_then(read)
         .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))
-}
-
-/// Parses JSON text into a `Value`. The one place the console's wasm parses JSON (answers,
-/// pasted credentials, stored runs and settings), so serde_json's parser is linked once.
-pub fn parse(text: &[u8]) -> Result<Value, DecodeError> {
-    serde_json::from_slice(text).map_err(|e| DecodeError::new(format!("unexpected JSON ({e})")))
 }
 
 /// A JSON object read by member name. As with serde's derives: a missing member or `null`
 /// is `None` for optional members, a missing list is empty, and a member of the wrong type
 /// is an error.
 #[derive(Clone, Copy)]
-pub struct Object<'a>(&'a Map<String, Value>);
+pub struct Object<'a>(&'a [(String, Value)]);
 
 impl<'a> Object<'a> {
     /// The value as an object; `what` names it in the error.
@@ -58,7 +52,12 @@ impl<'a> Object<'a> {
 
     /// The member, `None` when missing or `null`.
     fn member(&self, name: &str) -> Option<&'a Value> {
-        self.0.get(name).filter(|v| !v.is_null())
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+            .filter(|v| !v.is_null())
     }
 
     fn wrong(name: &str, expected: &str) -> DecodeError {
@@ -150,12 +149,13 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// A number that must be there (integer or not).
-    pub fn number(&self, name: &str) -> Result<f64, DecodeError> {
+    /// A time sent as epoch seconds (integer or not), in milliseconds; it must be there.
+    pub fn epoch_millis(&self, name: &str) -> Result<i64, DecodeError> {
         self.member(name)
             .ok_or_else(|| DecodeError::new(format!("missing `{name}`")))?
-            .as_f64()
-            .ok_or_else(|| Self::wrong(name, "a number"))
+            .as_number()
+            .and_then(number_as_millis)
+            .ok_or_else(|| Self::wrong(name, "a time in epoch seconds"))
     }
 
     /// A member object that must be there.
@@ -191,7 +191,7 @@ pub fn parse_error(
     header_error_type: Option<&str>,
     header_request_id: Option<&str>,
 ) -> WireError {
-    let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let value = parse(body).ok();
     let field = |name: &str| {
         value
             .as_ref()

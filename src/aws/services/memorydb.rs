@@ -8,7 +8,6 @@ use crate::aws::protocol::DecodeError;
 use crate::model::{
     Event, EventSource, MemoryDbCluster, Node, NodeRole, Service, Shard, Timestamp,
 };
-use serde::Serialize;
 
 /// Page size asked for on list calls.
 const MAX_RESULTS: i64 = 100;
@@ -81,78 +80,78 @@ impl<'a> MemoryDb<'a> {
     }
 }
 
-/// The JSON bodies, exactly as sent (the tests compare them with botocore's).
+/// The JSON bodies, exactly as sent (the tests compare them with botocore's): members in the
+/// order of the API's shapes, optional members left out when absent.
 pub mod requests {
     use super::*;
+    use crate::aws::protocol::json::Value;
 
-    #[derive(Serialize, Debug, PartialEq)]
-    #[serde(rename_all = "PascalCase")]
-    pub struct DescribeClusters {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub cluster_name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub max_results: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub next_token: Option<String>,
-        pub show_shard_details: bool,
+    fn body(members: Vec<(&str, Option<Value>)>) -> Value {
+        Value::Object(
+            members
+                .into_iter()
+                .filter_map(|(name, value)| Some((name.to_string(), value?)))
+                .collect(),
+        )
     }
 
-    pub fn describe_clusters(name: Option<&str>, next_token: Option<&str>) -> DescribeClusters {
-        DescribeClusters {
-            cluster_name: name.map(str::to_string),
-            max_results: name.is_none().then_some(MAX_RESULTS),
-            next_token: next_token.map(str::to_string),
-            show_shard_details: true,
-        }
+    pub fn describe_clusters(name: Option<&str>, next_token: Option<&str>) -> Value {
+        body(vec![
+            ("ClusterName", name.map(Value::from)),
+            ("MaxResults", name.is_none().then(|| MAX_RESULTS.into())),
+            ("NextToken", next_token.map(Value::from)),
+            ("ShowShardDetails", Some(true.into())),
+        ])
     }
 
-    #[derive(Serialize, Debug, PartialEq)]
-    #[serde(rename_all = "PascalCase")]
-    pub struct DescribeEvents {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub source_name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub source_type: Option<String>,
-        /// Epoch seconds, as JSON 1.1 sends timestamps.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub start_time: Option<serde_json::Number>,
-        pub max_results: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub next_token: Option<String>,
+    pub fn describe_events(source: &EventSource, next_token: Option<&str>) -> Value {
+        body(vec![
+            ("SourceName", source.source_id.as_deref().map(Value::from)),
+            ("SourceType", source.source_type.as_deref().map(Value::from)),
+            ("StartTime", source.since.map(epoch_seconds)),
+            ("MaxResults", Some(MAX_RESULTS.into())),
+            ("NextToken", next_token.map(Value::from)),
+        ])
     }
 
-    pub fn describe_events(source: &EventSource, next_token: Option<&str>) -> DescribeEvents {
-        DescribeEvents {
-            source_name: source.source_id.clone(),
-            source_type: source.source_type.clone(),
-            start_time: source.since.map(epoch_seconds),
-            max_results: MAX_RESULTS,
-            next_token: next_token.map(str::to_string),
-        }
+    pub fn failover_shard(cluster: &str, shard: &str) -> Value {
+        body(vec![
+            ("ClusterName", Some(cluster.into())),
+            ("ShardName", Some(shard.into())),
+        ])
     }
 
-    #[derive(Serialize, Debug, PartialEq)]
-    #[serde(rename_all = "PascalCase")]
-    pub struct FailoverShard {
-        pub cluster_name: String,
-        pub shard_name: String,
-    }
-
-    pub fn failover_shard(cluster: &str, shard: &str) -> FailoverShard {
-        FailoverShard {
-            cluster_name: cluster.to_string(),
-            shard_name: shard.to_string(),
-        }
-    }
-
-    /// Whole seconds as an integer (botocore's form), a fraction only when there is one.
-    fn epoch_seconds(t: Timestamp) -> serde_json::Number {
+    /// JSON 1.1 sends timestamps as epoch seconds: whole seconds as an integer (botocore's
+    /// form), a fraction only when there is one (`1700000000.5`).
+    pub(crate) fn epoch_seconds(t: Timestamp) -> Value {
         let ms = t.millis();
-        if ms % 1000 == 0 {
-            serde_json::Number::from(ms / 1000)
+        let (seconds, fraction) = (ms.unsigned_abs() / 1000, ms.unsigned_abs() % 1000);
+        let sign = if ms < 0 { "-" } else { "" };
+        if fraction == 0 {
+            Value::Number(format!("{sign}{seconds}"))
         } else {
-            serde_json::Number::from_f64(ms as f64 / 1000.0)
-                .unwrap_or_else(|| serde_json::Number::from(ms / 1000))
+            let text = format!("{sign}{seconds}.{fraction:03}");
+            Value::Number(text.trim_end_matches('0').to_string())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn epoch_seconds_are_written_as_botocore_writes_them() {
+            for (ms, text) in [
+                (1_700_000_000_000, "1700000000"),
+                (1_700_000_000_500, "1700000000.5"),
+                (1_700_000_000_123, "1700000000.123"),
+                (1_700_000_000_010, "1700000000.01"),
+                (-1_500, "-1.5"),
+                (-500, "-0.5"),
+                (0, "0"),
+            ] {
+                assert_eq!(epoch_seconds(Timestamp(ms)).to_text(), text);
+            }
         }
     }
 }
@@ -218,7 +217,7 @@ fn event(e: Object<'_>, region: &str) -> Result<Event, DecodeError> {
         source_type: text(e.opt_string("SourceType")?),
         message: e.string_or_empty("Message")?,
         // Epoch seconds.
-        date: Timestamp::from_epoch_seconds(e.number("Date")?)
+        date: Timestamp::from_epoch_millis(e.epoch_millis("Date")?)
             .map_err(|e| DecodeError::new(format!("event Date: {e}")))?,
     })
 }
