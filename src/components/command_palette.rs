@@ -26,9 +26,9 @@ pub fn CommandPalette(
         };
         // Names that match rank first: typing a resource's name must land on it, not on a
         // member that mentions it.
-        let q = filter.text.trim().to_lowercase();
+        let q = filter.text.trim().to_ascii_lowercase();
         let rank = |r: &Row| {
-            let name = r.name.to_lowercase();
+            let name = r.name.to_ascii_lowercase();
             if name == q {
                 0
             } else if name.starts_with(&q) {

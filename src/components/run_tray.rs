@@ -25,7 +25,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
                             <span class="run-tray__phase" aria-hidden="true">{run.phase.glyph()}</span>
                             <span class="run-tray__name">{run.action.verb()}" · "{run.action.resource().id}</span>
                             <span class="run-tray__state">
-                                {if let Some(e) = &run.connection { e.retry_context().to_lowercase() } else if run.phase.is_done() { run.phase.label().to_string() } else { run.last.status.clone() }}
+                                {if let Some(e) = &run.connection { e.retry_context().to_ascii_lowercase() } else if run.phase.is_done() { run.phase.label().to_string() } else { run.last.status.clone() }}
                             </span>
                             <span class="run-tray__clock">{
                                 let started = run.started_at;
