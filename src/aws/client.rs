@@ -290,7 +290,7 @@ impl Pages {
         let Some(next) = next else { return Ok(false) };
         if self.token.as_deref() == Some(next.as_str()) {
             return Err(AwsError::pagination(format!(
-                "{} returned the same pagination token twice ({next:?}); stopped to avoid looping",
+                "{} returned the same pagination token twice (\"{next}\"); stopped to avoid looping",
                 self.operation
             )));
         }

@@ -90,7 +90,7 @@ pub struct ClockError(String);
 
 impl fmt::Display for ClockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not an HTTP date: {:?}", self.0)
+        write!(f, "not an HTTP date: \"{}\"", self.0)
     }
 }
 

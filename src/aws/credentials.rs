@@ -166,7 +166,7 @@ fn unquote(value: &str) -> String {
 
 fn parse_expiration(raw: &str) -> Result<Timestamp, CredentialsError> {
     Timestamp::parse_iso8601(raw)
-        .map_err(|_| CredentialsError(format!("the expiration {raw:?} is not an ISO 8601 time")))
+        .map_err(|_| CredentialsError(format!("the expiration \"{raw}\" is not an ISO 8601 time")))
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ fn check_region(region: &str) -> Result<(), AwsError> {
         Ok(())
     } else {
         Err(AwsError::config(format!(
-            "{region:?} is not an AWS region name (e.g. us-east-1)"
+            "\"{region}\" is not an AWS region name (e.g. us-east-1)"
         )))
     }
 }
@@ -143,7 +143,7 @@ fn normalise_custom_url(raw: &str) -> Result<String, AwsError> {
     let url = raw.trim();
     let bad = || {
         AwsError::config(format!(
-            "the custom endpoint {url:?} is not an absolute http(s) URL such as http://127.0.0.1:4566"
+            "the custom endpoint \"{url}\" is not an absolute http(s) URL such as http://127.0.0.1:4566"
         ))
     };
     let rest = url

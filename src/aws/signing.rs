@@ -56,7 +56,10 @@ pub fn sign(
     time: SystemTime,
 ) -> Result<(), AwsError> {
     let host = host_of(scope.signing_url).ok_or_else(|| {
-        AwsError::config(format!("cannot sign for {:?}: no host", scope.signing_url))
+        AwsError::config(format!(
+            "cannot sign for \"{}\": no host",
+            scope.signing_url
+        ))
     })?;
     let millis = time
         .duration_since(UNIX_EPOCH)

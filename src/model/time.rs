@@ -12,7 +12,7 @@ pub struct TimestampError(String);
 
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not a timestamp: {:?}", self.0)
+        write!(f, "not a timestamp: \"{}\"", self.0)
     }
 }
 

@@ -79,7 +79,7 @@ impl Element {
             Some("true" | "1") => Ok(Some(true)),
             Some("false" | "0") => Ok(Some(false)),
             Some(other) => Err(DecodeError::new(format!(
-                "<{name}> is {other:?}, not a boolean"
+                "<{name}> is \"{other}\", not a boolean"
             ))),
         }
     }
@@ -90,7 +90,7 @@ impl Element {
             .map(|t| {
                 t.trim()
                     .parse()
-                    .map_err(|_| DecodeError::new(format!("<{name}> is {t:?}, not a number")))
+                    .map_err(|_| DecodeError::new(format!("<{name}> is \"{t}\", not a number")))
             })
             .transpose()
     }

@@ -53,7 +53,7 @@ impl<'a> ElastiCache<'a> {
                 CallBody::Query(requests::describe_global_replication_groups(Some(id), None)),
                 |body, _| parse_describe_global_replication_groups(body),
                 |g| g.id == id,
-                || format!("global datastore {id:?}"),
+                || format!("global datastore \"{id}\""),
             )
             .await
     }
@@ -76,7 +76,7 @@ impl<'a> ElastiCache<'a> {
                 CallBody::Query(requests::describe_replication_groups(Some(id), None)),
                 parse_describe_replication_groups,
                 |g| g.id == id,
-                || format!("replication group {id:?}"),
+                || format!("replication group \"{id}\""),
             )
             .await
     }
