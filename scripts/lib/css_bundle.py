@@ -5,13 +5,15 @@ meets thirteen render-blocking <link>s waits for all of them before the first pa
 paints sooner. Measured in headless Chromium on loopback, on a busy 2-core machine, first
 contentful paint, median of 15 interleaved loads: 208 ms with thirteen files, 144 ms with one,
 92 ms for the bare shell with no CSS or script at all.
-The joined file keeps the links' order (later rules win as before), is named by its content
-hash like Trunk's files, and is pinned by a sha384 subresource-integrity hash.
+The joined file keeps the links' order (later rules win as before), is minified by esbuild
+(tools/; comments and spaces go: 4,994 -> 3,949 bytes gzip), is named by its content hash like
+Trunk's files, and is pinned by a sha384 subresource-integrity hash.
 """
 import base64
 import hashlib
 import os
 import re
+import subprocess
 import sys
 
 path = sys.argv[1]
@@ -27,7 +29,12 @@ parts = []
 for name in links:
     with open(os.path.join(dist, name), encoding="utf-8") as f:
         parts.append(f.read().rstrip() + "\n")
-css = "".join(parts).encode("utf-8")
+css = subprocess.run(
+    ["esbuild", "--minify", "--loader=css", "--log-level=warning"],
+    input="".join(parts).encode("utf-8"),
+    stdout=subprocess.PIPE,
+    check=True,
+).stdout
 name = "console-%s.css" % hashlib.sha256(css).hexdigest()[:16]
 with open(os.path.join(dist, name), "wb") as f:
     f.write(css)
