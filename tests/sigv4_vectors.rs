@@ -154,7 +154,7 @@ fn config(case: &Case, service: Service) -> ClientConfig {
             "aws_host" => SignAs::AwsHost,
             other => panic!("sign_as {other}"),
         };
-        config.overrides.insert(
+        config.set_override(
             service,
             EndpointOverride {
                 url: endpoint["url"].as_str().unwrap().to_string(),

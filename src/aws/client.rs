@@ -11,7 +11,6 @@ use super::signing::{self, SigningScope};
 use super::transport::{HttpRequest, HttpResponse, Transport};
 use crate::model::Service;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -20,23 +19,37 @@ use std::rc::Rc;
 pub struct ClientConfig {
     pub credentials: Credentials,
     /// Custom endpoints (emulator, CORS relay) per service; AWS's own otherwise.
-    pub overrides: BTreeMap<Service, EndpointOverride>,
+    /// At most one per service, set with [`ClientConfig::set_override`].
+    pub overrides: Vec<(Service, EndpointOverride)>,
 }
 
 impl ClientConfig {
     pub fn new(credentials: Credentials) -> Self {
         ClientConfig {
             credentials,
-            overrides: BTreeMap::new(),
+            overrides: Vec::new(),
         }
     }
 
     /// The same custom endpoint for all three services (the emulator serves them all).
     pub fn with_endpoint_for_all(mut self, endpoint: EndpointOverride) -> Self {
         for service in Service::ALL {
-            self.overrides.insert(service, endpoint.clone());
+            self.set_override(service, endpoint.clone());
         }
         self
+    }
+
+    /// Sets the custom endpoint of one service, replacing any it had.
+    pub fn set_override(&mut self, service: Service, endpoint: EndpointOverride) {
+        self.overrides.retain(|(s, _)| *s != service);
+        self.overrides.push((service, endpoint));
+    }
+
+    pub fn override_for(&self, service: Service) -> Option<&EndpointOverride> {
+        self.overrides
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map(|(_, e)| e)
     }
 }
 
@@ -143,8 +156,8 @@ impl Client {
         let ctx = |e: AwsError| e.with_context(service, region, operation);
         let inner = &self.inner;
         let spec = endpoint::spec(service);
-        let resolved = endpoint::resolve(service, region, inner.config.overrides.get(&service))
-            .map_err(ctx)?;
+        let resolved =
+            endpoint::resolve(service, region, inner.config.override_for(service)).map_err(ctx)?;
         let (headers, bytes) = match (spec.protocol, body) {
             (Protocol::Query { .. }, CallBody::Query(q)) => (
                 vec![("Content-Type".to_string(), query::CONTENT_TYPE.to_string())],

@@ -216,7 +216,7 @@ pub fn ConnectPage() -> impl IntoView {
                                         prop:value=move || overrides.with(|o| o.get(&k1).map(|x| x.url.clone()).unwrap_or_default())
                                         on:input=move |ev| {
                                             let url = event_target_value(&ev);
-                                            overrides.update(|o| o.entry(k2.clone()).or_insert_with(OverrideForm::default).url = url);
+                                            overrides.update(|o| o.get_or_insert_with(k2.clone(), OverrideForm::default).url = url);
                                         } />
                                 </label>
                                 <label class="check">
@@ -224,7 +224,7 @@ pub fn ConnectPage() -> impl IntoView {
                                         prop:checked=move || overrides.with(|o| o.get(&k3).is_some_and(|x| x.sign_for_aws_host))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            overrides.update(|o| o.entry(k4.clone()).or_insert_with(OverrideForm::default).sign_for_aws_host = on);
+                                            overrides.update(|o| o.get_or_insert_with(k4.clone(), OverrideForm::default).sign_for_aws_host = on);
                                         } />
                                     <span>"Sign for the AWS host"</span>
                                 </label>

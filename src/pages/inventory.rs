@@ -186,7 +186,7 @@ pub fn InventoryPage() -> impl IntoView {
 /// Every cell has answered (rows or an error): the table can be drawn without rows arriving
 /// above rows already drawn.
 fn all_answered(
-    slots: &std::collections::BTreeMap<crate::state::inventory::SlotKey, SlotState>,
+    slots: &crate::state::sorted_map::SortedMap<crate::state::inventory::SlotKey, SlotState>,
 ) -> bool {
     !slots.is_empty() && slots.values().all(|s| !matches!(s, SlotState::Loading))
 }

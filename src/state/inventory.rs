@@ -6,9 +6,9 @@ use super::browser;
 use super::errors::ErrorInfo;
 use super::rows::{ResourceKind, Row};
 use super::session::SessionCtx;
+use super::sorted_map::SortedMap;
 use crate::model::{Region, Service};
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// How often the inventory refreshes while shown.
@@ -31,47 +31,30 @@ pub type SlotKey = (Region, Service);
 
 #[derive(Clone, Copy)]
 pub struct InventoryCtx {
-    pub slots: RwSignal<BTreeMap<SlotKey, SlotState>>,
+    pub slots: RwSignal<SortedMap<SlotKey, SlotState>>,
     /// All rows, de-duplicated (a global resource is listed by every region it spans).
     pub rows: Memo<Vec<Arc<Row>>>,
-    in_flight: StoredValue<HashSet<SlotKey>>,
+    in_flight: StoredValue<SortedMap<SlotKey, ()>>,
     /// Raw data per slot, for resource pages that want to start from what is known.
-    pub data: RwSignal<BTreeMap<SlotKey, SlotData>>,
+    pub data: RwSignal<SortedMap<SlotKey, SlotData>>,
 }
 
 impl InventoryCtx {
     pub fn provide(session: SessionCtx) -> InventoryCtx {
-        let slots = RwSignal::new(BTreeMap::<SlotKey, SlotState>::new());
-        let rows = Memo::new(move |_| {
-            slots.with(|slots| {
-                let mut seen = HashSet::new();
-                let mut out = Vec::new();
-                for state in slots.values() {
-                    let rows = match state {
-                        SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. } => rows,
-                        SlotState::Loading => continue,
-                    };
-                    for row in rows {
-                        if seen.insert(row.resource.key()) {
-                            out.push(row.clone());
-                        }
-                    }
-                }
-                out
-            })
-        });
+        let slots = RwSignal::new(SortedMap::<SlotKey, SlotState>::new());
+        let rows = Memo::new(move |_| slots.with(all_rows));
         let ctx = InventoryCtx {
             slots,
             rows,
-            in_flight: StoredValue::new(HashSet::new()),
-            data: RwSignal::new(BTreeMap::new()),
+            in_flight: StoredValue::new(SortedMap::new()),
+            data: RwSignal::new(SortedMap::new()),
         };
         provide_context(ctx);
         // A new connection starts a fresh inventory.
         Effect::new(move |_| {
             let _ = session.generation.get();
             if session.get_untracked().is_some() {
-                ctx.slots.set(BTreeMap::new());
+                ctx.slots.set(SortedMap::new());
                 ctx.refresh_all(session);
             }
         });
@@ -108,14 +91,14 @@ impl InventoryCtx {
         // Never two loads of the same slot in flight.
         if !self
             .in_flight
-            .try_update_value(|set| set.insert(key.clone()))
+            .try_update_value(|set| set.insert(key.clone(), ()).is_none())
             .unwrap_or(false)
         {
             return;
         }
         let ctx = *self;
         ctx.slots.update(|slots| {
-            slots.entry(key.clone()).or_insert(SlotState::Loading);
+            slots.get_or_insert_with(key.clone(), || SlotState::Loading);
         });
         leptos::task::spawn_local(async move {
             let Some(s) = session.get_untracked() else {
@@ -183,6 +166,25 @@ impl InventoryCtx {
     }
 }
 
+/// Every slot's rows in slot order, a global resource once: it is listed by each region it
+/// spans, and the first listing is kept. Other resources live in one region, so one slot.
+pub fn all_rows(slots: &SortedMap<SlotKey, SlotState>) -> Vec<Arc<Row>> {
+    let mut globals = SortedMap::new();
+    let mut out = Vec::new();
+    for state in slots.values() {
+        let rows = match state {
+            SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. } => rows,
+            SlotState::Loading => continue,
+        };
+        for row in rows {
+            if !row.resource.kind.is_global() || globals.insert(row.resource.key(), ()).is_none() {
+                out.push(row.clone());
+            }
+        }
+    }
+    out
+}
+
 fn first_arn(d: &SlotData) -> Option<&str> {
     d.replication_groups
         .iter()
@@ -205,4 +207,92 @@ pub fn rows_of(d: &SlotData) -> Vec<Row> {
 /// Whether a kind of resource is listed by this service (for counting per slot).
 pub fn kind_count(rows: &[Arc<Row>], kind: ResourceKind) -> usize {
     rows.iter().filter(|r| r.resource.kind == kind).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GlobalDatastore, GlobalDatastoreMember, MemberRole, ReplicationGroup};
+
+    fn datastore() -> GlobalDatastore {
+        let member = |group: &str, region: &str, role| GlobalDatastoreMember {
+            replication_group_id: group.into(),
+            region: region.into(),
+            role,
+            automatic_failover: None,
+            status: None,
+        };
+        GlobalDatastore {
+            id: "ldgnf-orders".into(),
+            description: None,
+            status: "available".into(),
+            engine: None,
+            engine_version: None,
+            node_type: None,
+            cluster_enabled: None,
+            arn: None,
+            members: vec![
+                member("orders-use1", "us-east-1", MemberRole::Primary),
+                member("orders-euw1", "eu-west-1", MemberRole::Secondary),
+            ],
+            shards: Vec::new(),
+        }
+    }
+
+    fn group(id: &str, region: &str) -> ReplicationGroup {
+        ReplicationGroup {
+            id: id.into(),
+            region: region.into(),
+            description: None,
+            status: "available".into(),
+            global_datastore: None,
+            multi_az: None,
+            automatic_failover: None,
+            cluster_enabled: None,
+            node_type: None,
+            engine: None,
+            arn: None,
+            shards: Vec::new(),
+            member_clusters: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_global_resource_listed_by_two_regions_is_one_row() {
+        let ready = |rows: Vec<Row>| SlotState::Ready {
+            rows: rows.into_iter().map(Arc::new).collect(),
+            at: 0,
+        };
+        let slots: SortedMap<SlotKey, SlotState> = [
+            (
+                ("us-east-1".to_string(), Service::ElastiCache),
+                ready(vec![
+                    Row::from_global_datastore(&datastore()),
+                    Row::from_replication_group(&group("orders-use1", "us-east-1")),
+                ]),
+            ),
+            (
+                ("us-west-2".to_string(), Service::ElastiCache),
+                SlotState::Loading,
+            ),
+            (
+                ("eu-west-1".to_string(), Service::ElastiCache),
+                SlotState::Failed {
+                    error: ErrorInfo::local("x", "y"),
+                    rows: vec![
+                        Arc::new(Row::from_global_datastore(&datastore())),
+                        Arc::new(Row::from_replication_group(&group(
+                            "orders-euw1",
+                            "eu-west-1",
+                        ))),
+                    ],
+                },
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let names: Vec<String> = all_rows(&slots).iter().map(|r| r.name.clone()).collect();
+        // Slot order is key order: eu-west-1 before us-east-1.
+        assert_eq!(names, ["ldgnf-orders", "orders-euw1", "orders-use1"]);
+    }
 }

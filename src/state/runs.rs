@@ -8,8 +8,8 @@ use super::browser;
 use super::errors::{ErrorInfo, NOTHING_SENT};
 use super::record::{Phase, Run};
 use super::session::SessionCtx;
+use super::sorted_map::SortedMap;
 use leptos::prelude::*;
-use std::collections::HashSet;
 
 const RUNS_KEY: &str = "fc.runs";
 /// While hidden or disconnected, check again this often (cheap: no request).
@@ -24,8 +24,8 @@ pub struct RunsCtx {
     pub runs: RwSignal<Vec<Run>>,
     /// Wall clock for elapsed counters, ticking once a second.
     pub now: RwSignal<i64>,
-    loops: StoredValue<HashSet<String>>,
-    busy: StoredValue<HashSet<String>>,
+    loops: StoredValue<SortedMap<String, ()>>,
+    busy: StoredValue<SortedMap<String, ()>>,
     session: SessionCtx,
 }
 
@@ -37,8 +37,8 @@ impl RunsCtx {
         let ctx = RunsCtx {
             runs: RwSignal::new(stored),
             now: RwSignal::new(browser::now_ms()),
-            loops: StoredValue::new(HashSet::new()),
-            busy: StoredValue::new(HashSet::new()),
+            loops: StoredValue::new(SortedMap::new()),
+            busy: StoredValue::new(SortedMap::new()),
             session,
         };
         provide_context(ctx);
@@ -85,7 +85,7 @@ impl RunsCtx {
     /// it (a run's poll, or a resource page's refresh) is under way. Pair with `release_read`.
     pub fn claim_read(&self, resource_key: &str) -> bool {
         self.busy
-            .try_update_value(|b| b.insert(resource_key.to_string()))
+            .try_update_value(|b| b.insert(resource_key.to_string(), ()).is_none())
             .unwrap_or(false)
     }
 
@@ -214,7 +214,7 @@ impl RunsCtx {
     fn spawn_poll(&self, id: String) {
         if !self
             .loops
-            .try_update_value(|l| l.insert(id.clone()))
+            .try_update_value(|l| l.insert(id.clone(), ()).is_none())
             .unwrap_or(false)
         {
             return;

@@ -3,6 +3,7 @@
 //! sessionStorage, and nothing secret is ever rendered back, logged or put in a URL.
 
 use super::browser;
+use super::sorted_map::SortedMap;
 use crate::aws::protocol::{
     json::{self, Object, Value},
     DecodeError,
@@ -10,7 +11,6 @@ use crate::aws::protocol::{
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Regions offered on the Connect screen.
@@ -71,7 +71,7 @@ pub struct ConnectRequest {
     pub session_token: Option<String>,
     pub expiration: Option<i64>,
     pub regions: Vec<Region>,
-    pub overrides: BTreeMap<String, OverrideForm>,
+    pub overrides: SortedMap<String, OverrideForm>,
     /// `emulator` when connected through the emulator preset.
     pub preset: Option<String>,
     pub keep_in_session_storage: bool,
@@ -82,7 +82,7 @@ pub struct ConnectRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionMeta {
     pub regions: Vec<Region>,
-    pub overrides: BTreeMap<String, OverrideForm>,
+    pub overrides: SortedMap<String, OverrideForm>,
     pub preset: Option<String>,
     pub key_hint: String,
 }
@@ -104,7 +104,7 @@ impl EmulatorConfig {
 }
 
 /// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, keyed by service.
-fn overrides_from_json(o: Object<'_>) -> Result<BTreeMap<String, OverrideForm>, DecodeError> {
+fn overrides_from_json(o: Object<'_>) -> Result<SortedMap<String, OverrideForm>, DecodeError> {
     o.entries("overrides")?
         .into_iter()
         .map(|(key, form)| {
@@ -120,7 +120,7 @@ fn overrides_from_json(o: Object<'_>) -> Result<BTreeMap<String, OverrideForm>, 
 }
 
 /// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, in service order.
-fn overrides_to_json(overrides: &BTreeMap<String, OverrideForm>) -> Value {
+fn overrides_to_json(overrides: &SortedMap<String, OverrideForm>) -> Value {
     Value::Object(
         overrides
             .iter()
@@ -328,7 +328,7 @@ impl SessionCtx {
         );
         creds.expiration = req.expiration.map(Timestamp);
         let mut config = ClientConfig::new(creds);
-        for (key, o) in &req.overrides {
+        for (key, o) in req.overrides.iter() {
             let Some(service) = Service::parse(key) else {
                 continue;
             };
@@ -347,7 +347,7 @@ impl SessionCtx {
             } else {
                 SignAs::Endpoint
             };
-            config.overrides.insert(
+            config.set_override(
                 service,
                 EndpointOverride {
                     url: url.trim_end_matches('/').to_string(),
