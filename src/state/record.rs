@@ -156,28 +156,20 @@ impl Run {
     }
 
     fn from_object(o: Object<'_>) -> Result<Run, DecodeError> {
-        let history = o
-            .list("history")?
-            .into_iter()
-            .map(|h| {
-                Ok(StatusChange {
-                    at: h.i64("at")?,
-                    status: h.string_or_empty("status")?,
-                    writer: h.string_or_empty("writer")?,
-                })
+        let history = o.decode_list("history", |h| {
+            Ok(StatusChange {
+                at: h.i64("at")?,
+                status: h.string_or_empty("status")?,
+                writer: h.string_or_empty("writer")?,
             })
-            .collect::<Result<_, DecodeError>>()?;
-        let events = o
-            .list("events")?
-            .into_iter()
-            .map(|e| {
-                Ok(RunEvent {
-                    at: e.i64("at")?,
-                    source: e.string_or_empty("source")?,
-                    message: e.string_or_empty("message")?,
-                })
+        })?;
+        let events = o.decode_list("events", |e| {
+            Ok(RunEvent {
+                at: e.i64("at")?,
+                source: e.string_or_empty("source")?,
+                message: e.string_or_empty("message")?,
             })
-            .collect::<Result<_, DecodeError>>()?;
+        })?;
         let error = |name: &str| o.opt_object(name)?.map(ErrorInfo::from_json).transpose();
         Ok(Run {
             id: o.string("id")?,

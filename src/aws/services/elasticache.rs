@@ -229,27 +229,21 @@ fn global_datastore(g: &Element) -> Result<GlobalDatastore, DecodeError> {
         node_type: g.opt_string("CacheNodeType"),
         cluster_enabled: g.opt_bool("ClusterEnabled")?,
         arn: g.opt_string("ARN"),
-        members: g
-            .list("Members", "GlobalReplicationGroupMember")
-            .map(|m| {
-                Ok(GlobalDatastoreMember {
-                    replication_group_id: m.string("ReplicationGroupId")?,
-                    region: m.string_or_empty("ReplicationGroupRegion"),
-                    role: MemberRole::parse(&m.string_or_empty("Role")),
-                    automatic_failover: m.opt_string("AutomaticFailover"),
-                    status: m.opt_string("Status"),
-                })
+        members: g.decode_list("Members", "GlobalReplicationGroupMember", |m| {
+            Ok(GlobalDatastoreMember {
+                replication_group_id: m.string("ReplicationGroupId")?,
+                region: m.string_or_empty("ReplicationGroupRegion"),
+                role: MemberRole::parse(&m.string_or_empty("Role")),
+                automatic_failover: m.opt_string("AutomaticFailover"),
+                status: m.opt_string("Status"),
             })
-            .collect::<Result<_, DecodeError>>()?,
-        shards: g
-            .list("GlobalNodeGroups", "GlobalNodeGroup")
-            .map(|s| {
-                Ok(GlobalShard {
-                    id: s.string("GlobalNodeGroupId")?,
-                    slots: s.opt_string("Slots"),
-                })
+        })?,
+        shards: g.decode_list("GlobalNodeGroups", "GlobalNodeGroup", |s| {
+            Ok(GlobalShard {
+                id: s.string("GlobalNodeGroupId")?,
+                slots: s.opt_string("Slots"),
             })
-            .collect::<Result<_, DecodeError>>()?,
+        })?,
     })
 }
 
@@ -271,14 +265,8 @@ fn replication_group(g: &Element, region: &str) -> Result<ReplicationGroup, Deco
         node_type: g.opt_string("CacheNodeType"),
         engine: g.opt_string("Engine"),
         arn: g.opt_string("ARN"),
-        shards: g
-            .list("NodeGroups", "NodeGroup")
-            .map(shard)
-            .collect::<Result<_, _>>()?,
-        member_clusters: g
-            .list("MemberClusters", "ClusterId")
-            .map(|c| c.text().to_string())
-            .collect(),
+        shards: g.decode_list("NodeGroups", "NodeGroup", shard)?,
+        member_clusters: g.texts("MemberClusters", "ClusterId"),
     })
 }
 
@@ -287,21 +275,18 @@ fn shard(s: &Element) -> Result<Shard, DecodeError> {
         id: s.string("NodeGroupId")?,
         status: s.opt_string("Status"),
         slots: s.opt_string("Slots"),
-        nodes: s
-            .list("NodeGroupMembers", "NodeGroupMember")
-            .map(|m| {
-                Ok(Node {
-                    id: m.string("CacheClusterId")?,
-                    role: NodeRole::parse(&m.string_or_empty("CurrentRole")),
-                    availability_zone: m.opt_string("PreferredAvailabilityZone"),
-                    status: None,
-                    endpoint: match m.child("ReadEndpoint") {
-                        Some(e) => endpoint_text(e)?,
-                        None => None,
-                    },
-                })
+        nodes: s.decode_list("NodeGroupMembers", "NodeGroupMember", |m| {
+            Ok(Node {
+                id: m.string("CacheClusterId")?,
+                role: NodeRole::parse(&m.string_or_empty("CurrentRole")),
+                availability_zone: m.opt_string("PreferredAvailabilityZone"),
+                status: None,
+                endpoint: match m.child("ReadEndpoint") {
+                    Some(e) => endpoint_text(e)?,
+                    None => None,
+                },
             })
-            .collect::<Result<_, DecodeError>>()?,
+        })?,
     })
 }
 
@@ -322,10 +307,11 @@ pub fn parse_describe_global_replication_groups(
     decode(body, |root| {
         let r = root.required("DescribeGlobalReplicationGroupsResult")?;
         Ok(Page {
-            items: r
-                .list("GlobalReplicationGroups", "GlobalReplicationGroup")
-                .map(global_datastore)
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list(
+                "GlobalReplicationGroups",
+                "GlobalReplicationGroup",
+                global_datastore,
+            )?,
             next_token: token(r.opt_string("Marker")),
         })
     })
@@ -358,10 +344,9 @@ pub fn parse_describe_replication_groups(
     decode(body, |root| {
         let r = root.required("DescribeReplicationGroupsResult")?;
         Ok(Page {
-            items: r
-                .list("ReplicationGroups", "ReplicationGroup")
-                .map(|g| replication_group(g, region))
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("ReplicationGroups", "ReplicationGroup", |g| {
+                replication_group(g, region)
+            })?,
             next_token: token(r.opt_string("Marker")),
         })
     })

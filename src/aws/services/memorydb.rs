@@ -169,22 +169,14 @@ fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> 
         engine_version: text(c.opt_string("EngineVersion")?),
         arn: text(c.opt_string("ARN")?),
         number_of_shards: c.opt_u32("NumberOfShards")?,
-        shards: c
-            .list("Shards")?
-            .into_iter()
-            .map(|s| {
-                Ok(Shard {
-                    id: s.string("Name")?,
-                    status: text(s.opt_string("Status")?),
-                    slots: text(s.opt_string("Slots")?),
-                    nodes: s
-                        .list("Nodes")?
-                        .into_iter()
-                        .map(node)
-                        .collect::<Result<_, _>>()?,
-                })
+        shards: c.decode_list("Shards", |s| {
+            Ok(Shard {
+                id: s.string("Name")?,
+                status: text(s.opt_string("Status")?),
+                slots: text(s.opt_string("Slots")?),
+                nodes: s.decode_list("Nodes", node)?,
             })
-            .collect::<Result<_, DecodeError>>()?,
+        })?,
     })
 }
 
@@ -230,11 +222,7 @@ pub fn parse_describe_clusters(
 ) -> Result<Page<MemoryDbCluster>, DecodeError> {
     decode(body, |r| {
         Ok(Page {
-            items: r
-                .list("Clusters")?
-                .into_iter()
-                .map(|c| cluster(c, region))
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("Clusters", |c| cluster(c, region))?,
             next_token: token(r.opt_string("NextToken")?),
         })
     })
@@ -247,11 +235,7 @@ pub fn parse_failover_shard(body: &[u8], region: &str) -> Result<MemoryDbCluster
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
     decode(body, |r| {
         Ok(Page {
-            items: r
-                .list("Events")?
-                .into_iter()
-                .map(|e| event(e, region))
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("Events", |e| event(e, region))?,
             next_token: token(r.opt_string("NextToken")?),
         })
     })

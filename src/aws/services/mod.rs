@@ -165,10 +165,7 @@ pub(crate) fn parse_query_events(
     decode(body, |root| {
         let r = root.required("DescribeEventsResult")?;
         Ok(Page {
-            items: r
-                .list("Events", "Event")
-                .map(|e| query_event(e, service, region))
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("Events", "Event", |e| query_event(e, service, region))?,
             next_token: token(r.opt_string("Marker")),
         })
     })

@@ -205,21 +205,15 @@ fn global_database(g: &Element) -> Result<GlobalDatabase, DecodeError> {
         engine: g.opt_string("Engine"),
         engine_version: g.opt_string("EngineVersion"),
         deletion_protection: g.opt_bool("DeletionProtection")?,
-        members: g
-            .list("GlobalClusterMembers", "GlobalClusterMember")
-            .map(|m| {
-                let cluster_arn = m.string("DBClusterArn")?;
-                Ok(GlobalDatabaseMember {
-                    region: region_of_arn(&cluster_arn),
-                    cluster_arn,
-                    is_writer: m.opt_bool("IsWriter")?.unwrap_or(false),
-                    readers: m
-                        .list("Readers", "member")
-                        .map(|r| r.text().to_string())
-                        .collect(),
-                })
+        members: g.decode_list("GlobalClusterMembers", "GlobalClusterMember", |m| {
+            let cluster_arn = m.string("DBClusterArn")?;
+            Ok(GlobalDatabaseMember {
+                region: region_of_arn(&cluster_arn),
+                cluster_arn,
+                is_writer: m.opt_bool("IsWriter")?.unwrap_or(false),
+                readers: m.texts("Readers", "member"),
             })
-            .collect::<Result<_, DecodeError>>()?,
+        })?,
         failover: match g.child("FailoverState") {
             Some(f) => Some(FailoverState {
                 status: f.string_or_empty("Status"),
@@ -243,15 +237,12 @@ fn db_cluster(c: &Element, region: &str) -> Result<DbCluster, DecodeError> {
         multi_az: c.opt_bool("MultiAZ")?,
         endpoint: c.opt_string("Endpoint"),
         reader_endpoint: c.opt_string("ReaderEndpoint"),
-        members: c
-            .list("DBClusterMembers", "DBClusterMember")
-            .map(|m| {
-                Ok(DbClusterMember {
-                    instance_id: m.string("DBInstanceIdentifier")?,
-                    is_writer: m.opt_bool("IsClusterWriter")?.unwrap_or(false),
-                })
+        members: c.decode_list("DBClusterMembers", "DBClusterMember", |m| {
+            Ok(DbClusterMember {
+                instance_id: m.string("DBInstanceIdentifier")?,
+                is_writer: m.opt_bool("IsClusterWriter")?.unwrap_or(false),
             })
-            .collect::<Result<_, DecodeError>>()?,
+        })?,
     })
 }
 
@@ -263,10 +254,7 @@ pub fn parse_describe_global_clusters(body: &[u8]) -> Result<Page<GlobalDatabase
         Ok(Page {
             // Sic: in DescribeGlobalClusters each GlobalCluster is wrapped in
             // `<GlobalClusterMember>`.
-            items: r
-                .list("GlobalClusters", "GlobalClusterMember")
-                .map(global_database)
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("GlobalClusters", "GlobalClusterMember", global_database)?,
             next_token: token(r.opt_string("Marker")),
         })
     })
@@ -297,10 +285,7 @@ pub fn parse_describe_db_clusters(
     decode(body, |root| {
         let r = root.required("DescribeDBClustersResult")?;
         Ok(Page {
-            items: r
-                .list("DBClusters", "DBCluster")
-                .map(|c| db_cluster(c, region))
-                .collect::<Result<_, _>>()?,
+            items: r.decode_list("DBClusters", "DBCluster", |c| db_cluster(c, region))?,
             next_token: token(r.opt_string("Marker")),
         })
     })
