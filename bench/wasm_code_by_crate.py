@@ -6,31 +6,23 @@ A generic function counts for the crate that defines it (drop glue and sorting o
 console's types count for `core`). Figures are before wasm-opt, so only relative.
 """
 import collections
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "lib"))
+from wasm_module import leb as read_leb, sections  # noqa: E402
 
 data = open(sys.argv[1], "rb").read()
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 
 
 def leb(i):
-    """Reads an unsigned LEB128 at i; answers (value, next index)."""
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, i
+    return read_leb(data, i)
 
 
 imported_functions, bodies, names = 0, [], {}
-i = 8
-while i < len(data):
-    section = data[i]
-    size, i = leb(i + 1)
-    end = i + size
+for section, _, i, end in sections(data):
     if section == 2:  # imports: function indices start after the imported functions
         count, j = leb(i)
         for _ in range(count):
@@ -73,7 +65,6 @@ while i < len(data):
                         names[index] = data[k : k + length].decode("utf8", "replace")
                         k += length
                 j += sub_size
-    i = end
 
 # v0 mangling names a crate `C[s<hash>_]<len><name>`; legacy mangling starts `_ZN<len><name>`.
 v0_crate = re.compile(r"C(?:s[0-9a-zA-Z]*_)?(\d+)([A-Za-z_][A-Za-z0-9_]*)")

@@ -21,6 +21,8 @@ import re
 import subprocess
 import sys
 
+from wasm_module import put_leb, leb, sections
+
 STREAM_EXPORTS = ("intounderlying", "__wbg_intounderlying")
 STREAM_CLASSES = ("IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource")
 # What rustc's wasm32 target emits and Trunk's own wasm-opt run enables (same output bytes).
@@ -32,54 +34,26 @@ WASM_FEATURES = [
 ]
 
 
-def leb(data, i):
-    """Reads an unsigned LEB128 at i; answers (value, next index)."""
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, i
-
-
-def put_leb(value):
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | 0x80 if value else byte)
-        if not value:
-            return bytes(out)
-
-
 def drop_exports(data, prefixes):
     """The module without the exports whose names start with one of prefixes; and those names."""
-    if data[:4] != b"\0asm":
-        sys.exit("slim_dist: not a wasm module")
-    out, removed, i = bytearray(data[:8]), [], 8
-    while i < len(data):
-        section = data[i]
-        size, body = leb(data, i + 1)
-        end = body + size
+    out, removed = bytearray(data[:8]), []
+    for section, start, body, end in sections(data):
         if section != 7:  # not the export section: copied as it is
-            out += data[i:end]
-            i = end
+            out += data[start:end]
             continue
         count, j = leb(data, body)
         kept = []
         for _ in range(count):
-            start = j
+            first = j
             length, j = leb(data, j)
             name = data[j : j + length].decode("utf8")
             _, j = leb(data, j + length + 1)  # after the kind byte: the index
             if name.startswith(prefixes):
                 removed.append(name)
             else:
-                kept.append(data[start:j])
+                kept.append(data[first:j])
         payload = put_leb(len(kept)) + b"".join(kept)
         out += bytes([7]) + put_leb(len(payload)) + payload
-        i = end
     return bytes(out), removed
 
 

@@ -212,49 +212,17 @@ pub fn kind_count(rows: &[Arc<Row>], kind: ResourceKind) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{GlobalDatastore, GlobalDatastoreMember, MemberRole, ReplicationGroup};
+    use crate::model::MemberRole;
+    use crate::state::rows::fixtures::{datastore, rg};
 
-    fn datastore() -> GlobalDatastore {
-        let member = |group: &str, region: &str, role| GlobalDatastoreMember {
-            replication_group_id: group.into(),
-            region: region.into(),
-            role,
-            automatic_failover: None,
-            status: None,
-        };
-        GlobalDatastore {
-            id: "ldgnf-orders".into(),
-            description: None,
-            status: "available".into(),
-            engine: None,
-            engine_version: None,
-            node_type: None,
-            cluster_enabled: None,
-            arn: None,
-            members: vec![
-                member("orders-use1", "us-east-1", MemberRole::Primary),
-                member("orders-euw1", "eu-west-1", MemberRole::Secondary),
+    fn orders() -> crate::model::GlobalDatastore {
+        datastore(
+            "ldgnf-orders",
+            &[
+                ("orders-use1", "us-east-1", MemberRole::Primary),
+                ("orders-euw1", "eu-west-1", MemberRole::Secondary),
             ],
-            shards: Vec::new(),
-        }
-    }
-
-    fn group(id: &str, region: &str) -> ReplicationGroup {
-        ReplicationGroup {
-            id: id.into(),
-            region: region.into(),
-            description: None,
-            status: "available".into(),
-            global_datastore: None,
-            multi_az: None,
-            automatic_failover: None,
-            cluster_enabled: None,
-            node_type: None,
-            engine: None,
-            arn: None,
-            shards: Vec::new(),
-            member_clusters: Vec::new(),
-        }
+        )
     }
 
     #[test]
@@ -267,8 +235,8 @@ mod tests {
             (
                 ("us-east-1".to_string(), Service::ElastiCache),
                 ready(vec![
-                    Row::from_global_datastore(&datastore()),
-                    Row::from_replication_group(&group("orders-use1", "us-east-1")),
+                    Row::from_global_datastore(&orders()),
+                    Row::from_replication_group(&rg("orders-use1", "us-east-1", "available")),
                 ]),
             ),
             (
@@ -280,10 +248,11 @@ mod tests {
                 SlotState::Failed {
                     error: ErrorInfo::local("x", "y"),
                     rows: vec![
-                        Arc::new(Row::from_global_datastore(&datastore())),
-                        Arc::new(Row::from_replication_group(&group(
+                        Arc::new(Row::from_global_datastore(&orders())),
+                        Arc::new(Row::from_replication_group(&rg(
                             "orders-euw1",
                             "eu-west-1",
+                            "available",
                         ))),
                     ],
                 },

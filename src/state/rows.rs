@@ -508,10 +508,60 @@ impl AsRef<Row> for Row {
     }
 }
 
+/// Model values for the state modules' native tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::model::{GlobalDatastore, GlobalDatastoreMember, MemberRole, ReplicationGroup};
+
+    pub fn rg(id: &str, region: &str, status: &str) -> ReplicationGroup {
+        ReplicationGroup {
+            id: id.into(),
+            region: region.into(),
+            description: None,
+            status: status.into(),
+            global_datastore: None,
+            multi_az: Some("enabled".into()),
+            automatic_failover: Some("enabled".into()),
+            cluster_enabled: Some(true),
+            node_type: None,
+            engine: None,
+            arn: None,
+            shards: vec![],
+            member_clusters: vec![],
+        }
+    }
+
+    /// A global datastore with these (replication group, region, role) members.
+    pub fn datastore(id: &str, members: &[(&str, &str, MemberRole)]) -> GlobalDatastore {
+        GlobalDatastore {
+            id: id.into(),
+            description: None,
+            status: "available".into(),
+            engine: None,
+            engine_version: None,
+            node_type: None,
+            cluster_enabled: None,
+            arn: None,
+            members: members
+                .iter()
+                .map(|(group, region, role)| GlobalDatastoreMember {
+                    replication_group_id: group.to_string(),
+                    region: region.to_string(),
+                    role: role.clone(),
+                    automatic_failover: None,
+                    status: None,
+                })
+                .collect(),
+            shards: vec![],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{datastore, rg};
     use super::*;
-    use crate::model::{GlobalDatastoreMember, MemberRole};
+    use crate::model::MemberRole;
 
     #[test]
     fn full_labels_name_the_service_once_and_the_kind() {
@@ -538,24 +588,6 @@ mod tests {
                 full.to_ascii_lowercase(),
                 "{column}"
             );
-        }
-    }
-
-    fn rg(id: &str, region: &str, status: &str) -> ReplicationGroup {
-        ReplicationGroup {
-            id: id.into(),
-            region: region.into(),
-            description: None,
-            status: status.into(),
-            global_datastore: None,
-            multi_az: Some("enabled".into()),
-            automatic_failover: Some("enabled".into()),
-            cluster_enabled: Some(true),
-            node_type: None,
-            engine: None,
-            arn: None,
-            shards: vec![],
-            member_clusters: vec![],
         }
     }
 
@@ -628,33 +660,13 @@ mod tests {
 
     #[test]
     fn global_rows_name_the_writer() {
-        let g = GlobalDatastore {
-            id: "ldgnf-checkout-sessions".into(),
-            description: None,
-            status: "available".into(),
-            engine: None,
-            engine_version: None,
-            node_type: None,
-            cluster_enabled: None,
-            arn: None,
-            members: vec![
-                GlobalDatastoreMember {
-                    replication_group_id: "checkout-sessions-usw2".into(),
-                    region: "us-west-2".into(),
-                    role: MemberRole::Secondary,
-                    automatic_failover: None,
-                    status: None,
-                },
-                GlobalDatastoreMember {
-                    replication_group_id: "checkout-sessions-use1".into(),
-                    region: "us-east-1".into(),
-                    role: MemberRole::Primary,
-                    automatic_failover: None,
-                    status: None,
-                },
+        let g = datastore(
+            "ldgnf-checkout-sessions",
+            &[
+                ("checkout-sessions-usw2", "us-west-2", MemberRole::Secondary),
+                ("checkout-sessions-use1", "us-east-1", MemberRole::Primary),
             ],
-            shards: vec![],
-        };
+        );
         let row = Row::from_global_datastore(&g);
         assert_eq!(row.writer, "us-east-1 · checkout-sessions-use1");
         assert_eq!(
