@@ -4,6 +4,7 @@
 use crate::components::app_header::AppHeader;
 use crate::components::command_palette::CommandPalette;
 use crate::components::run_tray::RunTray;
+use crate::components::shown::shown_when;
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
 use crate::pages::resource::ResourcePage;
@@ -56,13 +57,13 @@ pub fn App() -> impl IntoView {
             }}
         </main>
         <RunTray runs=runs.runs now=runs.now />
-        <Show when=move || palette_open.get()>
+        {shown_when(move || palette_open.get(), move || view! {
             <CommandPalette
                 rows=inventory.rows
                 on_pick=on_pick
                 on_close=Callback::new(move |_| palette_open.set(false))
             />
-        </Show>
+        })}
     }
 }
 

@@ -1,5 +1,6 @@
 //! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
 
+use super::shown::shown_when;
 use crate::state::browser;
 use crate::state::rows::{Filter, Row};
 use leptos::html::Div;
@@ -140,9 +141,9 @@ pub fn CommandPalette(
                             })
                             .collect_view()
                     }}
-                    <Show when=move || matches.with(Vec::is_empty)>
+                    {shown_when(move || matches.with(Vec::is_empty), move || view! {
                         <li class="palette__empty">"No resource matches."</li>
-                    </Show>
+                    })}
                 </ul>
             </div>
         </div>

@@ -1,5 +1,6 @@
 //! The compact live tray of runs, visible on every page.
 
+use super::shown::shown_when;
 use crate::state::record::{format_clock, Run};
 use leptos::prelude::*;
 
@@ -15,9 +16,9 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
     view! {
         <aside class="run-tray" aria-label="Runs" aria-live="polite">
             <a class="run-tray__title" href="/runs">"Runs"</a>
-            <Show when=move || runs.with(Vec::is_empty)>
+            {shown_when(move || runs.with(Vec::is_empty), move || view! {
                 <span class="run-tray__empty">"No runs yet"</span>
-            </Show>
+            })}
             <ul class="run-tray__list">
                 {move || shown().into_iter().map(|run| view! {
                     <li class=format!("run-tray__item run-tray__item--{}", run.phase.label().replace(' ', "-"))>

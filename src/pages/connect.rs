@@ -2,6 +2,7 @@
 //! one-click preset for the local emulator.
 
 use crate::aws::Credentials;
+use crate::components::shown::shown_when;
 use crate::model::Service;
 use crate::state::route::Router;
 use crate::state::session::{
@@ -157,7 +158,7 @@ pub fn ConnectPage() -> impl IntoView {
                             <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
                         </p>
                     })}
-                    <Show when=move || pasted.with(Option::is_none)>
+                    {shown_when(move || pasted.with(Option::is_none), move || view! {
                         <div class="connect-form__fields">
                             <label class="field">
                                 <span class="field__label">"Access key id"</span>
@@ -175,7 +176,7 @@ pub fn ConnectPage() -> impl IntoView {
                                     prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
                             </label>
                         </div>
-                    </Show>
+                    })}
                 </fieldset>
                 <fieldset class="connect-form__group">
                     <legend>"Regions"</legend>

@@ -3,6 +3,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
+use crate::components::shown::shown_when;
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
@@ -78,11 +79,11 @@ pub fn InventoryPage() -> impl IntoView {
                     }}
                 </p>
             </div>
-            <Show when=move || !session.is_connected() && !session.probing.get()>
+            {shown_when(move || !session.is_connected() && !session.probing.get(), move || view! {
                 <div class="notice" role="status">
                     <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
                 </div>
-            </Show>
+            })}
             {move || refused(&inventory).map(|e| view! {
                 <div class="notice notice--bad" role="alert">
                     <strong>"Credentials refused in every region ("{e.code.clone().unwrap_or_default()}"). "</strong>
@@ -165,20 +166,20 @@ pub fn InventoryPage() -> impl IntoView {
             // Nothing below the filters until the emulator preset has connected: the grid's
             // rows and the table then appear together, instead of the grid growing above a
             // table already drawn.
-            <Show when=move || session.is_connected() || !session.probing.get()>
+            {shown_when(move || session.is_connected() || !session.probing.get(), move || view! {
                 <SlotGrid regions=regions />
                 <InventoryTable rows=shown />
-            </Show>
-            <Show when=move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }>
+            })}
+            {shown_when(move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }, move || view! {
                 <p class="inventory-page__more">
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
                         {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE))}
                     </button>
                 </p>
-            </Show>
-            <Show when=move || session.is_connected() && matched.with(Vec::is_empty) && inventory.rows.with(|r| !r.is_empty())>
+            })}
+            {shown_when(move || session.is_connected() && matched.with(Vec::is_empty) && inventory.rows.with(|r| !r.is_empty()), move || view! {
                 <p class="notice">"No resource matches this filter."</p>
-            </Show>
+            })}
         </div>
     }
 }

@@ -5,6 +5,7 @@ use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
+use crate::components::shown::shown_when;
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
@@ -315,7 +316,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
-            <Show when=move || detail.with(Option::is_some) || offline()>
+            {shown_when(move || detail.with(Option::is_some) || offline(), move || view! {
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
                 <RunList runs=page_runs empty="None from this tab yet." />
@@ -329,7 +330,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     Some(Ok(list)) => view! { <EventList events=list empty="No events in the last six hours." /> }.into_any(),
                 }}
             </section>
-            </Show>
+            })}
             {move || pending.get().map(|p| {
                 let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
                 let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
