@@ -9,7 +9,9 @@
 // - the large topology: shards in view, time to render, filter keystroke → DOM updated,
 // - polls per minute: idle inventory, idle with the tab hidden, and while a run is active,
 // - lag between the emulator settling a failover and the console showing it settled.
-import { connectViaUrl, dialog, checksSettled, runCard, waitUntil } from '../tests/console.mjs';
+import {
+  connectViaUrl, countCalls, dialog, checksSettled, runCard, setHidden, waitUntil,
+} from '../tests/console.mjs';
 import { openBrowser, startEmulator } from '../lib/harness.mjs';
 
 const rows = [];
@@ -20,15 +22,6 @@ const put = (what, value, note = '') => {
 const ms = (v) => `${v.toFixed(0)} ms`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
-
-// Counts the AWS calls (POSTs to the emulator) the page makes.
-function countCalls(page, emulatorUrl) {
-  const counter = { n: 0 };
-  page.on('request', (req) => {
-    if (req.method() === 'POST' && req.url().startsWith(emulatorUrl)) counter.n += 1;
-  });
-  return counter;
-}
 
 // Sums layout shifts not caused by input into window.__cls, from each navigation's start.
 const watchLayoutShift = (page) => page.addInitScript(() => {
@@ -73,20 +66,12 @@ async function defaultTopology() {
     put('AWS calls per minute, idle inventory', (calls.n * 2).toFixed(0), 'measured over 30 s');
     put('cumulative layout shift (load + 30 s polling)', (await page.evaluate(() => window.__cls)).toFixed(4), 'budget: none');
     // Hidden tab: no polls at all.
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await setHidden(page, true);
     await sleep(1_000);
     calls.n = 0;
     await sleep(20_000);
     put('AWS calls per minute, tab hidden', (calls.n * 3).toFixed(0), 'measured over 20 s');
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await setHidden(page, false);
 
     // An active run: test failover of a shard, counting calls until it settles, and the lag
     // between the emulator's settle (its own state) and the console saying so.

@@ -148,3 +148,21 @@ export function watchReads(page, action, param, id) {
   page.on('requestfailed', done);
   return seen;
 }
+
+/** Counts the AWS calls (POSTs to the emulator) the page makes from now on, in `.n`. */
+export function countCalls(page, emulatorUrl) {
+  const counter = { n: 0 };
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().startsWith(emulatorUrl)) counter.n += 1;
+  });
+  return counter;
+}
+
+/** Makes the page believe its tab is hidden (or shown again), as a tab switch would. */
+export async function setHidden(page, hidden) {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}

@@ -67,10 +67,8 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let alive = alive.clone();
         leptos::task::spawn_local(async move {
             while alive.load(Ordering::Relaxed) {
-                if browser::is_hidden() {
-                    browser::sleep_ms(500).await;
-                    continue;
-                }
+                // Paused while hidden; shown again, the page reads at once.
+                browser::until_visible().await;
                 let Some(s) = session.get_untracked() else {
                     browser::sleep_ms(500).await;
                     continue;

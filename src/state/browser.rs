@@ -45,6 +45,27 @@ mod imp {
         gloo_timers::future::TimeoutFuture::new(ms).await;
     }
 
+    /// Returns at once while the page is visible; otherwise when it is shown again (the
+    /// `visibilitychange` event), so a hidden tab's loops wait without waking or calling AWS.
+    pub async fn until_visible() {
+        while is_hidden() {
+            let Some(document) = window().and_then(|w| w.document()) else {
+                return;
+            };
+            // The promise's own resolve function is the listener: no Rust closure to keep.
+            let shown = js_sys::Promise::new(&mut |resolve, _reject| {
+                let once = web_sys::AddEventListenerOptions::new();
+                once.set_once(true);
+                let _ = document.add_event_listener_with_callback_and_add_event_listener_options(
+                    "visibilitychange",
+                    &resolve,
+                    &once,
+                );
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(shown).await;
+        }
+    }
+
     pub fn origin() -> Option<String> {
         window()?.location().origin().ok()
     }
@@ -281,6 +302,7 @@ mod imp {
         false
     }
     pub async fn sleep_ms(_ms: u32) {}
+    pub async fn until_visible() {}
     pub fn origin() -> Option<String> {
         None
     }

@@ -62,7 +62,9 @@ impl InventoryCtx {
         leptos::task::spawn_local(async move {
             loop {
                 browser::sleep_ms(REFRESH_MS).await;
-                if !browser::is_hidden() && session.get_untracked().is_some() {
+                // Paused while hidden; a tab shown again after a refresh was due reads at once.
+                browser::until_visible().await;
+                if session.get_untracked().is_some() {
                     ctx.refresh_all(session);
                 }
             }

@@ -230,9 +230,7 @@ impl RunsCtx {
                 };
                 browser::sleep_ms(delay).await;
                 // Paused while hidden: no requests from a background tab.
-                while browser::is_hidden() {
-                    browser::sleep_ms(IDLE_CHECK_MS).await;
-                }
+                browser::until_visible().await;
                 let Some(session) = ctx.session.get_untracked() else {
                     ctx.update(&id, |r| {
                         r.connection_lost(ErrorInfo {
