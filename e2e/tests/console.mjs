@@ -166,3 +166,18 @@ export async function setHidden(page, hidden) {
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
 }
+
+/**
+ * Promotes pricing-cache-euw1 in ldgnf-pricing-cache through the dialog, as a person does
+ * (name typed, confirm), and answers its run card once the run is in progress.
+ */
+export async function startPromotion(page) {
+  await openFromInventory(page, 'ldgnf-pricing-cache');
+  await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
+  await checksSettled(page);
+  await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
+  await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
+  const card = runCard(page, 'Promote pricing-cache-euw1');
+  await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+  return card;
+}

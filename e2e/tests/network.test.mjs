@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator, DEMO } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 import {
-  callsOf, checksSettled, connectViaUrl, dialog, globalDatastore, openFromInventory, runCard,
-  waitSettled, waitUntil,
+  callsOf, connectViaUrl, globalDatastore, runCard, startPromotion, waitSettled, waitUntil,
 } from './console.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -19,13 +18,9 @@ const allowNetErrors = (text) => /ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_SOCKET|s
 const transitions = (card) => card.locator('.run-card__transitions li').allTextContents();
 const phaseOf = async (card) => (await card.locator('.run-card__phase').textContent()) ?? '';
 
-async function startPromotion(page) {
-  await openFromInventory(page, 'ldgnf-pricing-cache');
-  await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
-  await checksSettled(page);
-  await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
-  await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
-  const card = runCard(page, 'Promote pricing-cache-euw1');
+/** The shared promotion, waited on until its first status transition is drawn. */
+async function promotionWithTransition(page) {
+  const card = await startPromotion(page);
   await waitUntil('run in progress with a first transition', async () => (await phaseOf(card)).includes('in progress') && (await transitions(card)).length >= 1);
   return card;
 }
@@ -48,7 +43,7 @@ test('a network cut mid-run shows "connection lost", keeps the history, and the 
     const { page } = session;
     // The console is loaded from, and talks to, the proxy.
     await connectViaUrl(page, { url: proxy.url });
-    const card = await startPromotion(page);
+    const card = await promotionWithTransition(page);
     const before = await transitions(card);
 
     await proxy.cut();
@@ -104,7 +99,7 @@ test('a reload while the endpoint is down shows the run with its history and a c
     await page.getByLabel(/Keep credentials in this tab's session storage/).check();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('link', { name: 'ldgnf-pricing-cache', exact: true }).first().waitFor({ timeout: 30_000 });
-    const card = await startPromotion(page);
+    const card = await promotionWithTransition(page);
     const before = await transitions(card);
 
     await proxy.cut();

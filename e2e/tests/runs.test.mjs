@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  checksSettled, connectViaUrl, dialog, globalDatastore, openFromInventory, runCard, waitSettled,
-  waitUntil,
+  checksSettled, connectViaUrl, dialog, globalDatastore, openFromInventory, runCard, startPromotion,
+  waitSettled, waitUntil,
 } from './console.mjs';
 
 test('a reload mid-run resumes polling and the run settles', async () => {
@@ -15,13 +15,7 @@ test('a reload mid-run resumes polling and the run settles', async () => {
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await openFromInventory(page, 'ldgnf-pricing-cache');
-    await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
-    await checksSettled(page);
-    await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
-    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
-    const card = runCard(page, 'Promote pricing-cache-euw1');
-    await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+    await startPromotion(page);
     await page.reload();
     await page.waitForSelector('[data-app-mounted="true"]');
     // The tray shows the run at once, from session storage.

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, startEmulator } from '../lib/harness.mjs';
 import {
-  checksSettled, connectViaUrl, countCalls, dialog, openFromInventory, runCard, setHidden,
-  waitSettled, waitUntil,
+  connectViaUrl, countCalls, setHidden, startPromotion, waitSettled, waitUntil,
 } from './console.mjs';
 
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
@@ -16,13 +15,7 @@ test('a hidden tab makes no AWS calls, and reads at once when shown again', asyn
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await openFromInventory(page, 'ldgnf-pricing-cache');
-    await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
-    await checksSettled(page);
-    await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
-    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
-    const card = runCard(page, 'Promote pricing-cache-euw1');
-    await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+    await startPromotion(page);
 
     const calls = countCalls(page, emulator.url);
     await setHidden(page, true);
