@@ -58,7 +58,7 @@ impl InventoryCtx {
                 ctx.refresh_all(session);
             }
         });
-        // Background refresh: skipped while the tab is hidden or a slot is still loading.
+        // Background refresh: waits while the tab is hidden; a slot still loading is skipped.
         leptos::task::spawn_local(async move {
             loop {
                 browser::sleep_ms(REFRESH_MS).await;

@@ -12,7 +12,7 @@ use super::sorted_map::SortedMap;
 use leptos::prelude::*;
 
 const RUNS_KEY: &str = "fc.runs";
-/// While hidden or disconnected, check again this often (cheap: no request).
+/// While disconnected, check again this often (cheap: no request).
 const IDLE_CHECK_MS: u32 = 500;
 /// The read before an action's call: rounds after the first (each one the client's own
 /// retries), and the pause before round n is n times this.

@@ -52,12 +52,7 @@ impl<'a> Object<'a> {
 
     /// The member, `None` when missing or `null`.
     fn member(&self, name: &str) -> Option<&'a Value> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value)
-            .filter(|v| !v.is_null())
+        super::json_value::member(self.0, name).filter(|v| !v.is_null())
     }
 
     fn wrong(name: &str, expected: &str) -> DecodeError {

@@ -91,11 +91,7 @@ impl Value {
 
     /// The member `name` of an object (the last, if repeated); `None` for anything else.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.as_object()?
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value)
+        member(self.as_object()?, name)
     }
 
     /// Compact text, as serde_json's `to_string` writes it.
@@ -236,6 +232,15 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
         Value::Array(items.into_iter().map(Into::into).collect())
     }
+}
+
+/// The member `name` of an object's members, the last if it is repeated.
+pub fn member<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
+    members
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
 }
 
 /// Parses one JSON text (RFC 8259): one value, with only whitespace around it.
