@@ -200,6 +200,8 @@ verify() {
   have wasm-bindgen || die "wasm-bindgen not on PATH after install"
   [ -x "$ROOT/tools/node_modules/.bin/wasm-opt" ] || die "wasm-opt (npm binaryen) missing"
   "$ROOT/tools/node_modules/.bin/esbuild" --version >/dev/null || die "esbuild (npm) missing or broken"
+  (cd "$ROOT/tools" && node -e "import('@gfx/zopfli').then(m => m.gzipAsync(Buffer.from('x'), { numiterations: 1 }))") \
+    || die "zopfli (npm @gfx/zopfli) missing or broken"
   if [ "$WITH_TEST" -eq 1 ]; then
     [ -x /usr/bin/chromium ] || die "chromium missing"
     "$ROOT/.venv/bin/python" -c 'import boto3, botocore, pytest' || die "python test deps missing"
@@ -214,7 +216,7 @@ main() {
   step "wasm32 toolchain" choose_wasm_toolchain
   step "wasm-bindgen-cli" install_wasm_bindgen
   step "trunk" install_trunk
-  step "npm tools (wasm-opt, esbuild)" npm_ci tools
+  step "npm tools (wasm-opt, esbuild, zopfli)" npm_ci tools
   if [ "$WITH_TEST" -eq 1 ]; then
     step "chromium + chromedriver" apt_install chromium chromium-driver
     step "npm e2e (playwright-core)" npm_ci e2e

@@ -1,6 +1,9 @@
 // The console loads from the emulator, mounts, and renders without a browser error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 
 test('the served console mounts and renders without errors', async () => {
@@ -8,6 +11,10 @@ test('the served console mounts and renders without errors', async () => {
   const session = await openBrowser();
   try {
     const { page } = session;
+    const assets = [];
+    page.on('response', (r) => {
+      if (/\.(wasm|js|css)$/.test(new URL(r.url()).pathname)) assets.push(r);
+    });
     const response = await page.goto(`${emulator.url}/`);
     assert.equal(response.status(), 200);
     await page.waitForSelector('[data-app-mounted="true"]', { timeout: 15_000 });
@@ -23,6 +30,16 @@ test('the served console mounts and renders without errors', async () => {
     // Every asset Trunk links is pinned by a subresource-integrity hash.
     const unpinned = await page.locator('link[rel="stylesheet"]:not([integrity]), link[rel="modulepreload"]:not([integrity])').count();
     assert.equal(unpinned, 0);
+    // The wasm, JS and CSS came as the build's gzip copies (scripts/lib/precompress.mjs): the
+    // bytes on the wire are those of FILE.gz, and the browser decoded them (the app mounted).
+    const dist = process.env.FC_DIST ?? join(fileURLToPath(import.meta.url), '..', '..', '..', 'dist');
+    assert.equal(assets.length, 3, `wasm, JS and CSS: ${assets.map((r) => r.url())}`);
+    for (const r of assets) {
+      const name = basename(new URL(r.url()).pathname);
+      assert.equal((await r.allHeaders())['content-encoding'], 'gzip', name);
+      const sizes = await r.request().sizes();
+      assert.equal(sizes.responseBodySize, statSync(join(dist, `${name}.gz`)).size, name);
+    }
     await screenshot(page, 'smoke-mounted');
     session.assertNoErrors();
   } finally {

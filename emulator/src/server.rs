@@ -157,18 +157,20 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
     if method == "GET" || method == "HEAD" {
         if let Some(root) = &app.serve {
             if let Some(file) = static_files::resolve(root, &path) {
-                return Ok(match std::fs::read(&file) {
+                let gz = static_files::precompressed(&file, header("accept-encoding").as_deref());
+                let mut head = vec![
+                    ("content-type", static_files::content_type(&file).into()),
+                    ("cache-control", "no-cache".into()),
+                    ("vary", "accept-encoding".into()),
+                ];
+                if gz.is_some() {
+                    head.push(("content-encoding", "gzip".into()));
+                }
+                return Ok(match std::fs::read(gz.as_ref().unwrap_or(&file)) {
                     Ok(bytes) => {
-                        log(&format!("{method} {path} 200"));
-                        response(
-                            200,
-                            vec![
-                                ("content-type", static_files::content_type(&file).into()),
-                                ("cache-control", "no-cache".into()),
-                            ],
-                            bytes,
-                            now,
-                        )
+                        let how = if gz.is_some() { " (gzip)" } else { "" };
+                        log(&format!("{method} {path} 200{how}"));
+                        response(200, head, bytes, now)
                     }
                     Err(_) => json_response(404, &serde_json::json!({"error": "not found"}), now),
                 });

@@ -114,3 +114,28 @@ fn static_files_with_wasm_type_and_spa_fallback() {
     assert!(head.starts_with("http/1.1 404"), "{head}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn static_files_send_the_gzip_copy_to_browsers_that_accept_it() {
+    let dir = std::env::temp_dir().join(format!("emu-serve-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("app_bg.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(dir.join("app_bg.wasm.gz"), b"gzip bytes").unwrap();
+    let d = dir.to_str().unwrap();
+    let ask = |accept: &str| {
+        exchange(
+            &["--serve", d],
+            format!("GET /app_bg.wasm HTTP/1.1\r\nHost: x\r\n{accept}Connection: close\r\n\r\n")
+                .into_bytes(),
+        )
+    };
+    let (head, body) = ask("Accept-Encoding: gzip, deflate, br\r\n");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("content-type: application/wasm"), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+    assert_eq!(body, b"gzip bytes");
+    let (head, body) = ask("");
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, b"\0asm plain");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

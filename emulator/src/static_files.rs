@@ -1,5 +1,7 @@
 //! Static files of `--serve DIR`, with the content types browsers insist on (application/wasm)
-//! and index.html for unknown paths so the console's deep links load.
+//! and index.html for unknown paths so the console's deep links load. A file's gzip copy made
+//! at build time (`app.wasm.gz`, scripts/lib/precompress.mjs) is sent in its place to a browser
+//! that accepts gzip, as a static web server with precompressed files does.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -19,6 +21,41 @@ pub fn content_type(path: &Path) -> &'static str {
         "woff" => "font/woff",
         _ => "application/octet-stream",
     }
+}
+
+/// Whether an `Accept-Encoding` value accepts gzip: listed (or `*`) without `q=0`.
+pub fn accepts_gzip(accept_encoding: &str) -> bool {
+    let mut verdict = None;
+    for part in accept_encoding.split(',') {
+        let mut fields = part.split(';');
+        let name = fields.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = fields.any(|f| {
+            let f = f.trim();
+            f.strip_prefix("q=")
+                .or_else(|| f.strip_prefix("Q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        match name.as_str() {
+            "gzip" | "x-gzip" => return !refused,
+            "*" => verdict = Some(!refused),
+            _ => {}
+        }
+    }
+    verdict.unwrap_or(false)
+}
+
+/// The gzip copy to send for `file`, when the browser accepts gzip and the copy is there and
+/// not older than the file (a stale copy from an earlier build is never sent).
+pub fn precompressed(file: &Path, accept_encoding: Option<&str>) -> Option<PathBuf> {
+    if !accept_encoding.is_some_and(accepts_gzip) {
+        return None;
+    }
+    let mut name = file.file_name()?.to_os_string();
+    name.push(".gz");
+    let gz = file.with_file_name(name);
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    (modified(&gz)? >= modified(file)?).then_some(gz)
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -92,6 +129,56 @@ mod tests {
         ] {
             assert_eq!(resolve(&dir, bad), None, "{bad}");
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn gzip_is_accepted_unless_refused() {
+        for yes in [
+            "gzip",
+            "gzip, deflate, br, zstd",
+            "br;q=1.0, gzip;q=0.8",
+            "*",
+            "x-gzip",
+        ] {
+            assert!(accepts_gzip(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "identity",
+            "br",
+            "gzip;q=0",
+            "gzip; q=0.0, br",
+            "*;q=0",
+            "gzip;q=0, *",
+        ] {
+            assert!(!accepts_gzip(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn precompressed_copy_only_when_accepted_and_fresh() {
+        let dir = std::env::temp_dir().join(format!("emu-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("app.wasm");
+        std::fs::write(&file, b"\0asm").unwrap();
+        assert_eq!(precompressed(&file, Some("gzip")), None, "no copy yet");
+        std::fs::write(dir.join("app.wasm.gz"), b"gz").unwrap();
+        assert_eq!(
+            precompressed(&file, Some("gzip, br")),
+            Some(dir.join("app.wasm.gz"))
+        );
+        assert_eq!(precompressed(&file, Some("br")), None);
+        assert_eq!(precompressed(&file, None), None);
+        // A newer file than its copy (a rebuild without the precompress step): the copy is stale.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(precompressed(&file, Some("gzip")), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
