@@ -529,19 +529,61 @@ fn facts_for(
 
 type OpenCb = Callback<(Action, String, Option<String>)>;
 
-#[component]
-fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
+/// One action button: its label, look, and what the dialog is opened with.
+#[derive(Clone, Debug, PartialEq)]
+struct ActionButton {
+    label: String,
+    /// `button--primary`, `button--danger`, or none.
+    look: &'static str,
+    /// The shard is changing: drawn busy (it stays clickable; preflight says why not).
+    busy: bool,
+    action: Action,
+    /// Who writes before the action, for the dialog.
+    writer: String,
+    /// Who should write after it, checked when the run settles.
+    expected: Option<String>,
+}
+
+/// What the resource page draws for any kind of resource: built from the detail by a plain
+/// function (`layout`), drawn by one view. Four kinds used to be four views; one costs less
+/// wasm and keeps the page's sections in the same order for every kind.
+#[derive(Debug, Default, PartialEq)]
+struct Layout {
+    regions: Vec<TopoRegion>,
+    /// A Neptune global failover or switchover in progress.
+    changing: Option<String>,
+    /// The global datastore a replication group belongs to: (`primary of global datastore `, id).
+    global: Option<(String, String)>,
+    /// Shards to draw as cards, with the id prefix left off node names.
+    shards: Option<(Vec<crate::model::Shard>, String)>,
+    member_errors: Vec<ErrorInfo>,
+    /// `Writes now: …`, for global resources.
+    writes_now: Option<String>,
+    /// Lists of buttons, each with its extra class; a group of several is framed together.
+    lists: Vec<(&'static str, Vec<Vec<ActionButton>>)>,
+    notice: Option<&'static str>,
+}
+
+/// The page for a detail. `cluster_status(region, id)` is a Neptune member cluster's own status
+/// when the inventory has it.
+fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>) -> Layout {
+    let multi_az = |on: bool| if on { "Multi-AZ" } else { "single-AZ" };
+    let button =
+        |label: String, action: Action, writer: &str, expected: Option<String>| ActionButton {
+            label,
+            look: "button--primary",
+            busy: false,
+            action,
+            writer: writer.to_string(),
+            expected,
+        };
     match detail {
         Detail::GlobalDatastore { datastore, members } => {
             let writer = datastore
                 .primary()
-                .map(|p| p.replication_group_id.clone())
-                .unwrap_or_default();
-            let writer_label = datastore
-                .primary()
                 .map(|p| format!("{} ({})", p.replication_group_id, p.region))
                 .unwrap_or_default();
-            let regions: Vec<TopoRegion> = datastore
+            let regions = datastore
                 .members
                 .iter()
                 .map(|m| {
@@ -560,141 +602,97 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                             .unwrap_or_default(),
                         shards: rg.map(|r| r.shards.clone()).unwrap_or_default(),
                         note: rg
-                            .map(|r| {
-                                if r.is_multi_az() {
-                                    "Multi-AZ".to_string()
-                                } else {
-                                    "single-AZ".to_string()
-                                }
-                            })
+                            .map(|r| multi_az(r.is_multi_az()).to_string())
                             .unwrap_or_default(),
                     }
                 })
                 .collect();
-            let member_errors: Vec<ErrorInfo> = members
-                .iter()
-                .filter_map(|m| m.as_ref().err().cloned())
-                .collect();
-            let secondaries: Vec<(String, String)> = datastore
+            let promote = datastore
                 .secondaries()
-                .map(|m| (m.replication_group_id.clone(), m.region.clone()))
+                .map(|m| {
+                    let (group, region) = (&m.replication_group_id, &m.region);
+                    let action = Action::PromoteSecondary {
+                        datastore: datastore.id.clone(),
+                        target_group: group.clone(),
+                        target_region: region.clone(),
+                    };
+                    let label = format!("Promote {group} ({region}) to primary");
+                    vec![button(label, action, &writer, Some(group.clone()))]
+                })
                 .collect();
-            let id = datastore.id.clone();
-            view! {
-                <section class="resource-page__topology" aria-labelledby="topo-title">
-                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-                    <Topology regions=regions />
-                    {member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
-                </section>
-                <section class="resource-page__actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-                    <p class="resource-page__writes">"Writes now: "<strong>{writer_label.clone()}</strong></p>
-                    <div class="action-list">
-                        {secondaries.into_iter().map(|(group, region)| {
-                            let action = Action::PromoteSecondary { datastore: id.clone(), target_group: group.clone(), target_region: region.clone() };
-                            let writer = writer_label.clone();
-                            let expected = Some(group.clone());
-                            view! {
-                                <button type="button" class="button button--primary" on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
-                                    {format!("Promote {group} ({region}) to primary")}
-                                </button>
-                            }
-                        }).collect_view()}
-                    </div>
-                    {writer.is_empty().then(|| view! { <p class="notice">"No member is primary right now."</p> })}
-                </section>
+            Layout {
+                regions,
+                member_errors: members
+                    .iter()
+                    .filter_map(|m| m.as_ref().err().cloned())
+                    .collect(),
+                notice: writer
+                    .is_empty()
+                    .then_some("No member is primary right now."),
+                writes_now: Some(writer),
+                lists: vec![("", promote)],
+                ..Layout::default()
             }
-            .into_any()
         }
         Detail::ReplicationGroup(rg) => {
-            let shards = rg.shards.clone();
-            let region = rg.region.clone();
-            let id = rg.id.clone();
             let global = rg.global_datastore.clone();
             let create = global.is_none().then(|| {
-                let action = Action::CreateGlobalDatastore { group: id.clone(), region: region.clone(), suffix: format!("{id}-global") };
-                view! {
-                    <button type="button" class="button" on:click=move |_| open.run((action.clone(), String::new(), None))>
-                        "Create global datastore from this group"
-                    </button>
-                }
+                let action = Action::CreateGlobalDatastore {
+                    group: rg.id.clone(),
+                    region: rg.region.clone(),
+                    suffix: format!("{}-global", rg.id),
+                };
+                let label = "Create global datastore from this group".to_string();
+                vec![ActionButton {
+                    look: "",
+                    ..button(label, action, "", None)
+                }]
             });
-            let topo = vec![TopoRegion {
-                region: rg.region.clone(),
-                name: rg.id.clone(),
-                role: global
-                    .as_ref()
-                    .map(|(_, r)| r.as_str().to_string())
-                    .unwrap_or_else(|| "regional".into()),
-                writes: global
-                    .as_ref()
-                    .is_none_or(|(_, r)| *r == crate::model::MemberRole::Primary),
-                status: rg.status.clone(),
-                shards: Vec::new(),
-                note: format!(
-                    "{} · automatic failover {}",
-                    if rg.is_multi_az() {
-                        "Multi-AZ"
-                    } else {
-                        "Multi-AZ off"
-                    },
-                    rg.automatic_failover
-                        .clone()
-                        .unwrap_or_else(|| "unknown".into())
-                ),
-            }];
-            view! {
-                <section class="resource-page__topology" aria-labelledby="topo-title">
-                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-                    <Topology regions=topo />
-                    {global.clone().map(|(gid, role)| view! {
-                        <p class="resource-page__writes">{format!("{} of global datastore ", role.as_str())}
-                            <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
-                    })}
-                    <ShardGrid shards=shards.clone() prefix=format!("{id}-") />
-                </section>
-                <section class="resource-page__actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-                    <div class="action-list">{create}</div>
-                    <ShardActions shards=shards region=region group=id memorydb=false open=open />
-                </section>
+            Layout {
+                regions: vec![TopoRegion {
+                    region: rg.region.clone(),
+                    name: rg.id.clone(),
+                    role: global
+                        .as_ref()
+                        .map(|(_, r)| r.as_str().to_string())
+                        .unwrap_or_else(|| "regional".into()),
+                    writes: global
+                        .as_ref()
+                        .is_none_or(|(_, r)| *r == crate::model::MemberRole::Primary),
+                    status: rg.status.clone(),
+                    shards: Vec::new(),
+                    note: format!(
+                        "{} · automatic failover {}",
+                        if rg.is_multi_az() {
+                            "Multi-AZ"
+                        } else {
+                            "Multi-AZ off"
+                        },
+                        rg.automatic_failover.as_deref().unwrap_or("unknown")
+                    ),
+                }],
+                global: global
+                    .map(|(gid, role)| (format!("{} of global datastore ", role.as_str()), gid)),
+                shards: Some((rg.shards.clone(), format!("{}-", rg.id))),
+                lists: vec![
+                    ("", create.into_iter().collect()),
+                    shard_buttons(&rg.shards, &rg.region, &rg.id, false),
+                ],
+                ..Layout::default()
             }
-            .into_any()
         }
         Detail::GlobalDatabase(g) => {
-            let inventory = crate::state::inventory::InventoryCtx::expect();
-            let cluster_status = |region: &str, id: &str| {
-                inventory.data.with_untracked(|d| {
-                    d.get(&(region.to_string(), crate::model::Service::Neptune))
-                        .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
-                        .map(|c| c.status.clone())
-                })
-            };
             let writer = g
                 .writer()
-                .map(|w| w.cluster_id().to_string())
+                .map(|w| format!("{} ({})", w.cluster_id(), w.region.as_deref().unwrap_or("")))
                 .unwrap_or_default();
-            let writer_label = g
-                .writer()
-                .map(|w| {
-                    format!(
-                        "{} ({})",
-                        w.cluster_id(),
-                        w.region.clone().unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default();
-            let regions: Vec<TopoRegion> = g
+            let regions = g
                 .members
                 .iter()
                 .map(|m| TopoRegion {
                     region: m.region.clone().unwrap_or_else(|| "unknown region".into()),
                     name: m.cluster_id().to_string(),
-                    role: if m.is_writer {
-                        "writer".into()
-                    } else {
-                        "reader".into()
-                    },
+                    role: if m.is_writer { "writer" } else { "reader" }.into(),
                     writes: m.is_writer,
                     // The member cluster's own status from the inventory; the global one
                     // when the inventory has not listed that region.
@@ -707,111 +705,108 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                     note: if m.readers.is_empty() {
                         String::new()
                     } else {
-                        format!(
-                            "replicates to {}",
-                            m.readers
-                                .iter()
-                                .map(|r| r.rsplit(':').next().unwrap_or(r))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
+                        let names: Vec<&str> = m
+                            .readers
+                            .iter()
+                            .map(|r| r.rsplit(':').next().unwrap_or(r))
+                            .collect();
+                        format!("replicates to {}", names.join(", "))
                     },
                 })
                 .collect();
-            let failover = g.failover.clone();
-            let readers: Vec<(String, String, String)> = g
+            fn short(arn: Option<&str>) -> &str {
+                arn.map_or("?", |a| a.rsplit(':').next().unwrap_or(a))
+            }
+            let changing = g.failover.as_ref().map(|f| {
+                format!(
+                    "{} {}: {} ⟶ {}",
+                    if f.is_data_loss_allowed == Some(true) {
+                        "Failover"
+                    } else {
+                        "Switchover"
+                    },
+                    if f.status.is_empty() {
+                        "pending"
+                    } else {
+                        &f.status
+                    },
+                    short(f.from_cluster_arn.as_deref()),
+                    short(f.to_cluster_arn.as_deref())
+                )
+            });
+            let pairs = g
                 .members
                 .iter()
                 .filter(|m| !m.is_writer)
                 .map(|m| {
-                    (
-                        m.cluster_arn.clone(),
-                        m.cluster_id().to_string(),
-                        m.region.clone().unwrap_or_default(),
-                    )
+                    let arn = &m.cluster_arn;
+                    let (cluster, region) = (m.cluster_id(), m.region.as_deref().unwrap_or(""));
+                    let switch = Action::NeptuneSwitchover {
+                        database: g.id.clone(),
+                        target_cluster_arn: arn.clone(),
+                        target_region: region.to_string(),
+                        via_failover_api: false,
+                    };
+                    let failover = Action::NeptuneFailover {
+                        database: g.id.clone(),
+                        target_cluster_arn: arn.clone(),
+                        target_region: region.to_string(),
+                    };
+                    let expected = Some(cluster.to_string());
+                    vec![
+                        button(
+                            format!("Switch over to {cluster} ({region})"),
+                            switch,
+                            &writer,
+                            expected.clone(),
+                        ),
+                        ActionButton {
+                            look: "button--danger",
+                            ..button(
+                                format!("Fail over to {cluster} (allow data loss)"),
+                                failover,
+                                &writer,
+                                expected,
+                            )
+                        },
+                    ]
                 })
                 .collect();
-            let id = g.id.clone();
-            let _ = writer;
-            view! {
-                <section class="resource-page__topology" aria-labelledby="topo-title">
-                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-                    <Topology regions=regions />
-                    {failover.map(|f| view! {
-                        <p class="notice notice--changing" role="status">
-                            <span aria-hidden="true">"◐ "</span>
-                            {format!("{} {}: {} ⟶ {}",
-                                if f.is_data_loss_allowed == Some(true) { "Failover" } else { "Switchover" },
-                                if f.status.is_empty() { "pending".to_string() } else { f.status.clone() },
-                                f.from_cluster_arn.as_deref().map(|a| a.rsplit(':').next().unwrap_or(a)).unwrap_or("?"),
-                                f.to_cluster_arn.as_deref().map(|a| a.rsplit(':').next().unwrap_or(a)).unwrap_or("?"))}
-                        </p>
-                    })}
-                </section>
-                <section class="resource-page__actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-                    <p class="resource-page__writes">"Writes now: "<strong>{writer_label.clone()}</strong></p>
-                    <div class="action-list">
-                        {readers.into_iter().map(|(arn, cluster, region)| {
-                            let switch = Action::NeptuneSwitchover { database: id.clone(), target_cluster_arn: arn.clone(), target_region: region.clone(), via_failover_api: false };
-                            let failover = Action::NeptuneFailover { database: id.clone(), target_cluster_arn: arn.clone(), target_region: region.clone() };
-                            let (w1, w2) = (writer_label.clone(), writer_label.clone());
-                            let (e1, e2) = (Some(cluster.clone()), Some(cluster.clone()));
-                            view! {
-                                <div class="action-list__group">
-                                    <button type="button" class="button button--primary" on:click=move |_| open.run((switch.clone(), w1.clone(), e1.clone()))>
-                                        {format!("Switch over to {cluster} ({region})")}
-                                    </button>
-                                    <button type="button" class="button button--danger" on:click=move |_| open.run((failover.clone(), w2.clone(), e2.clone()))>
-                                        {format!("Fail over to {cluster} (allow data loss)")}
-                                    </button>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
-                </section>
+            Layout {
+                regions,
+                changing,
+                writes_now: Some(writer),
+                lists: vec![("", pairs)],
+                ..Layout::default()
             }
-            .into_any()
         }
         Detail::NeptuneCluster(c) => {
-            let topo = vec![TopoRegion {
-                region: c.region.clone(),
-                name: c.id.clone(),
-                role: "cluster".into(),
-                writes: c.members.iter().any(|m| m.is_writer),
-                status: c.status.clone(),
-                shards: Vec::new(),
-                note: c
-                    .members
-                    .iter()
-                    .map(|m| {
-                        format!(
-                            "{}{}",
-                            m.instance_id,
-                            if m.is_writer {
-                                " (writer)"
-                            } else {
-                                " (reader)"
-                            }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }];
-            view! {
-                <section class="resource-page__topology" aria-labelledby="topo-title">
-                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-                    <Topology regions=topo />
-                </section>
-                <section class="resource-page__actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-                    <p class="notice">"Failover and switchover act on a global database; open it from the inventory."</p>
-                </section>
+            let instances: Vec<String> = c
+                .members
+                .iter()
+                .map(|m| {
+                    let role = if m.is_writer { "writer" } else { "reader" };
+                    format!("{} ({role})", m.instance_id)
+                })
+                .collect();
+            Layout {
+                regions: vec![TopoRegion {
+                    region: c.region.clone(),
+                    name: c.id.clone(),
+                    role: "cluster".into(),
+                    writes: c.members.iter().any(|m| m.is_writer),
+                    status: c.status.clone(),
+                    shards: Vec::new(),
+                    note: instances.join(", "),
+                }],
+                notice: Some(
+                    "Failover and switchover act on a global database; open it from the inventory.",
+                ),
+                ..Layout::default()
             }
-            .into_any()
         }
-        Detail::MemoryDb(m) => {
-            let topo = vec![TopoRegion {
+        Detail::MemoryDb(m) => Layout {
+            regions: vec![TopoRegion {
                 region: m.region.clone(),
                 name: m.name.clone(),
                 role: "cluster".into(),
@@ -820,57 +815,247 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                 shards: Vec::new(),
                 note: format!(
                     "{} · {}",
-                    if m.is_multi_az() {
-                        "Multi-AZ"
-                    } else {
-                        "single-AZ"
-                    },
-                    m.node_type.clone().unwrap_or_default()
+                    multi_az(m.is_multi_az()),
+                    m.node_type.as_deref().unwrap_or("")
                 ),
-            }];
-            let shards = m.shards.clone();
-            view! {
-                <section class="resource-page__topology" aria-labelledby="topo-title">
-                    <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-                    <Topology regions=topo />
-                    <ShardGrid shards=shards.clone() prefix=format!("{}-", m.name) />
-                </section>
-                <section class="resource-page__actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-                    <ShardActions shards=shards region=m.region.clone() group=m.name.clone() memorydb=true open=open />
-                </section>
-            }
-            .into_any()
-        }
+            }],
+            shards: Some((m.shards.clone(), format!("{}-", m.name))),
+            lists: vec![shard_buttons(&m.shards, &m.region, &m.name, true)],
+            ..Layout::default()
+        },
     }
 }
 
-/// One failover button per shard.
-#[component]
-fn ShardActions(
-    shards: Vec<crate::model::Shard>,
-    region: String,
-    group: String,
+/// One failover button per shard, busy while the shard changes.
+fn shard_buttons(
+    shards: &[crate::model::Shard],
+    region: &str,
+    group: &str,
     memorydb: bool,
-    open: OpenCb,
-) -> impl IntoView {
-    view! {
-        <div class="action-list action-list--shards">
-            {shards.into_iter().map(|s| {
-                let primary = s.nodes.iter().find(|n| n.role == NodeRole::Primary).map(|n| n.id.clone()).unwrap_or_default();
-                let action = if memorydb {
-                    Action::MemoryDbFailoverShard { cluster: group.clone(), region: region.clone(), shard: s.id.clone() }
-                } else {
-                    Action::TestFailover { group: group.clone(), region: region.clone(), shard: s.id.clone() }
+) -> (&'static str, Vec<Vec<ActionButton>>) {
+    let buttons = shards
+        .iter()
+        .map(|s| {
+            let primary = s
+                .nodes
+                .iter()
+                .find(|n| n.role == NodeRole::Primary)
+                .map(|n| n.id.clone())
+                .unwrap_or_default();
+            let (group, region, shard) = (group.to_string(), region.to_string(), s.id.clone());
+            let (action, label) = if memorydb {
+                let label = format!("Fail over shard {shard}");
+                let action = Action::MemoryDbFailoverShard {
+                    cluster: group,
+                    region,
+                    shard,
                 };
-                let label = if memorydb { format!("Fail over shard {}", s.id) } else { format!("Test failover shard {}", s.id) };
-                let kind = s.status.as_deref().map(classify_status).unwrap_or(StatusKind::Healthy);
-                view! {
-                    <button type="button" class="button" class:button--busy=kind.is_transitional() on:click=move |_| open.run((action.clone(), primary.clone(), None))>
-                        {label}
-                    </button>
-                }
+                (action, label)
+            } else {
+                let label = format!("Test failover shard {shard}");
+                (
+                    Action::TestFailover {
+                        group,
+                        region,
+                        shard,
+                    },
+                    label,
+                )
+            };
+            let kind = s
+                .status
+                .as_deref()
+                .map(classify_status)
+                .unwrap_or(StatusKind::Healthy);
+            vec![ActionButton {
+                label,
+                look: "",
+                busy: kind.is_transitional(),
+                action,
+                writer: primary,
+                expected: None,
+            }]
+        })
+        .collect();
+    ("action-list--shards", buttons)
+}
+
+#[component]
+fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
+    let inventory = crate::state::inventory::InventoryCtx::expect();
+    let cluster_status = |region: &str, id: &str| {
+        inventory.data.with_untracked(|d| {
+            d.get(&(region.to_string(), crate::model::Service::Neptune))
+                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
+                .map(|c| c.status.clone())
+        })
+    };
+    let page = layout(&detail, &cluster_status);
+    let button = move |b: ActionButton| {
+        let class = format!(
+            "button {}{}",
+            b.look,
+            if b.busy { " button--busy" } else { "" }
+        );
+        let ActionButton {
+            label,
+            action,
+            writer,
+            expected,
+            ..
+        } = b;
+        view! {
+            <button type="button" class=class.trim_end().to_string()
+                on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <section class="resource-page__topology" aria-labelledby="topo-title">
+            <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
+            <Topology regions=page.regions />
+            {page.changing.map(|text| view! {
+                <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
+            })}
+            {page.global.map(|(text, gid)| view! {
+                <p class="resource-page__writes">{text}
+                    <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
+            })}
+            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> })}
+            {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
+        </section>
+        <section class="resource-page__actions" aria-labelledby="actions-title">
+            <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+            {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> })}
+            {page.lists.into_iter().map(|(extra, groups)| view! {
+                <div class=format!("action-list {extra}").trim_end().to_string()>
+                    {groups.into_iter().map(|group| if group.len() == 1 {
+                        group.into_iter().map(button).collect_view().into_any()
+                    } else {
+                        view! { <div class="action-list__group">{group.into_iter().map(button).collect_view()}</div> }.into_any()
+                    }).collect_view()}
+                </div>
             }).collect_view()}
-        </div>
+            {page.notice.map(|n| view! { <p class="notice">{n}</p> })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DbCluster, DbClusterMember, MemberRole, Node, Shard};
+    use crate::state::rows::fixtures::{datastore, rg};
+
+    fn labels(page: &Layout) -> Vec<Vec<&str>> {
+        let lists = page.lists.iter().flat_map(|(_, groups)| groups);
+        lists
+            .map(|g| g.iter().map(|b| b.label.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_global_datastore_offers_one_promotion_per_secondary() {
+        let ds = datastore(
+            "ldgnf-cart",
+            &[
+                ("cart-use1", "us-east-1", MemberRole::Primary),
+                ("cart-usw2", "us-west-2", MemberRole::Secondary),
+                ("cart-euw1", "eu-west-1", MemberRole::Secondary),
+            ],
+        );
+        let members = vec![Ok(rg("cart-use1", "us-east-1", "available"))];
+        let detail = Detail::GlobalDatastore {
+            datastore: ds,
+            members,
+        };
+        let page = layout(&detail, &|_, _| None);
+        assert_eq!(page.writes_now.as_deref(), Some("cart-use1 (us-east-1)"));
+        assert_eq!(
+            labels(&page),
+            [
+                ["Promote cart-usw2 (us-west-2) to primary"],
+                ["Promote cart-euw1 (eu-west-1) to primary"]
+            ]
+        );
+        let first = &page.lists[0].1[0][0];
+        assert_eq!(first.writer, "cart-use1 (us-east-1)");
+        assert_eq!(first.expected.as_deref(), Some("cart-usw2"));
+        assert_eq!(page.regions.iter().filter(|r| r.writes).count(), 1);
+        assert_eq!(page.regions[0].note, "Multi-AZ");
+        assert_eq!(page.notice, None);
+    }
+
+    #[test]
+    fn a_replication_group_offers_create_and_a_failover_per_shard() {
+        let mut group = rg("orders", "us-east-1", "available");
+        let node = |id: &str, role| Node {
+            id: id.into(),
+            role,
+            availability_zone: None,
+            status: None,
+            endpoint: None,
+        };
+        group.shards = ["0001", "0002"]
+            .iter()
+            .map(|id| Shard {
+                id: id.to_string(),
+                status: Some(
+                    if *id == "0002" {
+                        "modifying"
+                    } else {
+                        "available"
+                    }
+                    .into(),
+                ),
+                slots: None,
+                nodes: vec![
+                    node(&format!("orders-{id}-001"), NodeRole::Primary),
+                    node(&format!("orders-{id}-002"), NodeRole::Replica),
+                ],
+            })
+            .collect();
+        let page = layout(&Detail::ReplicationGroup(group), &|_, _| None);
+        assert_eq!(
+            labels(&page),
+            [
+                vec!["Create global datastore from this group"],
+                vec!["Test failover shard 0001"],
+                vec!["Test failover shard 0002"]
+            ]
+        );
+        let shards = &page.lists[1];
+        assert_eq!(shards.0, "action-list--shards");
+        assert_eq!(shards.1[0][0].writer, "orders-0001-001");
+        assert_eq!(
+            shards.1.iter().map(|g| g[0].busy).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(page.shards.as_ref().map(|s| s.1.as_str()), Some("orders-"));
+        assert_eq!(page.writes_now, None);
+    }
+
+    #[test]
+    fn a_neptune_cluster_has_no_action_and_says_where_they_are() {
+        let cluster = DbCluster {
+            id: "graph-use1".into(),
+            arn: None,
+            region: "us-east-1".into(),
+            status: "available".into(),
+            engine: None,
+            engine_version: None,
+            multi_az: None,
+            endpoint: None,
+            reader_endpoint: None,
+            members: vec![DbClusterMember {
+                instance_id: "graph-use1-1".into(),
+                is_writer: true,
+            }],
+        };
+        let page = layout(&Detail::NeptuneCluster(cluster), &|_, _| None);
+        assert!(labels(&page).is_empty());
+        assert!(page.notice.is_some_and(|n| n.contains("global database")));
+        assert_eq!(page.regions[0].note, "graph-use1-1 (writer)");
     }
 }
