@@ -143,12 +143,24 @@ mod imp {
         });
     }
 
+    /// The body of a GET that answered 2xx, through the AWS client's fetch (gloo-net's request
+    /// builder cost wasm for this one call).
     pub async fn fetch_text(url: &str) -> Option<String> {
-        let resp = gloo_net::http::Request::get(url).send().await.ok()?;
-        if !resp.ok() {
+        use crate::aws::transport::{HttpRequest, Transport};
+        let request = HttpRequest {
+            method: "GET",
+            url: url.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let resp = crate::aws::fetch::FetchTransport::new(10_000)
+            .send(request)
+            .await
+            .ok()?;
+        if !(200..300).contains(&resp.status) {
             return None;
         }
-        resp.text().await.ok()
+        String::from_utf8(resp.body).ok()
     }
 
     pub fn download(filename: &str, mime: &str, text: &str) {

@@ -522,11 +522,17 @@ pub fn number_as_millis(text: &str) -> Option<i64> {
             None
         };
     }
-    let mut value: i128 = digits.parse().ok()?;
+    // Up to 19 digits fit a u64 (below 1.8 × 10^19); u64, not i128, keeps 128-bit division
+    // out of the wasm.
+    let mut value: u64 = digits.parse().ok()?;
     if scale >= 0 {
-        value = value.checked_mul(10i128.checked_pow(scale as u32)?)?;
+        value = value.checked_mul(10u64.checked_pow(scale as u32)?)?;
+    } else if scale < -19 {
+        // Under 10^19 divided by at least 10^20: below one half.
+        value = 0;
     } else {
-        let divisor = 10i128.checked_pow((-scale) as u32)?;
+        // Neither overflows: value < 10^19 and divisor / 2 <= 5 × 10^18.
+        let divisor = 10u64.pow((-scale) as u32);
         value = (value + divisor / 2) / divisor;
     }
     let value = i64::try_from(value).ok()?;
@@ -627,6 +633,12 @@ mod tests {
             ("0", Some(0)),
             ("0.0000001", Some(0)),
             ("1e-30", Some(0)),
+            // The edges of the u64 arithmetic: 19 digits at the largest and smallest scales.
+            ("9223372036854775.807", Some(i64::MAX)),
+            ("9223372036854775.808", None),
+            ("9.999999999999999999e-4", Some(1)),
+            ("9.999999999999999999e-5", Some(0)),
+            ("5.000000000000000000e-4", Some(1)),
             ("1e30", None),
             ("99999999999999999999", None),
             ("abc", None),
