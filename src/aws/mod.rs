@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+pub mod percent;
 pub mod protocol;
 pub mod retry;
 pub mod services;

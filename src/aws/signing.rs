@@ -13,9 +13,9 @@
 
 use super::credentials::Credentials;
 use super::error::AwsError;
+use super::percent;
 use super::transport::HttpRequest;
 use crate::model::Timestamp;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Who the signature is for.
@@ -36,15 +36,6 @@ const EXCLUDED: [&str; 4] = [
     "x-amzn-trace-id",
     "transfer-encoding",
 ];
-
-/// Everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-/// The same for a path: `/` stays.
-const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (temporary credentials) and `Authorization` to
 /// `req`. Every header already in `req` is signed (none of them is one SigV4 excludes), plus
@@ -116,7 +107,7 @@ pub fn sign(
     let mut canonical = format!(
         "{}\n{}\n{}\n",
         req.method,
-        utf8_percent_encode(&normalize_path(path), PATH),
+        percent::encode(&normalize_path(path), true),
         canonical_query(query)
     );
     for (name, value) in &headers {
@@ -212,19 +203,16 @@ fn normalize_path(path: &str) -> String {
 
 /// Query parameters form-decoded, re-encoded (unreserved characters only), sorted.
 fn canonical_query(query: &str) -> String {
-    let decode = |s: &str| {
-        percent_decode_str(&s.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    // Everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
+    let decode = |s: &str| percent::decode(&s.replace('+', " "));
     let mut params: Vec<(String, String)> = query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (
-                utf8_percent_encode(&decode(k), UNRESERVED).to_string(),
-                utf8_percent_encode(&decode(v), UNRESERVED).to_string(),
+                percent::encode(&decode(k), false),
+                percent::encode(&decode(v), false),
             )
         })
         .collect();
@@ -441,7 +429,7 @@ mod tests {
         );
         assert_eq!(path_and_query("https://h"), ("", ""));
         assert_eq!(
-            utf8_percent_encode(&normalize_path("/aws/a b%2F"), PATH).to_string(),
+            percent::encode(&normalize_path("/aws/a b%2F"), true),
             "/aws/a%20b%252F"
         );
         assert_eq!(canonical_query("b=2&a=x+y&a=%41"), "a=A&a=x%20y&b=2");

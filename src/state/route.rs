@@ -54,9 +54,7 @@ impl Page {
 }
 
 fn decode(raw: &str) -> String {
-    percent_encoding::percent_decode_str(raw)
-        .decode_utf8_lossy()
-        .into_owned()
+    crate::aws::percent::decode(raw)
 }
 
 /// The value of `key` in a query string (`?q=orders+queue&service=memorydb`), decoded as a

@@ -107,15 +107,10 @@ impl ResourceRef {
     }
 }
 
-/// What stays readable in paths and queries: AWS names are mostly `[a-z0-9-]`.
-const URL_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
+/// What stays readable in paths and queries (the unreserved characters): AWS names are mostly
+/// `[a-z0-9-]`.
 fn encode_segment(raw: &str) -> String {
-    percent_encoding::utf8_percent_encode(raw, URL_SAFE).to_string()
+    crate::aws::percent::encode(raw, false)
 }
 
 /// One inventory row. `rev` changes whenever anything shown changes, so a keyed list can keep
@@ -411,7 +406,7 @@ impl Filter {
     /// `?q=..&service=..` with empty fields left out; `""` when nothing is set.
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
-        let enc = |v: &str| percent_encoding::utf8_percent_encode(v, URL_SAFE).to_string();
+        let enc = |v: &str| encode_segment(v);
         if !self.text.is_empty() {
             parts.push(format!("q={}", enc(&self.text)));
         }

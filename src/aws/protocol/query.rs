@@ -127,10 +127,7 @@ pub fn decode_form(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn form_decode(text: &str) -> String {
-    let replaced = text.replace('+', " ");
-    percent_encoding::percent_decode_str(&replaced)
-        .decode_utf8_lossy()
-        .into_owned()
+    crate::aws::percent::decode(&text.replace('+', " "))
 }
 
 fn iso8601_like_botocore(t: Timestamp) -> String {
