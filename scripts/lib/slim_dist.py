@@ -14,30 +14,50 @@ Trunk runs wasm-bindgen but not wasm-opt here (index.html: data-wasm-opt="0"); t
    the stream objects the console never creates could call them. Skipped with a note when
    the module has no name section;
 3. runs `wasm-opt -Oz` once, which now also drops the code behind those exports and entries;
-4. minifies the JS glue with esbuild (wasm-bindgen writes it readable; Trunk's minifier
+4. gives the imports (module and field names) and the exports only the JS glue reads short
+   names (a, b, ..., aa, ...), in the wasm and in the glue alike. wasm-bindgen names imports
+   like `__wbg_setItem_cfa3cb31f271776a` and closure shims by their whole Rust type; the hex
+   hashes do not compress, and both files spell every name out. The glue (wasm-bindgen
+   0.2.130) lists the imports as members of one object literal per module (`const import0 =
+   {...}`, handed over as `"./NAME_bg.js": import0`) and reads exports as `wasm.NAME`; only
+   those places are rewritten, with the glue's own function named after each closure shim.
+   `memory`, `main`, and exports the JS module exports itself (bench_sign) or index.html
+   names keep their names. Done after wasm-opt, which drops unused imports, so that the glue
+   members for those go instead of keeping their long names; and on the readable glue,
+   whose shape is wasm-bindgen's, not esbuild's printing;
+5. minifies the JS glue with esbuild (wasm-bindgen writes it readable; Trunk's minifier
    fails on it), which also drops the classes, no longer exported;
-5. writes the new sha384 integrity of both files into index.html.
-Fails when the classes are not found, so a dependency change that renames them is noticed.
+6. writes the new sha384 integrity of both files into index.html.
+Fails when the classes are not found, so a dependency change that renames them is noticed;
+and when the glue is not in the shape step 4 expects, an import has no member in it, or an
+old name is still in it, before or after esbuild.
 Measured on d3ba818's sources: wasm 260,930 -> 259,537 bytes gzip, JS 8,245 -> 6,464.
 Step 2, measured 2026-11-30 on d901f99's sources: wasm 615,357 -> 605,853 bytes raw, 236,773
 -> 232,906 gzip -9 (the 40 wasm_streams functions go, and with the one call_indirect of their
 five-argument type gone, wasm-opt also turns the table's other functions of that type into a
 trap: the table is not exported, so nothing could call them).
+Step 4, measured 2026-11-30 on 253a86d's sources (144 imports, 13 exports renamed, 13 glue
+members dropped; names in the wasm 9,368 -> 506 bytes): wasm 596,092 -> 587,228 bytes raw,
+228,235 -> 225,067 gzip -9; JS 19,380 -> 12,325 raw, 5,963 -> 3,510 gzip -9.
 """
 import base64
 import hashlib
+import itertools
+import json
 import os
 import re
+import string
 import subprocess
 import sys
 
 from wasm_module import (
+    exports,
     function_bodies,
     function_names,
-    leb,
+    imports,
+    map_exports,
     map_table_functions,
-    put_leb,
-    sections,
+    rename_imports,
     table_functions,
 )
 
@@ -58,25 +78,8 @@ WASM_FEATURES = [
 
 def drop_exports(data, prefixes):
     """The module without the exports whose names start with one of prefixes; and those names."""
-    out, removed = bytearray(data[:8]), []
-    for section, start, body, end in sections(data):
-        if section != 7:  # not the export section: copied as it is
-            out += data[start:end]
-            continue
-        count, j = leb(data, body)
-        kept = []
-        for _ in range(count):
-            first = j
-            length, j = leb(data, j)
-            name = data[j : j + length].decode("utf8")
-            _, j = leb(data, j + length + 1)  # after the kind byte: the index
-            if name.startswith(prefixes):
-                removed.append(name)
-            else:
-                kept.append(data[first:j])
-        payload = put_leb(len(kept)) + b"".join(kept)
-        out += bytes([7]) + put_leb(len(payload)) + payload
-    return bytes(out), removed
+    removed = [name for name, _, _ in exports(data) if name.startswith(prefixes)]
+    return map_exports(data, lambda name: None if name.startswith(prefixes) else name), removed
 
 
 def redirect_table_entries(data, marker):
@@ -108,6 +111,138 @@ def redirect_table_entries(data, marker):
         return module, changed, names.get(target, f"function {target}")
     except (ValueError, IndexError) as error:
         return data, 0, f"unreadable module ({error})"
+
+
+# Exports that keep their names even when only the glue uses them: the memory (its usual name,
+# which tools and whoever reads the exports Trunk hands to its start event look for) and main.
+KEPT_EXPORTS = ("memory", "main")
+# Short words a generated name must not be (valid property names, but confusing to read).
+RESERVED_WORDS = {"do", "if", "in", "for", "int", "let", "new", "try", "var"}
+# wasm-bindgen 0.2.130's glue builds one object literal per import module, a member per
+# import (`NAME: function(...) {...},` at 8 spaces, or with `handleError` around it),
+# and hands them to the instance as `"MODULE": importN` in __wbg_get_imports.
+IMPORT_OBJECT = r"^    const {var} = \{{\n        __proto__: null,\n(.*?)^    \}};$"
+IMPORT_MEMBER = re.compile(r"^        ([A-Za-z_$][\w$]*): ", re.M)
+IMPORT_MEMBER_END = re.compile(r"\n        \}(?:, arguments\); \})?,\n\Z")
+
+
+def short_names(taken=()):
+    """a, b, ..., Z, aa, ab, ...: valid JavaScript identifiers, never one of taken."""
+    for size in itertools.count(1):
+        for head in string.ascii_letters:
+            for tail in itertools.product(string.ascii_letters + string.digits, repeat=size - 1):
+                name = head + "".join(tail)
+                if name not in taken and name not in RESERVED_WORDS:
+                    yield name
+
+
+def _word(name):
+    """A pattern for name as a whole identifier (not part of a longer one)."""
+    return rf"(?<![\w$]){re.escape(name)}(?![\w$])"
+
+
+def _read(name):
+    """A pattern for the glue reading the export name: `wasm.NAME`."""
+    return rf"(?<![\w$.])wasm\.{re.escape(name)}(?![\w$])"
+
+
+def leftover_names(text, names):
+    """The names of names still in text as whole identifiers, sorted."""
+    return sorted(name for name in names if re.search(_word(name), text))
+
+
+def module_export_names(js):
+    """The names in the JS module's own export list (`export function x`, `export { a as b }`)."""
+    found = re.findall(r"^export (?:async )?(?:function\*?|class|const|let|var) ([\w$]+)", js, re.M)
+    for group in re.findall(r"^export \{([^}]*)\}", js, re.M):
+        found += group.replace(" as ", ",").replace(" ", "").split(",")
+    return {name for name in found if name}
+
+
+def _rename_import_object(js, module, short_module, fields):
+    """The glue with the import object of module under short_module, its members for fields
+    renamed by fields (old -> new), and its members for anything else (imports wasm-opt
+    dropped) left out; and the names of the members left out."""
+    line = rf"^        {re.escape(json.dumps(module))}: (import\d+),$"
+    found = re.findall(line, js, re.M)
+    if len(found) != 1:
+        raise ValueError(f"no single `{json.dumps(module)}: importN,` line in the glue")
+    (var,) = found
+    js = re.sub(line, f"        {json.dumps(short_module)}: {var},", js, flags=re.M)
+    blocks = list(re.finditer(IMPORT_OBJECT.format(var=var), js, re.M | re.S))
+    if len(blocks) != 1:
+        raise ValueError(f"the object literal `const {var} = {{...}}` not found once in the glue")
+    body = blocks[0].group(1)
+    starts = list(IMPORT_MEMBER.finditer(body))
+    if body and (not starts or starts[0].start() != 0):
+        raise ValueError(f"{var} does not start with a member")
+    members, dropped, found = [], [], set()
+    for n, start in enumerate(starts):
+        member = body[start.start() : starts[n + 1].start() if n + 1 < len(starts) else len(body)]
+        name = start.group(1)
+        if not IMPORT_MEMBER_END.search(member):
+            raise ValueError(f"the member {name} of {var} does not end as a function does")
+        if name in fields:
+            members.append(f"        {fields[name]}: " + member[start.end() - start.start() :])
+            found.add(name)
+        else:
+            dropped.append(name)
+    missing = sorted(set(fields) - found)
+    if missing:
+        raise ValueError(f"imports of {module} with no member in {var}: {', '.join(missing)}")
+    start, end = blocks[0].span(1)
+    return js[:start] + "".join(members) + js[end:], dropped
+
+
+def rename_glue(wasm, js, keep=()):
+    """Short names for the module's import modules and imports, and for each export the glue
+    reads as `wasm.NAME`, in the module and in the glue alike.
+
+    Answers (module, glue, {old name: new name, or None for a glue member left out}).
+    Exports in keep or KEPT_EXPORTS, those the glue's own export list names and those the
+    glue never reads as `wasm.NAME` keep their names. Glue members for imports the module
+    no longer has (wasm-opt drops unused ones) are left out. Raises ValueError when the glue
+    is not in the shape expected, an import has no member, or an old name is left in it.
+    """
+    renamed, fields_of = {}, {}
+    for module, field, _ in imports(wasm):
+        fields_of.setdefault(module, {})[field] = None  # each name once, in import order
+    new_module = dict(zip(fields_of, short_names()))
+    for module in fields_of:
+        fields = fields_of[module] = dict(zip(fields_of[module], short_names()))
+        js, dropped = _rename_import_object(js, module, new_module[module], fields)
+        renamed.update({module: new_module[module], **fields, **dict.fromkeys(dropped)})
+    wasm = rename_imports(wasm, lambda module, name: (new_module[module], fields_of[module][name]))
+
+    names = [name for name, _, _ in exports(wasm)]
+    kept = set(KEPT_EXPORTS) | set(keep) | module_export_names(js)
+    read_by_glue = [name for name in names if name not in kept and re.search(_read(name), js)]
+    new_export = dict(zip(read_by_glue, short_names(set(names) - set(read_by_glue))))
+    for name, short in new_export.items():
+        js = re.sub(_read(name), f"wasm.{short}", js)
+        # A closure's invoke shim is a JS function of the export's name that calls it: that
+        # name, where it is declared, called and passed (makeMutClosure(a, b, NAME)), too.
+        if re.search(rf"^function {re.escape(name)}\(", js, re.M):
+            local = f"__wbg_invoke_{short}"
+            if re.search(_word(local), js):
+                raise ValueError(f"{local} is already a name in the glue")
+            shim, called = re.escape(name), r"(?:(?<=^function )|(?<=return )|(?<== )|(?<=\())"
+            uses = rf"{called}{shim}(?=\()|(?<=, ){shim}(?=[,)])"  # declared or called; passed
+            js = re.sub(uses, local, js, flags=re.M)
+    renamed.update(new_export)
+    wasm = map_exports(wasm, lambda name: new_export.get(name, name))
+
+    left = leftover_names(js, renamed)
+    if left:
+        raise ValueError(f"old names still in the glue after renaming: {', '.join(left)}")
+    return wasm, js, renamed
+
+
+def _names_size(wasm):
+    """Bytes of the import module, import and export names of the module."""
+    return sum(len(m.encode()) + len(f.encode()) for m, f, _ in imports(wasm)) + sum(
+        len(name.encode()) for name, _, _ in exports(wasm)
+    )
 
 
 def sri(data):
@@ -147,6 +282,15 @@ def main():
             js, found = re.subn(pattern, replacement, js, flags=re.M)
             if found != 1:
                 sys.exit(f"slim_dist: {pattern!r} not found once in {js_name}")
+    wasm = open(wasm_path, "rb").read()
+    names_before = _names_size(wasm)
+    # Exports that index.html names keep their names too.
+    keep = [name for name, _, _ in exports(wasm) if re.search(_word(name), html)]
+    try:
+        wasm, js, renamed = rename_glue(wasm, js, keep)
+    except ValueError as error:
+        sys.exit(f"slim_dist: renaming imports and exports: {error}")
+    open(wasm_path, "wb").write(wasm)
     minified = subprocess.run(
         ["esbuild", "--minify", "--tree-shaking=true", "--format=esm", "--loader=js", "--log-level=warning"],
         input=js.encode(),
@@ -157,6 +301,9 @@ def main():
     # esbuild renames the classes, so look for what their bodies call: the dropped exports.
     if "intounderlying" in minified:
         sys.exit("slim_dist: esbuild kept code of the stream classes")
+    left = leftover_names(minified, renamed)
+    if left:
+        sys.exit(f"slim_dist: old import or export names left in {js_name}: {', '.join(left)}")
 
     for name, path in ((js_name, js_path), (wasm_name, wasm_path)):
         pattern = rf'(href="/{re.escape(name)}"[^>]*?integrity=")[^"]*(")'
@@ -164,7 +311,13 @@ def main():
         if found != 1:
             sys.exit(f"slim_dist: no integrity attribute for {name} in index.html")
     open(index, "w", encoding="utf-8").write(html)
-    print(f"slim: {len(removed)} stream exports dropped, wasm-opt -Oz, JS minified", file=sys.stderr)
+    dropped = sum(new is None for new in renamed.values())
+    print(
+        f"slim: {len(removed)} stream exports dropped, wasm-opt -Oz, {len(renamed) - dropped} "
+        f"import and export names shortened (names in the wasm {names_before} -> "
+        f"{_names_size(wasm)} bytes; {dropped} glue imports the wasm lacks dropped), JS minified",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

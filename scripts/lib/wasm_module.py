@@ -1,8 +1,9 @@
-"""Reading a wasm module's binary layout: LEB128 numbers, the sections they frame, function
-names and bodies, and the function indices of the element segments (the indirect call table).
+"""Reading a wasm module's binary layout: LEB128 numbers, the sections they frame, imports and
+exports, function names and bodies, and the function indices of the element segments (the
+indirect call table); and writing the imports, exports and table entries back changed.
 
-Shared by scripts/lib/slim_dist.py (drops exports and the table entries only they reach) and
-bench/wasm_code_by_crate.py (code size per crate).
+Shared by scripts/lib/slim_dist.py (drops exports and the table entries only they reach,
+renames imports and exports) and bench/wasm_code_by_crate.py (code size per crate).
 """
 
 
@@ -81,33 +82,106 @@ def _limits_end(data, i):
     return i
 
 
-def imported_functions(data):
-    """How many functions the module imports: the first function indices are theirs."""
+def name_at(data, i):
+    """Reads a name (a LEB128 length, then UTF-8) at i; answers (name, next index)."""
+    length, i = leb(data, i)
+    return data[i : i + length].decode("utf8"), i + length
+
+
+def put_name(name):
+    """A name: its UTF-8 length as LEB128, then the bytes."""
+    raw = name.encode("utf8")
+    return put_leb(len(raw)) + raw
+
+
+def _import_entries(data):
+    """(module, field, kind, start of the kind byte, end) for each import, in order."""
     for section, _, body, _ in sections(data):
         if section != 2:
             continue
         count, j = leb(data, body)
-        functions = 0
         for _ in range(count):
-            for _ in range(2):  # module and field names
-                length, j = leb(data, j)
-                j += length
-            kind, j = data[j], j + 1
+            module, j = name_at(data, j)
+            field, j = name_at(data, j)
+            kind, after = data[j], j + 1
             if kind == 0:  # function: its type index
-                functions += 1
-                _, j = leb(data, j)
+                _, after = leb(data, after)
             elif kind == 1:  # table: a reference type, then limits
-                j = _limits_end(data, j + 1)
+                after = _limits_end(data, after + 1)
             elif kind == 2:  # memory: limits
-                j = _limits_end(data, j)
+                after = _limits_end(data, after)
             elif kind == 3:  # global: a value type and mutability
-                j += 2
+                after += 2
             elif kind == 4:  # tag: an attribute byte, then a type index
-                _, j = leb(data, j + 1)
+                _, after = leb(data, after + 1)
             else:
                 raise ValueError(f"unknown import kind {kind}")
-        return functions
-    return 0
+            yield module, field, kind, j, after
+            j = after
+        return
+
+
+def imports(data):
+    """(module name, field name, kind) for each import, in order; kind 0 is a function."""
+    return [(module, field, kind) for module, field, kind, _, _ in _import_entries(data)]
+
+
+def imported_functions(data):
+    """How many functions the module imports: the first function indices are theirs."""
+    return sum(kind == 0 for _, _, kind in imports(data))
+
+
+def _replace_section(data, section_id, payload):
+    """The module with the body of its section section_id, if it has one, replaced by payload."""
+    out = bytearray(data[:8])
+    for section, start, _, end in sections(data):
+        if section == section_id:
+            out += bytes([section]) + put_leb(len(payload)) + payload
+        else:
+            out += data[start:end]
+    return bytes(out)
+
+
+def rename_imports(data, new_names):
+    """The module with each import's (module, field) names replaced by new_names(module, field),
+    a pair; kinds, types and the order of the imports (so every function index) unchanged."""
+    entries = list(_import_entries(data))
+    payload = bytearray(put_leb(len(entries)))
+    for module, field, _, kind_at, after in entries:
+        module, field = new_names(module, field)
+        payload += put_name(module) + put_name(field) + data[kind_at:after]
+    return _replace_section(data, 2, bytes(payload))
+
+
+def _export_entries(data):
+    """(name, kind, index, start of the kind byte, end) for each export, in order."""
+    for section, _, body, _ in sections(data):
+        if section != 7:
+            continue
+        count, j = leb(data, body)
+        for _ in range(count):
+            name, j = name_at(data, j)
+            kind, (index, after) = data[j], leb(data, j + 1)
+            yield name, kind, index, j, after
+            j = after
+        return
+
+
+def exports(data):
+    """(name, kind, index) for each export, in order; kind 0 is a function, 1 a table,
+    2 a memory, 3 a global."""
+    return [(name, kind, index) for name, kind, index, _, _ in _export_entries(data)]
+
+
+def map_exports(data, new_name):
+    """The module with each export renamed to new_name(name), or left out when that is None;
+    the others keep their kind, index and order."""
+    kept = []
+    for name, _, _, kind_at, after in _export_entries(data):
+        name = new_name(name)
+        if name is not None:
+            kept.append(put_name(name) + data[kind_at:after])
+    return _replace_section(data, 7, put_leb(len(kept)) + b"".join(kept))
 
 
 def function_bodies(data):
