@@ -1,18 +1,29 @@
-"""Tests slim_dist.redirect_table_entries and slim_dist.rename_glue on small wasm modules
-written here byte by byte (and, for rename_glue, a glue text in wasm-bindgen 0.2.130's shape).
+"""Tests slim_dist.redirect_table_entries, slim_dist.order_for_gzip and slim_dist.rename_glue on
+small wasm modules written here byte by byte (and, for rename_glue, a glue text in wasm-bindgen
+0.2.130's shape). order_for_gzip runs the wasm-opt of tools/ (scripts/bootstrap.sh) and node.
 
     python3 -m pytest scripts/lib/test_slim_dist.py    (or: python3 scripts/lib/test_slim_dist.py)
 """
+import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from slim_dist import redirect_table_entries, rename_glue, short_names  # noqa: E402
+from slim_dist import (  # noqa: E402
+    gzip_order,
+    order_for_gzip,
+    redirect_table_entries,
+    rename_glue,
+    short_names,
+)
 from wasm_module import (  # noqa: E402
     exports,
+    function_bodies,
     function_names,
     imports,
     put_leb,
@@ -218,6 +229,55 @@ class RenameGlue(unittest.TestCase):
         self.assertEqual(names[:3], ["a", "c", "d"])
         self.assertTrue(all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) for name in names))
         self.assertNotIn("in", names)
+
+
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
+
+
+def call_exports(data, names):
+    """What each export of the module returns when node calls it."""
+    script = (
+        "const m = new WebAssembly.Module(require('fs').readFileSync(process.argv[1]));"
+        "const e = new WebAssembly.Instance(m, {}).exports;"
+        "console.log(JSON.stringify(process.argv.slice(2).map((n) => e[n]())));"
+    )
+    with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["node", "-e", script, f.name, *names], capture_output=True, check=True)
+    return json.loads(out.stdout)
+
+
+class OrderForGzip(unittest.TestCase):
+    """Three functions of type () -> i32: seven (7), eight (calls seven, adds 1), three (3),
+    exported under those names."""
+
+    BODIES = [b"\x00\x41\x07\x0b", b"\x00\x10\x00\x41\x01\x6a\x0b", b"\x00\x41\x03\x0b"]
+    NAMES = ["seven", "eight", "three"]
+
+    def module(self):
+        types = section(1, vec([b"\x60\x00\x01\x7f"]))
+        functions = section(3, vec([b"\x00"] * 3))
+        exported = section(7, vec([text(n) + b"\x00" + put_leb(i) for i, n in enumerate(self.NAMES)]))
+        code = section(10, vec([put_leb(len(b)) + b for b in self.BODIES]))
+        return b"\0asm\x01\0\0\0" + types + functions + exported + code
+
+    def test_orders_by_bytes_and_keeps_what_each_export_does(self):
+        data = self.module()
+        self.assertEqual(gzip_order(data), [1, 2, 0])  # 00 10..., 00 41 03, 00 41 07
+        self.assertEqual(call_exports(data, self.NAMES), [7, 8, 3])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.wasm")
+            open(path, "wb").write(data)
+            env_path = os.path.join(TOOLS, "node_modules", ".bin") + os.pathsep + os.environ["PATH"]
+            os.environ["PATH"] = env_path
+            order_for_gzip(path)
+            out = open(path, "rb").read()
+        bodies = [body for _, body in function_bodies(out)]
+        # eight first, its call renumbered to seven's new index (2); then three; then seven.
+        self.assertEqual(bodies, [b"\x00\x10\x02\x41\x01\x6a\x0b", self.BODIES[2], self.BODIES[0]])
+        self.assertEqual(call_exports(out, self.NAMES), [7, 8, 3])
+        self.assertIsNone(function_names(out))
 
 
 if __name__ == "__main__":

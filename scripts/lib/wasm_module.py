@@ -269,3 +269,17 @@ def map_table_functions(data, new_index):
                 j = after
         out += bytes([9]) + put_leb(len(payload)) + payload
     return (bytes(out), changed) if changed else (data, 0)
+
+
+def with_function_names(data, names):
+    """The module with its "name" section replaced by one holding names (index -> name) only."""
+    out = bytearray(data[:8])
+    for section, start, body, end in sections(data):
+        if section == 0 and name_at(data, body)[0] == "name":
+            continue
+        out += data[start:end]
+    entries = b"".join(put_leb(i) + put_name(n) for i, n in sorted(names.items()))
+    function_names_part = put_leb(len(names)) + entries
+    payload = put_name("name") + b"\x01" + put_leb(len(function_names_part)) + function_names_part
+    return bytes(out + b"\x00" + put_leb(len(payload)) + payload)
+
