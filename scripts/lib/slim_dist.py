@@ -64,7 +64,9 @@ from wasm_module import (
     imports,
     map_exports,
     map_table_functions,
+    name_at,
     rename_imports,
+    sections,
     table_functions,
     with_function_names,
 )
@@ -262,14 +264,35 @@ def gzip_order(data):
 
 def order_for_gzip(path):
     """Rewrites the wasm at path with its functions in gzip_order (wasm-opt renumbers every
-    call, table entry and export). The output has no name section, as wasm-opt writes it."""
-    data = open(path, "rb").read()
+    call, table entry and export). The output has no custom section: wasm-opt writes the
+    name section it is given only with -g."""
+    data = without_custom_sections(open(path, "rb").read())
     names = {index: f"i{index:06d}" for index in range(imported_functions(data))}
     names.update({index: f"f{rank:06d}" for rank, index in enumerate(gzip_order(data))})
     open(path, "wb").write(with_function_names(data, names))
     subprocess.run(
-        ["wasm-opt", *WASM_FEATURES, "--reorder-functions-by-name", path, "-o", path], check=True
+        [
+            "wasm-opt",
+            *WASM_FEATURES,
+            "--reorder-functions-by-name",
+            # Read for the features the module uses, then left out with the rest.
+            "--strip-target-features",
+            path,
+            "-o",
+            path,
+        ],
+        check=True,
     )
+
+
+def without_custom_sections(data):
+    """The module without its custom sections (producers, wasm-bindgen's __wasm_split_unstable,
+    names) but target_features, which wasm-opt reads: browsers ignore them all."""
+    out = bytearray(data[:8])
+    for section, start, body, end in sections(data):
+        if section != 0 or name_at(data, body)[0] == "target_features":
+            out += data[start:end]
+    return bytes(out)
 
 
 def sri(data):
