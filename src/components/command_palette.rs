@@ -2,7 +2,7 @@
 
 use super::shown::shown_when;
 use crate::state::browser;
-use crate::state::rows::{Filter, Row};
+use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -42,7 +42,7 @@ pub fn CommandPalette(
         };
         rows.with(|all| {
             let mut found = filter.apply(all);
-            found.sort_by_key(|r| rank(r));
+            sort_rows(&mut found, &|a, b| rank(a).cmp(&rank(b)));
             found
                 .into_iter()
                 .take(MAX_MATCHES)
