@@ -7,7 +7,7 @@ use crate::components::shown::shown_when;
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
-use crate::state::rows::{Filter, Row, SORTS, STATUS_FILTERS};
+use crate::state::rows::{Filter, FilterField, Row, SORTS, STATUS_FILTERS};
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -59,11 +59,17 @@ pub fn InventoryPage() -> impl IntoView {
         limit.set(PAGE);
         router.navigate(&format!("/{}", f.to_query()), true);
     };
-    let edit = move |change: Box<dyn FnOnce(&mut Filter)>| {
-        let mut f = filter.get_untracked();
-        change(&mut f);
-        set_filter(f);
+    // One handler and one `selected` reader for every control (one type each, not one per
+    // control: each closure type has its own copy of Leptos's event and attribute code).
+    let on_change = move |field: FilterField| {
+        move |ev: leptos::ev::Event| {
+            let mut f = filter.get_untracked();
+            f.set_field(field, event_target_value(&ev));
+            set_filter(f);
+        }
     };
+    let selected =
+        move |field: FilterField, value: String| move || filter.with(|f| f.field(field) == value);
     let regions = Memo::new(move |_| session.get().map(|s| s.regions.clone()).unwrap_or_default());
 
     view! {
@@ -99,66 +105,41 @@ pub fn InventoryPage() -> impl IntoView {
                         type="search"
                         placeholder="name, region, writer…"
                         prop:value=move || filter.with(|f| f.text.clone())
-                        on:input={
-                            move |ev| {
-                                let text = event_target_value(&ev);
-                                edit(Box::new(move |f| f.text = text));
-                            }
-                        }
+                        on:input=on_change(FilterField::Text)
                     />
                 </label>
                 <label class="field">
                     <span class="field__label">"Service"</span>
-                    <select class="field__input" aria-label="Service" on:change={
-                        move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(Box::new(move |f| f.service = Service::parse(&v)));
-                        }
-                    }>
-                        <option value="" selected=move || filter.with(|f| f.service.is_none())>"All services"</option>
+                    <select class="field__input" aria-label="Service" on:change=on_change(FilterField::Service)>
+                        <option value="" selected=selected(FilterField::Service, String::new())>"All services"</option>
                         {Service::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || filter.with(|f| f.service == Some(s))>{s.label()}</option>
+                            <option value=s.as_str() selected=selected(FilterField::Service, s.as_str().into())>{s.label()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span class="field__label">"Region"</span>
-                    <select class="field__input" aria-label="Region" on:change={
-                        move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(Box::new(move |f| f.region = Some(v).filter(|v| !v.is_empty())));
-                        }
-                    }>
-                        <option value="" selected=move || filter.with(|f| f.region.is_none())>"All regions"</option>
+                    <select class="field__input" aria-label="Region" on:change=on_change(FilterField::Region)>
+                        <option value="" selected=selected(FilterField::Region, String::new())>"All regions"</option>
                         {move || regions.get().into_iter().map(|r| view! {
-                            <option value=r.clone() selected={let r = r.clone(); move || filter.with(|f| f.region.as_deref() == Some(r.as_str()))}>{r.clone()}</option>
+                            <option value=r.clone() selected=selected(FilterField::Region, r.clone())>{r.clone()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span class="field__label">"Status"</span>
-                    <select class="field__input" aria-label="Status" on:change={
-                        move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(Box::new(move |f| f.status = Some(v).filter(|v| !v.is_empty())));
-                        }
-                    }>
-                        <option value="" selected=move || filter.with(|f| f.status.is_none())>"Any status"</option>
+                    <select class="field__input" aria-label="Status" on:change=on_change(FilterField::Status)>
+                        <option value="" selected=selected(FilterField::Status, String::new())>"Any status"</option>
                         {STATUS_FILTERS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=move || filter.with(|f| f.status.as_deref() == Some(k))>{label}</option>
+                            <option value=k selected=selected(FilterField::Status, k.into())>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
                     <span class="field__label">"Sort"</span>
-                    <select class="field__input" aria-label="Sort" on:change={
-                        move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(Box::new(move |f| f.sort = v));
-                        }
-                    }>
+                    <select class="field__input" aria-label="Sort" on:change=on_change(FilterField::Sort)>
                         {SORTS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=move || filter.with(|f| f.sort == k)>{label}</option>
+                            <option value=k selected=selected(FilterField::Sort, k.into())>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>

@@ -381,6 +381,16 @@ pub const SORTS: [(&str, &str); 4] = [
     ("service", "Service"),
 ];
 
+/// One control of the inventory's filter form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterField {
+    Text,
+    Service,
+    Region,
+    Status,
+    Sort,
+}
+
 /// The inventory filter, as read from and written to the URL query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -401,6 +411,29 @@ impl Filter {
             region: nonempty("region"),
             status: nonempty("status"),
             sort: nonempty("sort").unwrap_or_else(|| "name".into()),
+        }
+    }
+
+    /// A field as its control on the inventory page holds it: `""` when unset.
+    pub fn field(&self, field: FilterField) -> &str {
+        match field {
+            FilterField::Text => &self.text,
+            FilterField::Service => self.service.map_or("", Service::as_str),
+            FilterField::Region => self.region.as_deref().unwrap_or(""),
+            FilterField::Status => self.status.as_deref().unwrap_or(""),
+            FilterField::Sort => &self.sort,
+        }
+    }
+
+    /// Sets a field from its control's value; `""` unsets the optional ones.
+    pub fn set_field(&mut self, field: FilterField, value: String) {
+        let nonempty = |v: String| Some(v).filter(|v| !v.is_empty());
+        match field {
+            FilterField::Text => self.text = value,
+            FilterField::Service => self.service = Service::parse(&value),
+            FilterField::Region => self.region = nonempty(value),
+            FilterField::Status => self.status = nonempty(value),
+            FilterField::Sort => self.sort = value,
         }
     }
 
@@ -614,6 +647,22 @@ mod tests {
             Filter::from_query(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()));
         assert_eq!(back, f);
         assert_eq!(Filter::from_query(|_| None).to_query(), "");
+    }
+
+    #[test]
+    fn a_control_reads_and_sets_its_field() {
+        let mut f = Filter::from_query(|_| None);
+        assert_eq!(f.field(FilterField::Region), "");
+        assert_eq!(f.field(FilterField::Sort), "name");
+        f.set_field(FilterField::Service, "neptune".into());
+        f.set_field(FilterField::Region, "eu-west-1".into());
+        f.set_field(FilterField::Status, String::new());
+        assert_eq!(f.service, Some(Service::Neptune));
+        assert_eq!(f.field(FilterField::Service), "neptune");
+        assert_eq!(f.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(f.status, None);
+        f.set_field(FilterField::Service, String::new());
+        assert_eq!(f.service, None);
     }
 
     #[test]
