@@ -103,39 +103,38 @@ impl InventoryCtx {
             slots.get_or_insert_with(key.clone(), || SlotState::Loading);
         });
         leptos::task::spawn_local(async move {
-            let Some(s) = session.get_untracked() else {
-                ctx.in_flight.update_value(|set| {
-                    set.remove(&key);
-                });
-                return;
+            let loaded = match session.get_untracked() {
+                Some(s) => Some((api::load_slot(&s, &region, service).await, s)),
+                None => None,
             };
-            let result = api::load_slot(&s, &region, service).await;
             ctx.in_flight.update_value(|set| {
                 set.remove(&key);
             });
-            // A reconnect in the meantime made this answer stale.
+            // No session, or a reconnect in the meantime made this answer stale.
+            let Some((result, s)) = loaded else {
+                return;
+            };
             if session
                 .get_untracked()
                 .is_none_or(|now| !std::rc::Rc::ptr_eq(&now, &s))
             {
                 return;
             }
-            match result {
-                Ok(data) => {
-                    let rows = rows_of(&data);
-                    session.learn_account(first_arn(&data));
-                    ctx.data.update(|d| {
-                        d.insert(key.clone(), data);
-                    });
-                    ctx.slots.update(|slots| {
+            let result = result.map(|data| {
+                let rows = rows_of(&data);
+                session.learn_account(first_arn(&data));
+                ctx.data.update(|d| {
+                    d.insert(key.clone(), data);
+                });
+                rows
+            });
+            ctx.slots.update(|slots| {
+                // What the slot showed: kept on an error, reused for unchanged rows.
+                let previous = slots.get(&key).map_or(&[][..], SlotState::rows);
+                let state = match result {
+                    Ok(rows) => SlotState::Ready {
                         // Keep the old Arcs of unchanged rows so nothing downstream re-renders.
-                        let previous = match slots.get(&key) {
-                            Some(
-                                SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. },
-                            ) => rows.clone(),
-                            _ => Vec::new(),
-                        };
-                        let merged = rows
+                        rows: rows
                             .into_iter()
                             .map(|r| {
                                 previous
@@ -144,27 +143,27 @@ impl InventoryCtx {
                                     .cloned()
                                     .unwrap_or_else(|| Arc::new(r))
                             })
-                            .collect();
-                        slots.insert(
-                            key.clone(),
-                            SlotState::Ready {
-                                rows: merged,
-                                at: browser::now_ms(),
-                            },
-                        );
-                    });
-                }
-                Err(error) => ctx.slots.update(|slots| {
-                    let rows = match slots.get(&key) {
-                        Some(SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. }) => {
-                            rows.clone()
-                        }
-                        _ => Vec::new(),
-                    };
-                    slots.insert(key.clone(), SlotState::Failed { error, rows });
-                }),
-            }
+                            .collect(),
+                        at: browser::now_ms(),
+                    },
+                    Err(error) => SlotState::Failed {
+                        error,
+                        rows: previous.to_vec(),
+                    },
+                };
+                slots.insert(key, state);
+            });
         });
+    }
+}
+
+impl SlotState {
+    /// The rows the slot has (the last good answer's, on an error); none while loading.
+    pub fn rows(&self) -> &[Arc<Row>] {
+        match self {
+            SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. } => rows,
+            SlotState::Loading => &[],
+        }
     }
 }
 
@@ -174,11 +173,7 @@ pub fn all_rows(slots: &SortedMap<SlotKey, SlotState>) -> Vec<Arc<Row>> {
     let mut globals = SortedMap::new();
     let mut out = Vec::new();
     for state in slots.values() {
-        let rows = match state {
-            SlotState::Ready { rows, .. } | SlotState::Failed { rows, .. } => rows,
-            SlotState::Loading => continue,
-        };
-        for row in rows {
+        for row in state.rows() {
             if !row.resource.kind.is_global() || globals.insert(row.resource.key(), ()).is_none() {
                 out.push(row.clone());
             }
@@ -197,12 +192,23 @@ fn first_arn(d: &SlotData) -> Option<&str> {
 }
 
 pub fn rows_of(d: &SlotData) -> Vec<Row> {
+    // Plain loops: an `extend(map(..))` per list was a copy of `extend` per list.
     let mut rows = Vec::new();
-    rows.extend(d.global_datastores.iter().map(Row::from_global_datastore));
-    rows.extend(d.replication_groups.iter().map(Row::from_replication_group));
-    rows.extend(d.global_databases.iter().map(Row::from_global_database));
-    rows.extend(d.db_clusters.iter().map(Row::from_db_cluster));
-    rows.extend(d.memorydb.iter().map(Row::from_memorydb));
+    for g in &d.global_datastores {
+        rows.push(Row::from_global_datastore(g));
+    }
+    for rg in &d.replication_groups {
+        rows.push(Row::from_replication_group(rg));
+    }
+    for g in &d.global_databases {
+        rows.push(Row::from_global_database(g));
+    }
+    for c in &d.db_clusters {
+        rows.push(Row::from_db_cluster(c));
+    }
+    for c in &d.memorydb {
+        rows.push(Row::from_memorydb(c));
+    }
     rows
 }
 
