@@ -105,18 +105,15 @@ impl EmulatorConfig {
 
 /// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, keyed by service.
 fn overrides_from_json(o: Object<'_>) -> Result<SortedMap<String, OverrideForm>, DecodeError> {
-    o.entries("overrides")?
-        .into_iter()
-        .map(|(key, form)| {
-            Ok((
-                key.to_string(),
-                OverrideForm {
-                    url: form.string_or_empty("url")?,
-                    sign_for_aws_host: form.bool_or_false("sign_for_aws_host")?,
-                },
-            ))
-        })
-        .collect()
+    let mut overrides = SortedMap::new();
+    for (key, form) in o.entries("overrides")? {
+        let form = OverrideForm {
+            url: form.string_or_empty("url")?,
+            sign_for_aws_host: form.bool_or_false("sign_for_aws_host")?,
+        };
+        overrides.insert(key.to_string(), form);
+    }
+    Ok(overrides)
 }
 
 /// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, in service order.
@@ -224,9 +221,15 @@ impl Session {
 }
 
 pub fn key_hint(access_key_id: &str) -> String {
-    let chars: Vec<char> = access_key_id.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    format!("…{tail}")
+    let start = access_key_id
+        .char_indices()
+        .rev()
+        .take(4)
+        .last()
+        .map_or(0, |(i, _)| i);
+    let mut hint = String::from("…");
+    hint.push_str(&access_key_id[start..]);
+    hint
 }
 
 /// The connection context.
@@ -416,18 +419,14 @@ pub fn emulator_request(
     regions: Vec<Region>,
     keep: bool,
 ) -> ConnectRequest {
-    let overrides = Service::ALL
-        .into_iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                OverrideForm {
-                    url: config.endpoint.clone(),
-                    sign_for_aws_host: false,
-                },
-            )
-        })
-        .collect();
+    let mut overrides = SortedMap::new();
+    for s in Service::ALL {
+        let form = OverrideForm {
+            url: config.endpoint.clone(),
+            sign_for_aws_host: false,
+        };
+        overrides.insert(s.as_str().to_string(), form);
+    }
     ConnectRequest {
         access_key_id: config.demo.access_key_id.clone(),
         secret_access_key: config.demo.secret_access_key.clone(),
