@@ -10,6 +10,15 @@ pub fn shown_when<V: IntoView + 'static>(
     when: impl Fn() -> bool + Send + Sync + 'static,
     view: impl Fn() -> V + Send + Sync + 'static,
 ) -> impl IntoView {
+    shown_any(Box::new(when), Box::new(move || view().into_any()))
+}
+
+/// The part that does not depend on the view's type: one copy of the memo and of the optional
+/// view's render code for all the places, not one per place.
+fn shown_any(
+    when: Box<dyn Fn() -> bool + Send + Sync>,
+    view: Box<dyn Fn() -> AnyView + Send + Sync>,
+) -> impl IntoView {
     let visible = Memo::new(move |_| when());
     move || visible.get().then(&view)
 }
