@@ -22,3 +22,16 @@ fn shown_any(
     let visible = Memo::new(move |_| when());
     move || visible.get().then(&view)
 }
+
+/// The view `view` answers, nothing while it answers `None`; re-run whenever what it reads
+/// changes (as `move || option.map(..)` is). Erased like [`shown_when`]: one copy of the
+/// optional view's render code for all the places.
+pub fn shown_some<V: IntoView + 'static>(
+    view: impl Fn() -> Option<V> + Send + Sync + 'static,
+) -> impl IntoView {
+    some_any(Box::new(move || view().map(IntoAny::into_any)))
+}
+
+fn some_any(view: Box<dyn Fn() -> Option<AnyView> + Send + Sync>) -> impl IntoView {
+    move || view()
+}

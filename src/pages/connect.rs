@@ -2,7 +2,7 @@
 //! one-click preset for the local emulator.
 
 use crate::aws::Credentials;
-use crate::components::shown::shown_when;
+use crate::components::shown::{shown_some, shown_when};
 use crate::model::Service;
 use crate::state::route::Router;
 use crate::state::session::{
@@ -116,20 +116,20 @@ pub fn ConnectPage() -> impl IntoView {
     view! {
         <div class="page connect-page">
             <h1 class="page__title">"Connect"</h1>
-            {move || session.get().map(|s| view! {
+            {shown_some(move || session.get().map(|s| view! {
                 <p class="connect-page__current" role="status">
                     "Connected: " {s.label()} " "
                     <button type="button" class="button button--quiet" on:click=move |_| session.disconnect()>"Disconnect"</button>
                 </p>
-            })}
-            {move || session.emulator.get().map(|config| view! {
+            }))}
+            {shown_some(move || session.emulator.get().map(|config| view! {
                 <section class="connect-page__preset" aria-labelledby="preset-title">
                     <h2 id="preset-title" class="page__subtitle">"Local emulator"</h2>
                     <p>"This console is served by failover-emulator at "<code>{config.endpoint.clone()}</code>
                        ". Connect with its demo credentials (regions "{config.regions.join(", ")}")."</p>
                     <button type="button" class="button button--primary" on:click=connect_emulator>"Connect to the local emulator"</button>
                 </section>
-            })}
+            }))}
             <form class="connect-form" on:submit=connect autocomplete="off">
                 <fieldset class="connect-form__group">
                     <legend>"Credentials"</legend>
@@ -148,8 +148,8 @@ pub fn ConnectPage() -> impl IntoView {
                             }
                         ></textarea>
                     </label>
-                    {move || paste_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
-                    {move || pasted.get().map(|p| view! {
+                    {shown_some(move || paste_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> }))}
+                    {shown_some(move || pasted.get().map(|p| view! {
                         <p class="connect-form__parsed" role="status">
                             "✓ Read credentials for access key "<code>{key_hint(&p.creds.access_key_id)}</code>
                             {if p.creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
@@ -157,7 +157,7 @@ pub fn ConnectPage() -> impl IntoView {
                             " "
                             <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
                         </p>
-                    })}
+                    }))}
                     {shown_when(move || pasted.with(Option::is_none), move || view! {
                         <div class="connect-form__fields">
                             <label class="field">
@@ -237,7 +237,7 @@ pub fn ConnectPage() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev)) />
                     <span>"Keep credentials in this tab's session storage (survives a reload; cleared when the tab closes)"</span>
                 </label>
-                {move || form_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
+                {shown_some(move || form_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> }))}
                 <div class="connect-form__buttons">
                     <button type="submit" class="button button--primary">"Connect"</button>
                 </div>

@@ -3,7 +3,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
-use crate::components::shown::shown_when;
+use crate::components::shown::{shown_some, shown_when};
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
@@ -90,13 +90,13 @@ pub fn InventoryPage() -> impl IntoView {
                     <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
                 </div>
             })}
-            {move || refused(&inventory).map(|e| view! {
+            {shown_some(move || refused(&inventory).map(|e| view! {
                 <div class="notice notice--bad" role="alert">
                     <strong>"Credentials refused in every region ("{e.code.clone().unwrap_or_default()}"). "</strong>
                     {e.advice.clone()}" "
                     <a href="/connect">"Reconnect"</a>" — runs are kept."
                 </div>
-            })}
+            }))}
             <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
                 <label class="field filters__text">
                     <span class="field__label">"Filter"</span>
