@@ -4,7 +4,7 @@
 use crate::components::app_header::AppHeader;
 use crate::components::command_palette::CommandPalette;
 use crate::components::run_tray::RunTray;
-use crate::components::shown::shown_when;
+use crate::components::shown::{rebuilt, shown_when};
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
 use crate::pages::resource::ResourcePage;
@@ -48,13 +48,13 @@ pub fn App() -> impl IntoView {
         />
         <main class="app" data-app-mounted="true">
             // Re-rendered only when the page changes, not when the query (the filter) does.
-            {move || match router.page.get() {
+            {rebuilt(move || match router.page.get() {
                 Page::Inventory => view! { <InventoryPage /> }.into_any(),
                 Page::Connect => view! { <ConnectPage /> }.into_any(),
                 Page::Runs => view! { <RunsPage /> }.into_any(),
                 Page::Resource(rref) => view! { <ResourcePage rref=rref /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
-            }}
+            })}
         </main>
         <RunTray runs=runs.runs now=runs.now />
         {shown_when(move || palette_open.get(), move || view! {

@@ -1,6 +1,6 @@
 //! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
 
-use super::shown::shown_when;
+use super::shown::{rebuilt, shown_when};
 use crate::state::browser;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
@@ -119,7 +119,7 @@ pub fn CommandPalette(
                     }
                 />
                 <ul id="palette-list" class="palette__list" role="listbox" aria-label="Matching resources">
-                    {move || {
+                    {rebuilt(move || {
                         matches
                             .get()
                             .into_iter()
@@ -140,7 +140,7 @@ pub fn CommandPalette(
                                 }
                             })
                             .collect_view()
-                    }}
+                    })}
                     {shown_when(move || matches.with(Vec::is_empty), move || view! {
                         <li class="palette__empty">"No resource matches."</li>
                     })}

@@ -35,3 +35,15 @@ pub fn shown_some<V: IntoView + 'static>(
 fn some_any(view: Box<dyn Fn() -> Option<AnyView> + Send + Sync>) -> impl IntoView {
     move || view()
 }
+
+/// The view `view` answers, rebuilt whenever what it reads changes (as `move || ..` is).
+/// Erased like [`shown_when`]: one copy of the reactive view's render code for all the places.
+pub fn rebuilt<V: IntoView + 'static>(
+    view: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    any_of(Box::new(move || view().into_any()))
+}
+
+fn any_of(view: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    move || view()
+}

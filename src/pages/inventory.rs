@@ -3,7 +3,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
-use crate::components::shown::{shown_some, shown_when};
+use crate::components::shown::{rebuilt, shown_some, shown_when};
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
@@ -121,9 +121,9 @@ pub fn InventoryPage() -> impl IntoView {
                     <span class="field__label">"Region"</span>
                     <select class="field__input" aria-label="Region" on:change=on_change(FilterField::Region)>
                         <option value="" selected=selected(FilterField::Region, String::new())>"All regions"</option>
-                        {move || regions.get().into_iter().map(|r| view! {
+                        {rebuilt(move || regions.get().into_iter().map(|r| view! {
                             <option value=r.clone() selected=selected(FilterField::Region, r.clone())>{r.clone()}</option>
-                        }).collect_view()}
+                        }).collect_view())}
                     </select>
                 </label>
                 <label class="field">
@@ -203,7 +203,7 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {move || regions.get().into_iter().map(|region| view! {
+                {rebuilt(move || regions.get().into_iter().map(|region| view! {
                     <tr>
                         <th scope="row">{region.clone()}</th>
                         {Service::ALL.into_iter().map(|service| {
@@ -212,7 +212,7 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                             let context = format!("{} · {}", region, service.label());
                             view! {
                                 <td class="slot-grid__cell">
-                                    {move || match state.get() {
+                                    {rebuilt(move || match state.get() {
                                         None | Some(SlotState::Loading) => view! {
                                             <span class="slot-grid__state slot-grid__state--loading"><span aria-hidden="true">"◌ "</span>"loading…"</span>
                                         }.into_any(),
@@ -224,12 +224,12 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                                             let context = if error.is_transient() { format!("{context} — retrying") } else { context.clone() };
                                             view! { <ErrorPanel error=error context=context compact=true /> }.into_any()
                                         }
-                                    }}
+                                    })}
                                 </td>
                             }
                         }).collect_view()}
                     </tr>
-                }).collect_view()}
+                }).collect_view())}
             </tbody>
         </table>
     }
