@@ -1,6 +1,6 @@
 //! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
 
-use super::shown::{rebuilt, shown_when};
+use super::shown::{effect, memo, rebuilt, shown_when};
 use crate::state::browser;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
@@ -19,7 +19,7 @@ pub fn CommandPalette(
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(0usize);
     let root = NodeRef::<Div>::new();
-    let matches = Memo::new(move |_| {
+    let matches = memo(move || {
         let filter = Filter {
             text: query.get(),
             sort: "name".into(),
@@ -50,7 +50,7 @@ pub fn CommandPalette(
                 .collect::<Vec<_>>()
         })
     });
-    Effect::new(move |_| {
+    effect(move || {
         if root.get().is_some() {
             browser::focus_element("palette-input");
         }

@@ -1,4 +1,6 @@
-//! `shown_when`: a view present only while a condition holds, in place of Leptos's `<Show>`.
+//! `shown_when`: a view present only while a condition holds, in place of Leptos's `<Show>`;
+//! and the other reactive helpers that box their closures, so that Leptos's generic code is
+//! compiled once per value type instead of once per closure.
 
 use leptos::prelude::*;
 
@@ -46,4 +48,27 @@ pub fn rebuilt<V: IntoView + 'static>(
 
 fn any_of(view: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
     move || view()
+}
+
+/// `Memo::new` over a boxed computation: one copy of the memo's code per value type (the
+/// inventory's row lists are four memos), not one per closure.
+pub fn memo<T: PartialEq + Send + Sync + 'static>(
+    compute: impl Fn() -> T + Send + Sync + 'static,
+) -> Memo<T> {
+    memo_any(Box::new(compute))
+}
+
+fn memo_any<T: PartialEq + Send + Sync + 'static>(
+    compute: Box<dyn Fn() -> T + Send + Sync>,
+) -> Memo<T> {
+    Memo::new(move |_| compute())
+}
+
+/// `Effect::new` over a boxed closure: one copy of the effect's code for all the places.
+pub fn effect(run: impl Fn() + 'static) {
+    effect_any(Box::new(run));
+}
+
+fn effect_any(run: Box<dyn Fn()>) {
+    Effect::new(move |_| run());
 }

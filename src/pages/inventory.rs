@@ -3,7 +3,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
-use crate::components::shown::{rebuilt, shown_some, shown_when};
+use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when};
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
@@ -29,7 +29,7 @@ pub fn InventoryPage() -> impl IntoView {
     let router = Router::expect();
     let filter = Memo::new(move |_| Filter::from_query(|k| router.query(k)));
     let limit = RwSignal::new(PAGE);
-    let matched = Memo::new(move |_| {
+    let matched = memo(move || {
         let f = filter.get();
         inventory.rows.with(|rows| {
             f.apply(rows)
@@ -44,12 +44,12 @@ pub fn InventoryPage() -> impl IntoView {
         move || drawn.set(true),
         std::time::Duration::from_millis(FIRST_DRAW_WAIT_MS),
     );
-    Effect::new(move |_| {
+    effect(move || {
         if !drawn.get_untracked() && inventory.slots.with(all_answered) {
             drawn.set(true);
         }
     });
-    let shown = Memo::new(move |_| {
+    let shown = memo(move || {
         if !drawn.get() {
             return Vec::new();
         }

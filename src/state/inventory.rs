@@ -7,6 +7,7 @@ use super::errors::ErrorInfo;
 use super::rows::{ResourceKind, Row};
 use super::session::SessionCtx;
 use super::sorted_map::SortedMap;
+use crate::components::shown::{effect, memo};
 use crate::model::{Region, Service};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -42,7 +43,7 @@ pub struct InventoryCtx {
 impl InventoryCtx {
     pub fn provide(session: SessionCtx) -> InventoryCtx {
         let slots = RwSignal::new(SortedMap::<SlotKey, SlotState>::new());
-        let rows = Memo::new(move |_| slots.with(all_rows));
+        let rows = memo(move || slots.with(all_rows));
         let ctx = InventoryCtx {
             slots,
             rows,
@@ -51,7 +52,7 @@ impl InventoryCtx {
         };
         provide_context(ctx);
         // A new connection starts a fresh inventory.
-        Effect::new(move |_| {
+        effect(move || {
             let _ = session.generation.get();
             if session.get_untracked().is_some() {
                 ctx.slots.set(SortedMap::new());
