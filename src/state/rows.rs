@@ -463,7 +463,7 @@ impl Filter {
         }
     }
 
-    pub fn matches(&self, row: &Row, needle: &[String]) -> bool {
+    pub fn matches(&self, row: &Row, needle: &[&str]) -> bool {
         if let Some(s) = self.service {
             if row.service() != s {
                 return false;
@@ -479,9 +479,7 @@ impl Filter {
                 return false;
             }
         }
-        needle
-            .iter()
-            .all(|word| row.haystack.contains(word.as_str()))
+        needle.iter().all(|word| row.haystack.contains(word))
     }
 
     /// Rows that match, sorted; the caller caps how many it renders. Text matching ignores
@@ -491,16 +489,14 @@ impl Filter {
         &self,
         rows: impl IntoIterator<Item = &'a R>,
     ) -> Vec<&'a R> {
-        let needle: Vec<String> = self
-            .text
-            .to_ascii_lowercase()
-            .split_whitespace()
-            .map(String::from)
-            .collect();
-        let mut out: Vec<&R> = rows
-            .into_iter()
-            .filter(|r| self.matches(r.as_ref(), &needle))
-            .collect();
+        let lower = self.text.to_ascii_lowercase();
+        let needle: Vec<&str> = lower.split_whitespace().collect();
+        let mut out: Vec<&R> = Vec::new();
+        for r in rows {
+            if self.matches(r.as_ref(), &needle) {
+                out.push(r);
+            }
+        }
         fn rank(k: StatusKind) -> u8 {
             match k {
                 StatusKind::Failed => 0,
