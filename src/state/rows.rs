@@ -177,25 +177,19 @@ impl Row {
             .primary()
             .map(|p| format!("{} · {}", p.region, p.replication_group_id))
             .unwrap_or_else(|| "no primary".into());
-        let members = g
-            .members
-            .iter()
-            .map(|m| {
-                format!(
-                    "{} {} ({})",
-                    m.region,
-                    m.replication_group_id,
-                    m.role.as_str()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let mut members = String::new();
+        let mut regions = Vec::new();
+        for m in &g.members {
+            let role = m.role.as_str();
+            push_member(&mut members, &m.region, &m.replication_group_id, role);
+            regions.push(m.region.clone());
+        }
         let shards = g.shards.len();
         Row {
             resource: ResourceRef::new(ResourceKind::GlobalDatastore, "", &g.id),
             name: g.id.clone(),
             region: g.primary().map(|p| p.region.clone()).unwrap_or_default(),
-            regions: g.members.iter().map(|m| m.region.clone()).collect(),
+            regions,
             status: g.status.clone(),
             status_kind: classify_status(&g.status),
             writer,
@@ -256,19 +250,14 @@ impl Row {
                 )
             })
             .unwrap_or_else(|| "no writer".into());
-        let members = g
-            .members
-            .iter()
-            .map(|m| {
-                let role = if m.is_writer { "writer" } else { "reader" };
-                format!(
-                    "{} {} ({role})",
-                    m.region.clone().unwrap_or_default(),
-                    m.cluster_id()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let mut members = String::new();
+        let mut regions = Vec::new();
+        for m in &g.members {
+            let role = if m.is_writer { "writer" } else { "reader" };
+            let region = m.region.as_deref().unwrap_or_default();
+            push_member(&mut members, region, m.cluster_id(), role);
+            regions.extend(m.region.clone());
+        }
         let mut summary = plural(g.members.len(), "cluster");
         if let Some(f) = &g.failover {
             summary.push_str(&format!(" · failover {}", f.status));
@@ -280,7 +269,7 @@ impl Row {
                 .writer()
                 .and_then(|w| w.region.clone())
                 .unwrap_or_default(),
-            regions: g.members.iter().filter_map(|m| m.region.clone()).collect(),
+            regions,
             status: g.status.clone(),
             status_kind: classify_status(&g.status),
             writer,
@@ -354,6 +343,16 @@ impl Row {
             rev: 0,
         }
         .finish()
+    }
+}
+
+/// Adds `region id (role)` to a ` · `-separated list of members.
+fn push_member(members: &mut String, region: &str, id: &str, role: &str) {
+    if !members.is_empty() {
+        members.push_str(" · ");
+    }
+    for part in [region, " ", id, " (", role, ")"] {
+        members.push_str(part);
     }
 }
 
@@ -709,6 +708,11 @@ mod tests {
         );
         let row = Row::from_global_datastore(&g);
         assert_eq!(row.writer, "us-east-1 · checkout-sessions-use1");
+        assert_eq!(
+            row.members,
+            "us-west-2 checkout-sessions-usw2 (secondary) · us-east-1 checkout-sessions-use1 (primary)"
+        );
+        assert_eq!(row.regions, ["us-west-2", "us-east-1"]);
         assert_eq!(
             row.resource.path(),
             "/r/elasticache/global/ldgnf-checkout-sessions"
