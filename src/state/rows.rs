@@ -92,14 +92,19 @@ impl ResourceRef {
 
     /// The app route for this resource, e.g. `/r/elasticache/rg/us-east-1/orders-queue`.
     pub fn path(&self) -> String {
-        let id = encode_segment(&self.id);
-        match self.kind {
-            ResourceKind::GlobalDatastore => format!("/r/elasticache/global/{id}"),
-            ResourceKind::ReplicationGroup => format!("/r/elasticache/rg/{}/{id}", self.region),
-            ResourceKind::GlobalDatabase => format!("/r/neptune/global/{id}"),
-            ResourceKind::NeptuneCluster => format!("/r/neptune/cluster/{}/{id}", self.region),
-            ResourceKind::MemoryDbCluster => format!("/r/memorydb/{}/{id}", self.region),
+        let mut path = String::from(match self.kind {
+            ResourceKind::GlobalDatastore => "/r/elasticache/global/",
+            ResourceKind::ReplicationGroup => "/r/elasticache/rg/",
+            ResourceKind::GlobalDatabase => "/r/neptune/global/",
+            ResourceKind::NeptuneCluster => "/r/neptune/cluster/",
+            ResourceKind::MemoryDbCluster => "/r/memorydb/",
+        });
+        if !self.kind.is_global() {
+            path.push_str(&self.region);
+            path.push('/');
         }
+        path.push_str(&encode_segment(&self.id));
+        path
     }
 
     /// Stable key for maps and the run store.
