@@ -21,31 +21,25 @@ pub fn RunList(
     };
     view! {
         {move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> })}
-        {move || sorted().into_iter().map(|run| {
-                let id = run.id.clone();
-                let (a, b, c) = (id.clone(), id.clone(), id);
-                view! {
-                    <RunCard
-                        run=run
-                        now=ctx.now
-                        on_export_json=Callback::new(move |_| ctx.export(&a, false))
-                        on_export_markdown=Callback::new(move |_| ctx.export(&b, true))
-                        on_dismiss=Callback::new(move |_| ctx.dismiss(&c))
-                    />
-                }
-            }).collect_view()}
+        {move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_view()}
     }
 }
 
 #[component]
 pub fn RunCard(
     run: Run,
-    /// Wall clock in ms, ticking while runs are live.
-    now: RwSignal<i64>,
-    on_export_json: Callback<()>,
-    on_export_markdown: Callback<()>,
-    on_dismiss: Callback<()>,
+    /// Exports and dismisses the run; its clock ticks the elapsed time.
+    ctx: RunsCtx,
 ) -> impl IntoView {
+    // One handler type for the three buttons: 0 exports JSON, 1 Markdown, 2 dismisses.
+    let id = run.id.clone();
+    let on = move |what: u8| {
+        let id = id.clone();
+        move |_| match what {
+            0 | 1 => ctx.export(&id, what == 1),
+            _ => ctx.dismiss(&id),
+        }
+    };
     let phase = run.phase;
     let started = run.started_at;
     let settled_at = run.settled_at;
@@ -72,7 +66,7 @@ pub fn RunCard(
                 <dt>"Started"</dt>
                 <dd><time>{Timestamp(started).to_iso8601()}</time></dd>
                 <dt>"Elapsed"</dt>
-                <dd class="run-card__clock">{move || format_clock(settled_at.unwrap_or_else(|| now.get()) - started)}</dd>
+                <dd class="run-card__clock">{move || format_clock(settled_at.unwrap_or_else(|| ctx.now.get()) - started)}</dd>
                 <dt>"Time to settle"</dt>
                 <dd class="run-card__settle">{settle.map(format_duration).unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Status"</dt>
@@ -100,10 +94,10 @@ pub fn RunCard(
             <h4 class="run-card__subtitle">"Events"</h4>
             <EventList events=events empty="No events yet." />
             <div class="run-card__buttons">
-                <button type="button" class="button" on:click=move |_| on_export_json.run(())>"Export JSON"</button>
-                <button type="button" class="button" on:click=move |_| on_export_markdown.run(())>"Export Markdown"</button>
-                {phase.is_done().then(|| view! {
-                    <button type="button" class="button button--quiet" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
+                <button type="button" class="button" on:click=on(0)>"Export JSON"</button>
+                <button type="button" class="button" on:click=on(1)>"Export Markdown"</button>
+                {phase.is_done().then(move || view! {
+                    <button type="button" class="button button--quiet" on:click=on(2)>"Dismiss"</button>
                 })}
             </div>
         </article>
