@@ -3,12 +3,9 @@
 use crate::model::Timestamp;
 use leptos::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventLine {
-    pub at: i64,
-    pub source: String,
-    pub message: String,
-}
+/// One line: when, from where, what. The run record's event type, so a run's events are shown
+/// as they are kept.
+pub use crate::state::record::RunEvent as EventLine;
 
 #[component]
 pub fn EventList(

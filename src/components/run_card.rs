@@ -1,9 +1,9 @@
 //! One tracked run in full: phase, elapsed and settle time, transitions, events, export.
 
 use super::error_panel::ErrorPanel;
-use super::event_list::{EventLine, EventList};
+use super::event_list::EventList;
 use crate::model::Timestamp;
-use crate::state::record::{format_clock, format_duration, Run};
+use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
 
@@ -27,7 +27,7 @@ pub fn RunList(
 
 #[component]
 pub fn RunCard(
-    run: Run,
+    mut run: Run,
     /// Exports and dismisses the run; its clock ticks the elapsed time.
     ctx: RunsCtx,
 ) -> impl IntoView {
@@ -44,16 +44,8 @@ pub fn RunCard(
     let started = run.started_at;
     let settled_at = run.settled_at;
     let settle = run.time_to_settle();
-    let events: Vec<EventLine> = run
-        .events
-        .iter()
-        .map(|e| EventLine {
-            at: e.at,
-            source: e.source.clone(),
-            message: e.message.clone(),
-        })
-        .collect();
     let path = run.action.resource().path();
+    let events = std::mem::take(&mut run.events);
     view! {
         <article class=format!("run-card run-card--{}", phase.label().replace(' ', "-")) aria-label=run.action.title()>
             <header class="run-card__head">
@@ -106,17 +98,16 @@ pub fn RunCard(
 
 /// `before ⟶ now`, and while the move is pending, where it is going.
 fn writer_line(run: &Run) -> String {
-    let dash = |s: &str| {
-        if s.is_empty() {
-            "—".to_string()
-        } else {
-            s.to_string()
+    let mut line = or_dash(&run.writer_before).to_string();
+    match &run.writer_expected {
+        Some(target) if !run.phase.is_done() && &run.last.writer != target => {
+            line.push_str(" (moving to ");
+            line.push_str(target);
+            line.push(')');
         }
-    };
-    let mut line = format!("{} ⟶ {}", dash(&run.writer_before), dash(&run.last.writer));
-    if let Some(target) = &run.writer_expected {
-        if !run.phase.is_done() && &run.last.writer != target {
-            line = format!("{} (moving to {target})", dash(&run.writer_before));
+        _ => {
+            line.push_str(" ⟶ ");
+            line.push_str(or_dash(&run.last.writer));
         }
     }
     line

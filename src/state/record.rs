@@ -528,7 +528,8 @@ impl Run {
     }
 }
 
-fn or_dash(s: &str) -> &str {
+/// The text, or `—` when it is empty.
+pub fn or_dash(s: &str) -> &str {
     if s.is_empty() {
         "—"
     } else {
