@@ -171,28 +171,32 @@ impl Run {
             })
         })?;
         let error = |name: &str| o.opt_object(name)?.map(ErrorInfo::from_json).transpose();
-        Ok(Run {
-            id: o.string("id")?,
-            action: Action::from_json(o.object("action")?)?,
-            who: o.string_or_empty("who")?,
-            started_at: o.i64("started_at")?,
-            accepted_at: o.opt_i64("accepted_at")?,
-            settled_at: o.opt_i64("settled_at")?,
-            phase: Phase::from_json(&o.string("phase")?)?,
-            writer_before: o.string_or_empty("writer_before")?,
-            writer_expected: o.opt_string("writer_expected")?,
-            last: match o.opt_object("last")? {
-                Some(last) => Observation::from_json(last)?,
-                None => Observation::default(),
-            },
-            seen_change: o.bool_or_false("seen_change")?,
-            history,
-            events,
-            connection: error("connection")?,
-            error: error("error")?,
-            result: o.opt_string("result")?,
-            polls: o.u32_or_zero("polls")?,
-        })
+        // Filled in field by field: a member that does not read drops the one run, not a
+        // chain of fields read so far (less code for the many ways out).
+        let mut run = Run::new(
+            o.string("id")?,
+            Action::from_json(o.object("action")?)?,
+            o.string_or_empty("who")?,
+            String::new(),
+            None,
+            o.i64("started_at")?,
+        );
+        run.accepted_at = o.opt_i64("accepted_at")?;
+        run.settled_at = o.opt_i64("settled_at")?;
+        run.phase = Phase::from_json(&o.string("phase")?)?;
+        run.writer_before = o.string_or_empty("writer_before")?;
+        run.writer_expected = o.opt_string("writer_expected")?;
+        if let Some(last) = o.opt_object("last")? {
+            run.last = Observation::from_json(last)?;
+        }
+        run.seen_change = o.bool_or_false("seen_change")?;
+        run.history = history;
+        run.events = events;
+        run.connection = error("connection")?;
+        run.error = error("error")?;
+        run.result = o.opt_string("result")?;
+        run.polls = o.u32_or_zero("polls")?;
+        Ok(run)
     }
 
     /// The runs kept in sessionStorage. A run this version cannot read is dropped with a
