@@ -16,7 +16,7 @@ pub fn RunList(
     let ctx = RunsCtx::expect();
     let sorted = move || {
         let mut list = runs.get();
-        list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        Run::newest_first(&mut list);
         list
     };
     view! {

@@ -9,7 +9,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
     // Newest first, at most a handful: the tray is a glance, /runs has the rest.
     let shown = move || {
         let mut list = runs.get();
-        list.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        Run::newest_first(&mut list);
         list.truncate(4);
         list
     };

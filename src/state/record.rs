@@ -376,6 +376,12 @@ impl Run {
         }
     }
 
+    /// Sorts runs newest first (started last first; equal starts keep their order). One sort
+    /// for the tray and the lists: each `sort_by_key` closure is its own copy of the sort.
+    pub fn newest_first(runs: &mut [Run]) {
+        runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+    }
+
     /// Milliseconds from accepted to settled, once settled.
     pub fn time_to_settle(&self) -> Option<i64> {
         match (self.accepted_at, self.settled_at, self.phase) {
