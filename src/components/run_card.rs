@@ -47,7 +47,7 @@ pub fn RunCard(
     let path = run.action.resource().path();
     let events = std::mem::take(&mut run.events);
     view! {
-        <article class=format!("run-card run-card--{}", phase.label().replace(' ', "-")) aria-label=run.action.title()>
+        <article class=format!("run-card run-card--{}", phase.class_name()) aria-label=run.action.title()>
             <header class="run-card__head">
                 <span class="run-card__phase">
                     <span aria-hidden="true">{phase.glyph()}</span>" "{phase.label()}

@@ -21,7 +21,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
             })}
             <ul class="run-tray__list">
                 {move || shown().into_iter().map(|run| view! {
-                    <li class=format!("run-tray__item run-tray__item--{}", run.phase.label().replace(' ', "-"))>
+                    <li class=format!("run-tray__item run-tray__item--{}", run.phase.class_name())>
                         <a href="/runs" title=run.action.title()>
                             <span class="run-tray__phase" aria-hidden="true">{run.phase.glyph()}</span>
                             <span class="run-tray__name">{run.action.verb()}" · "{run.action.resource().id}</span>

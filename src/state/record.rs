@@ -44,6 +44,14 @@ impl Phase {
         }
     }
 
+    /// The label as a CSS modifier (`in-progress`).
+    pub fn class_name(self) -> &'static str {
+        match self {
+            Phase::Changing => "in-progress",
+            other => other.as_str(),
+        }
+    }
+
     pub fn is_done(self) -> bool {
         matches!(self, Phase::Settled | Phase::Rejected)
     }
@@ -761,6 +769,18 @@ mod tests {
         assert_eq!(run.phase, Phase::Rejected);
         assert!(run.connection.is_none());
         assert!(run.error.is_some());
+    }
+
+    #[test]
+    fn class_names_are_the_labels_hyphenated() {
+        for phase in [
+            Phase::Sending,
+            Phase::Changing,
+            Phase::Settled,
+            Phase::Rejected,
+        ] {
+            assert_eq!(phase.class_name(), phase.label().replace(' ', "-"));
+        }
     }
 
     #[test]
