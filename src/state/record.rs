@@ -536,13 +536,11 @@ impl Run {
     }
 
     pub fn file_stem(&self) -> String {
-        format!(
-            "run-{}-{}",
-            self.action.resource().id,
-            Timestamp(self.started_at)
-                .to_iso8601()
-                .replace([':', '.'], "-")
-        )
+        let mut stem = format!("run-{}-", self.action.resource().id);
+        for c in Timestamp(self.started_at).to_iso8601().chars() {
+            stem.push(if matches!(c, ':' | '.') { '-' } else { c });
+        }
+        stem
     }
 }
 
@@ -769,6 +767,20 @@ mod tests {
         assert_eq!(run.phase, Phase::Rejected);
         assert!(run.connection.is_none());
         assert!(run.error.is_some());
+    }
+
+    #[test]
+    fn file_stems_have_no_colons_or_dots() {
+        let run = promote_run();
+        let iso = Timestamp(run.started_at).to_iso8601();
+        assert_eq!(
+            run.file_stem(),
+            format!(
+                "run-ldgnf-checkout-sessions-{}",
+                iso.replace([':', '.'], "-")
+            )
+        );
+        assert!(!run.file_stem().contains([':', '.']));
     }
 
     #[test]

@@ -118,19 +118,12 @@ impl RunsCtx {
 
     pub fn export(&self, id: &str, markdown: bool) {
         if let Some(run) = self.get(id) {
-            if markdown {
-                browser::download(
-                    &format!("{}.md", run.file_stem()),
-                    "text/markdown",
-                    &run.to_markdown(),
-                );
+            let (name, kind, text) = if markdown {
+                (".md", "text/markdown", run.to_markdown())
             } else {
-                browser::download(
-                    &format!("{}.json", run.file_stem()),
-                    "application/json",
-                    &run.to_json(),
-                );
-            }
+                (".json", "application/json", run.to_json())
+            };
+            browser::download(&(run.file_stem() + name), kind, &text);
         }
     }
 
