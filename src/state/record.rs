@@ -8,6 +8,7 @@ use crate::aws::protocol::{
     DecodeError,
 };
 use crate::model::{classify_status, StatusKind, Timestamp};
+use std::fmt::Write as _;
 
 // Runs are written by the `to_json` methods below (sessionStorage, JSON export) and read back
 // by the `from_json` decoders, over one JSON value tree (aws/protocol/json_value.rs): derived
@@ -479,58 +480,59 @@ impl Run {
     }
 
     pub fn to_markdown(&self) -> String {
+        // Written straight into the text (writing to a String cannot fail): a `format!` a
+        // line built and dropped a String each.
         let mut md = String::new();
-        md.push_str(&format!("# {}\n\n", self.action.title()));
-        md.push_str(&format!("- **Who:** {}\n", self.who));
-        md.push_str(&format!("- **What:** {}\n", self.action.verb()));
-        md.push_str(&format!(
-            "- **Where:** {} (region {})\n",
+        let _ = writeln!(md, "# {}\n", self.action.title());
+        let _ = writeln!(md, "- **Who:** {}", self.who);
+        let _ = writeln!(md, "- **What:** {}", self.action.verb());
+        let _ = writeln!(
+            md,
+            "- **Where:** {} (region {})",
             self.action.resource().id,
             self.action.call_region()
-        ));
-        md.push_str(&format!(
-            "- **When:** {}\n",
+        );
+        let _ = writeln!(
+            md,
+            "- **When:** {}",
             Timestamp(self.started_at).to_iso8601()
-        ));
-        md.push_str(&format!(
-            "- **Result:** {} — {}\n",
+        );
+        let _ = writeln!(
+            md,
+            "- **Result:** {} — {}",
             self.phase.label(),
             self.result.as_deref().unwrap_or("pending")
-        ));
+        );
         if let Some(ms) = self.time_to_settle() {
-            md.push_str(&format!("- **Time to settle:** {}\n", format_duration(ms)));
+            let _ = writeln!(md, "- **Time to settle:** {}", format_duration(ms));
         }
-        md.push_str(&format!(
-            "- **Writer before:** {}\n",
-            or_dash(&self.writer_before)
-        ));
-        md.push_str(&format!(
-            "- **Writer after:** {}\n",
-            or_dash(&self.last.writer)
-        ));
+        let _ = writeln!(md, "- **Writer before:** {}", or_dash(&self.writer_before));
+        let _ = writeln!(md, "- **Writer after:** {}", or_dash(&self.last.writer));
         if let Some(e) = &self.error {
-            md.push_str(&format!("- **Error:** {}\n", e.one_line()));
+            let _ = writeln!(md, "- **Error:** {}", e.one_line());
         }
         md.push_str("\n## Status transitions\n\n| time (UTC) | status | writer |\n|---|---|---|\n");
         for h in &self.history {
-            md.push_str(&format!(
-                "| {} | {} | {} |\n",
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
                 Timestamp(h.at).time_of_day(),
                 h.status,
                 or_dash(&h.writer)
-            ));
+            );
         }
         md.push_str("\n## Events\n\n");
         if self.events.is_empty() {
             md.push_str("None observed.\n");
         }
         for e in &self.events {
-            md.push_str(&format!(
-                "- {} `{}` {}\n",
+            let _ = writeln!(
+                md,
+                "- {} `{}` {}",
                 Timestamp(e.at).time_of_day(),
                 e.source,
                 e.message
-            ));
+            );
         }
         md
     }
@@ -767,6 +769,68 @@ mod tests {
         assert_eq!(run.phase, Phase::Rejected);
         assert!(run.connection.is_none());
         assert!(run.error.is_some());
+    }
+
+    /// The Markdown export of a settled run with an error, then of a rejected one.
+    const MARKDOWN: &str = r#"# Promote checkout-sessions-usw2 (us-west-2) to primary of ldgnf-checkout-sessions
+
+- **Who:** access key …0001
+- **What:** Promote secondary
+- **Where:** ldgnf-checkout-sessions (region us-west-2)
+- **When:** 1970-01-01T00:00:01.000Z
+- **Result:** settled — checkout-sessions-usw2 (us-west-2) is primary; status available
+- **Time to settle:** 2.0 s
+- **Writer before:** checkout-sessions-use1
+- **Writer after:** checkout-sessions-usw2
+- **Error:** refused
+
+## Status transitions
+
+| time (UTC) | status | writer |
+|---|---|---|
+| 00:00:02 | modifying | checkout-sessions-use1 |
+| 00:00:04 | available | checkout-sessions-usw2 |
+
+## Events
+
+- 00:00:02 `checkout-sessions-usw2` Failover started
+---
+# Promote checkout-sessions-usw2 (us-west-2) to primary of ldgnf-checkout-sessions
+
+- **Who:** access key …0001
+- **What:** Promote secondary
+- **Where:** ldgnf-checkout-sessions (region us-west-2)
+- **When:** 1970-01-01T00:00:01.000Z
+- **Result:** rejected — rejected: refused
+- **Writer before:** checkout-sessions-use1
+- **Writer after:** —
+- **Error:** refused
+
+## Status transitions
+
+| time (UTC) | status | writer |
+|---|---|---|
+
+## Events
+
+None observed.
+"#;
+
+    #[test]
+    fn the_markdown_export_reads_as_before() {
+        let mut run = promote_run();
+        run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
+        run.add_events([RunEvent {
+            at: 2_500,
+            source: "checkout-sessions-usw2".into(),
+            message: "Failover started".into(),
+        }]);
+        run.observe(4_000, obs("available", "checkout-sessions-usw2"));
+        run.error = Some(ErrorInfo::local("refused", "fix it"));
+        let mut rejected = promote_run();
+        rejected.rejected(1_500, ErrorInfo::local("refused", "fix it"));
+        let text = run.to_markdown() + "---\n" + &rejected.to_markdown();
+        assert_eq!(text, MARKDOWN);
     }
 
     #[test]
