@@ -214,10 +214,8 @@ impl RunsCtx {
         }
         let ctx = *self;
         leptos::task::spawn_local(async move {
-            while let Some(run) = ctx
-                .runs
-                .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned())
-            {
+            // No reactive observer in a task: `get` tracks nothing here.
+            while let Some(run) = ctx.get(&id) {
                 let Some(delay) = run.next_poll(browser::now_ms()) else {
                     break;
                 };
