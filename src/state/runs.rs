@@ -54,11 +54,11 @@ impl RunsCtx {
         });
         // Resume what a reload interrupted. A run caught while sending cannot know whether
         // AWS got the call: it is watched like an accepted one, never re-sent.
-        let ids: Vec<String> = ctx.runs.with_untracked(|runs| {
-            runs.iter()
-                .filter(|r| !r.phase.is_done())
-                .map(|r| r.id.clone())
-                .collect()
+        let mut ids = Vec::new();
+        ctx.runs.with_untracked(|runs| {
+            for run in runs.iter().filter(|r| !r.phase.is_done()) {
+                ids.push(run.id.clone());
+            }
         });
         for id in ids {
             ctx.update(&id, |r| {
@@ -241,7 +241,7 @@ impl RunsCtx {
                 while !ctx.claim_read(&key) {
                     browser::sleep_ms(100).await;
                 }
-                let mut related = vec![run.action.resource().id.clone(), run.writer_before.clone()];
+                let mut related = vec![run.action.resource().id, run.writer_before.clone()];
                 related.extend(run.writer_expected.clone());
                 if let crate::state::action::Action::PromoteSecondary { target_group, .. } =
                     &run.action
