@@ -149,56 +149,54 @@ impl RunsCtx {
         let ctx = *self;
         let run_id = id.clone();
         leptos::task::spawn_local(async move {
-            let Some(session) = ctx.session.get_untracked() else {
-                ctx.update(&run_id, |r| {
-                    r.rejected(
-                        browser::now_ms(),
-                        ErrorInfo::local(
-                            "Not connected: nothing was sent.",
-                            "Connect, then start the action again.",
-                        ),
-                    )
-                });
-                return;
-            };
-            // Who writes before: a read, so a throttled or failed one is tried again (the
-            // client already retried it) before the action is given up unsent.
-            let mut round = 0;
-            let before = loop {
-                match api::observe(&session, &action).await {
-                    Err(e) if e.is_transient() && round < PRE_READ_ROUNDS => {
-                        round += 1;
-                        ctx.update(&run_id, |r| r.connection_lost(e));
-                        browser::sleep_ms(PRE_READ_PAUSE_MS * round).await;
+            // Every way the run can end before its call is accepted, then the one update
+            // that ends it so.
+            let refused = 'send: {
+                let Some(session) = ctx.session.get_untracked() else {
+                    break 'send ErrorInfo::local(
+                        "Not connected: nothing was sent.",
+                        "Connect, then start the action again.",
+                    );
+                };
+                // Who writes before: a read, so a throttled or failed one is tried again (the
+                // client already retried it) before the action is given up unsent.
+                let mut round = 0;
+                let before = loop {
+                    match api::observe(&session, &action).await {
+                        Err(e) if e.is_transient() && round < PRE_READ_ROUNDS => {
+                            round += 1;
+                            ctx.update(&run_id, |r| r.connection_lost(e));
+                            browser::sleep_ms(PRE_READ_PAUSE_MS * round).await;
+                        }
+                        other => break other,
                     }
-                    other => break other,
+                };
+                match before {
+                    Ok(before) => ctx.update(&run_id, |r| {
+                        r.writer_before = before.writer;
+                        r.connection = None;
+                    }),
+                    Err(mut e) => {
+                        e.summary = format!("{NOTHING_SENT} {}", e.summary);
+                        break 'send e;
+                    }
                 }
-            };
-            match before {
-                Ok(before) => ctx.update(&run_id, |r| {
-                    r.writer_before = before.writer;
-                    r.connection = None;
-                }),
-                Err(mut e) => {
-                    e.summary = format!("{NOTHING_SENT} {}", e.summary);
-                    ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
-                    return;
+                // The one mutating call of this run; a failure is shown, never retried.
+                if let Err(e) = api::execute(&session, &action).await {
+                    break 'send e;
                 }
-            }
-            // The one mutating call of this run; a failure is shown, never retried.
-            if let Err(e) = api::execute(&session, &action).await {
-                ctx.update(&run_id, |r| r.rejected(browser::now_ms(), e));
+                let accepted = browser::now_ms();
+                match api::observe(&session, &action).await {
+                    Ok(obs) => ctx.update(&run_id, |r| r.accepted(accepted, obs)),
+                    Err(e) => ctx.update(&run_id, |r| {
+                        r.accepted(accepted, r.last.clone());
+                        r.connection_lost(e);
+                    }),
+                }
+                ctx.spawn_poll(run_id);
                 return;
-            }
-            let accepted = browser::now_ms();
-            match api::observe(&session, &action).await {
-                Ok(obs) => ctx.update(&run_id, |r| r.accepted(accepted, obs)),
-                Err(e) => ctx.update(&run_id, |r| {
-                    r.accepted(accepted, r.last.clone());
-                    r.connection_lost(e);
-                }),
-            }
-            ctx.spawn_poll(run_id);
+            };
+            ctx.update(&run_id, |r| r.rejected(browser::now_ms(), refused));
         });
         id
     }
