@@ -186,13 +186,14 @@ impl RunsCtx {
                     break 'send e;
                 }
                 let accepted = browser::now_ms();
-                match api::observe(&session, &action).await {
-                    Ok(obs) => ctx.update(&run_id, |r| r.accepted(accepted, obs)),
-                    Err(e) => ctx.update(&run_id, |r| {
+                let first = api::observe(&session, &action).await;
+                ctx.update(&run_id, |r| match first {
+                    Ok(obs) => r.accepted(accepted, obs),
+                    Err(e) => {
                         r.accepted(accepted, r.last.clone());
                         r.connection_lost(e);
-                    }),
-                }
+                    }
+                });
                 ctx.spawn_poll(run_id);
                 return;
             };
