@@ -11,8 +11,7 @@ pub use crate::state::record::RunEvent as EventLine;
 pub fn EventList(
     events: Vec<EventLine>,
     /// Shown when there are none.
-    #[prop(into)]
-    empty: String,
+    empty: &'static str,
 ) -> impl IntoView {
     view! {
         <ol class="event-list">
