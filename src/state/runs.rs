@@ -241,10 +241,10 @@ impl RunsCtx {
                     browser::sleep_ms(100).await;
                 }
                 let mut related = vec![run.action.resource().id, run.writer_before.clone()];
-                related.extend(run.writer_expected.clone());
-                if let crate::state::action::Action::PromoteSecondary { target_group, .. } =
-                    &run.action
-                {
+                if let Some(expected) = &run.writer_expected {
+                    related.push(expected.clone());
+                }
+                if let Action::PromoteSecondary { target_group, .. } = &run.action {
                     related.push(target_group.clone());
                 }
                 let since = api::server_time(&session, run.started_at) - 60_000;
