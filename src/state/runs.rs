@@ -84,15 +84,11 @@ impl RunsCtx {
     /// Claims the one read of `resource_key` allowed in flight: false while another read of
     /// it (a run's poll, or a resource page's refresh) is under way. Pair with `release_read`.
     pub fn claim_read(&self, resource_key: &str) -> bool {
-        self.busy
-            .try_update_value(|b| b.insert(resource_key.to_string(), ()).is_none())
-            .unwrap_or(false)
+        claim(self.busy, resource_key)
     }
 
     pub fn release_read(&self, resource_key: &str) {
-        self.busy.update_value(|b| {
-            b.remove(resource_key);
-        });
+        release(self.busy, resource_key);
     }
 
     /// A run on this resource that has not settled.
@@ -204,11 +200,7 @@ impl RunsCtx {
 
     /// One polling loop per run; never two.
     fn spawn_poll(&self, id: String) {
-        if !self
-            .loops
-            .try_update_value(|l| l.insert(id.clone(), ()).is_none())
-            .unwrap_or(false)
-        {
+        if !claim(self.loops, &id) {
             return;
         }
         let ctx = *self;
@@ -265,9 +257,19 @@ impl RunsCtx {
                     }
                 });
             }
-            ctx.loops.update_value(|l| {
-                l.remove(&id);
-            });
+            release(ctx.loops, &id);
         });
     }
+}
+
+/// Adds `key` to the set; false when it was already there.
+fn claim(set: StoredValue<SortedMap<String, ()>>, key: &str) -> bool {
+    set.try_update_value(|s| s.insert(key.to_string(), ()).is_none())
+        .unwrap_or(false)
+}
+
+fn release(set: StoredValue<SortedMap<String, ()>>, key: &str) {
+    set.update_value(|s| {
+        s.remove(key);
+    });
 }
