@@ -3,6 +3,7 @@
 use super::error_panel::ErrorPanel;
 use super::event_list::EventList;
 use crate::model::Timestamp;
+use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
@@ -40,6 +41,10 @@ pub fn RunCard(
             _ => ctx.dismiss(&id),
         }
     };
+    // One view type for the two panels: a failing read (compact) and the refusal.
+    let panel = |context: &'static str, error: ErrorInfo, compact: bool| {
+        view! { <ErrorPanel context=context error=error compact=compact /> }
+    };
     let phase = run.phase;
     let started = run.started_at;
     let settled_at = run.settled_at;
@@ -69,8 +74,8 @@ pub fn RunCard(
                 <dd>{run.who.clone()}</dd>
                 {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> })}
             </dl>
-            {run.connection.clone().map(|e| view! { <ErrorPanel context=e.retry_context() error=e compact=true /> })}
-            {run.error.clone().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
+            {run.connection.clone().map(|e| panel(e.retry_context(), e, true))}
+            {run.error.clone().map(|e| panel(e.refusal_context(), e, false))}
             <details class="run-card__history" open=!phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
