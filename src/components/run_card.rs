@@ -63,7 +63,7 @@ pub fn RunCard(
                 <dt>"Started"</dt>
                 <dd><time>{Timestamp(started).to_iso8601()}</time></dd>
                 <dt>"Elapsed"</dt>
-                <dd class="run-card__clock">{move || format_clock(settled_at.unwrap_or_else(|| ctx.now.get()) - started)}</dd>
+                <dd class="run-card__clock">{elapsed(ctx.now, started, settled_at)}</dd>
                 <dt>"Time to settle"</dt>
                 <dd class="run-card__settle">{settle.map(format_duration).unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Status"</dt>
@@ -99,6 +99,11 @@ pub fn RunCard(
             </div>
         </article>
     }
+}
+
+/// The live elapsed counter of a run (the card's and the tray's: one reactive text type).
+pub fn elapsed(now: RwSignal<i64>, started: i64, settled: Option<i64>) -> impl Fn() -> String {
+    move || format_clock(settled.unwrap_or_else(|| now.get()) - started)
 }
 
 /// `before ⟶ now`, and while the move is pending, where it is going.

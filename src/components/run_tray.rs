@@ -1,7 +1,8 @@
 //! The compact live tray of runs, visible on every page.
 
+use super::run_card::elapsed;
 use super::shown::shown_when;
-use crate::state::record::{format_clock, Run};
+use crate::state::record::Run;
 use leptos::prelude::*;
 
 #[component]
@@ -28,11 +29,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
                             <span class="run-tray__state">
                                 {if let Some(e) = &run.connection { e.retry_context().to_ascii_lowercase() } else if run.phase.is_done() { run.phase.label().to_string() } else { run.last.status.clone() }}
                             </span>
-                            <span class="run-tray__clock">{
-                                let started = run.started_at;
-                                let settled = run.settled_at;
-                                move || format_clock(settled.unwrap_or_else(|| now.get()) - started)
-                            }</span>
+                            <span class="run-tray__clock">{elapsed(now, run.started_at, run.settled_at)}</span>
                         </a>
                     </li>
                 }).collect_view()}
