@@ -3,6 +3,7 @@
 //! and sends at most once.
 
 use super::error_panel::ErrorPanel;
+use super::shown::{rebuilt, shown_some};
 use crate::state::action::{may_confirm, Action, Check};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
@@ -94,14 +95,14 @@ pub fn ActionDialog(
                 </ul>
                 <h3 class="dialog__subtitle">"Preflight checks"</h3>
                 <ul class="checklist" aria-label="Preflight checks">
-                    {move || checks.get().into_iter().map(|c| view! {
+                    {rebuilt(move || checks.get().into_iter().map(|c| view! {
                         <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
                             <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
                             <span class="checklist__label">{c.label.clone()}</span>
                             <span class="checklist__outcome">{c.outcome.as_str()}</span>
                             <span class="checklist__detail">{c.detail.clone()}</span>
                         </li>
-                    }).collect_view()}
+                    }).collect_view())}
                 </ul>
                 {children.map(|c| c())}
                 {confirm_name.clone().map(|name| view! {
@@ -118,7 +119,7 @@ pub fn ActionDialog(
                         />
                     </label>
                 })}
-                {move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
+                {shown_some(move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> }))}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
                         {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }}

@@ -2,6 +2,7 @@
 
 use super::error_panel::ErrorPanel;
 use super::event_list::EventList;
+use super::shown::{rebuilt, shown_some};
 use crate::model::Timestamp;
 use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
@@ -21,8 +22,8 @@ pub fn RunList(
         list
     };
     view! {
-        {move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> })}
-        {move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_view()}
+        {shown_some(move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> }))}
+        {rebuilt(move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_view())}
     }
 }
 

@@ -1,7 +1,7 @@
 //! The compact live tray of runs, visible on every page.
 
 use super::run_card::elapsed;
-use super::shown::shown_when;
+use super::shown::{rebuilt, shown_when};
 use crate::state::record::Run;
 use leptos::prelude::*;
 
@@ -21,7 +21,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
                 <span class="run-tray__empty">"No runs yet"</span>
             })}
             <ul class="run-tray__list">
-                {move || shown().into_iter().map(|run| view! {
+                {rebuilt(move || shown().into_iter().map(|run| view! {
                     <li class=format!("run-tray__item run-tray__item--{}", run.phase.class_name())>
                         <a href="/runs" title=run.action.title()>
                             <span class="run-tray__phase" aria-hidden="true">{run.phase.glyph()}</span>
@@ -32,7 +32,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
                             <span class="run-tray__clock">{elapsed(now, run.started_at, run.settled_at)}</span>
                         </a>
                     </li>
-                }).collect_view()}
+                }).collect_view())}
             </ul>
         </aside>
     }

@@ -5,7 +5,7 @@ use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
-use crate::components::shown::shown_when;
+use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when};
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
@@ -145,7 +145,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     }
 
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
-    Effect::new(move |_| {
+    effect(move || {
         let Some(p) = pending.get() else { return };
         let Some(id) = p.run_id else { return };
         if runs
@@ -258,7 +258,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let page_runs = {
         let key = key.clone();
-        Memo::new(move |_| {
+        memo(move || {
             runs.runs.with(|r| {
                 r.iter()
                     .filter(|r| r.action.resource().key() == key)
@@ -285,7 +285,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 <p class="page__meta">{rref.kind.full_label()}" · "{title_region}</p>
                 <span class="resource-page__status">
                     // Always a badge, so the heading line keeps its height when the status comes.
-                    {move || {
+                    {rebuilt(move || {
                         let status = detail.with(|d| match d {
                             Some(Ok(d)) => detail_status(d),
                             Some(Err(_)) => "unknown".to_string(),
@@ -293,7 +293,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                             None => "loading".to_string(),
                         });
                         view! { <StatusBadge status=status /> }
-                    }}
+                    })}
                 </span>
                 <p class="resource-page__freshness" class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some) role="status"
                     title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
@@ -301,7 +301,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 </p>
             </div>
             <div class="resource-page__body">
-                {move || match detail.get() {
+                {rebuilt(move || match detail.get() {
                     None if offline() => view! {
                         <div class="notice" role="status">
                             <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
@@ -310,7 +310,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e context="Could not read this resource" /> }.into_any(),
                     Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
-                }}
+                })}
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
@@ -321,15 +321,15 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </section>
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
-                {move || match events.get() {
+                {rebuilt(move || match events.get() {
                     None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
                     Some(Ok(list)) => view! { <EventList events=list empty="No events in the last six hours." /> }.into_any(),
-                }}
+                })}
             </section>
             })}
-            {move || pending.get().map(|p| {
+            {shown_some(move || pending.get().map(|p| {
                 let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
                 let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
                 view! {
@@ -350,7 +350,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         })}
                     </ActionDialog>
                 }
-            })}
+            }))}
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! Runs: every tracked action, newest first, with its timeline and exports.
 
 use crate::components::run_card::RunList;
-use crate::components::shown::shown_when;
+use crate::components::shown::{memo, shown_when};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
 
@@ -18,7 +18,7 @@ pub fn RunsPage() -> impl IntoView {
                 <p class="notice">"No runs yet. Actions started from a resource page appear here and in the tray below."</p>
             })}
             <div class="runs-page__list">
-                <RunList runs=Memo::new(move |_| runs.runs.get()) />
+                <RunList runs=memo(move || runs.runs.get()) />
             </div>
         </div>
     }
