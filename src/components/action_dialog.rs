@@ -3,7 +3,7 @@
 //! and sends at most once.
 
 use super::error_panel::ErrorPanel;
-use super::shown::{rebuilt, shown_some};
+use super::shown::{effect, memo, rebuilt, shown_some};
 use crate::state::action::{may_confirm, Action, Check};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
@@ -33,12 +33,12 @@ pub fn ActionDialog(
     let confirm_name = action.confirm_name().map(str::to_string);
     let ready = {
         let action = action.clone();
-        Memo::new(move |_| checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
+        memo(move || checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
     };
     // Focus moves into the dialog and, when it closes, back to the button that opened it.
     browser::remember_focus();
     on_cleanup(browser::restore_focus);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(el) = dialog_ref.get() {
             browser::focus_first(&el);
         }

@@ -21,7 +21,7 @@ fn shown_any(
     when: Box<dyn Fn() -> bool + Send + Sync>,
     view: Box<dyn Fn() -> AnyView + Send + Sync>,
 ) -> impl IntoView {
-    let visible = Memo::new(move |_| when());
+    let visible = memo_any(when);
     move || visible.get().then(&view)
 }
 

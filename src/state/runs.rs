@@ -9,6 +9,7 @@ use super::errors::{ErrorInfo, NOTHING_SENT};
 use super::record::{Phase, Run};
 use super::session::SessionCtx;
 use super::sorted_map::SortedMap;
+use crate::components::shown::effect;
 use leptos::prelude::*;
 
 const RUNS_KEY: &str = "fc.runs";
@@ -42,7 +43,7 @@ impl RunsCtx {
             session,
         };
         provide_context(ctx);
-        Effect::new(move |_| {
+        effect(move || {
             ctx.runs
                 .with(|runs| browser::storage_set(RUNS_KEY, &Run::list_to_json(runs)));
         });
