@@ -94,31 +94,41 @@ def put_name(name):
     return put_leb(len(raw)) + raw
 
 
+def _entries(data, section_id, read_entry):
+    """read_entry(data, i) -> (entry, next index) for each entry of the section section_id (a
+    count, then the entries), in order; nothing when the module has no such section."""
+    for section, _, body, _ in sections(data):
+        if section == section_id:
+            count, j = leb(data, body)
+            for _ in range(count):
+                entry, j = read_entry(data, j)
+                yield entry
+            return
+
+
+def _import_entry(data, j):
+    """((module, field, kind, start of the kind byte, end), end) of the import at j."""
+    module, j = name_at(data, j)
+    field, j = name_at(data, j)
+    kind, after = data[j], j + 1
+    if kind == 0:  # function: its type index
+        _, after = leb(data, after)
+    elif kind == 1:  # table: a reference type, then limits
+        after = _limits_end(data, after + 1)
+    elif kind == 2:  # memory: limits
+        after = _limits_end(data, after)
+    elif kind == 3:  # global: a value type and mutability
+        after += 2
+    elif kind == 4:  # tag: an attribute byte, then a type index
+        _, after = leb(data, after + 1)
+    else:
+        raise ValueError(f"unknown import kind {kind}")
+    return (module, field, kind, j, after), after
+
+
 def _import_entries(data):
     """(module, field, kind, start of the kind byte, end) for each import, in order."""
-    for section, _, body, _ in sections(data):
-        if section != 2:
-            continue
-        count, j = leb(data, body)
-        for _ in range(count):
-            module, j = name_at(data, j)
-            field, j = name_at(data, j)
-            kind, after = data[j], j + 1
-            if kind == 0:  # function: its type index
-                _, after = leb(data, after)
-            elif kind == 1:  # table: a reference type, then limits
-                after = _limits_end(data, after + 1)
-            elif kind == 2:  # memory: limits
-                after = _limits_end(data, after)
-            elif kind == 3:  # global: a value type and mutability
-                after += 2
-            elif kind == 4:  # tag: an attribute byte, then a type index
-                _, after = leb(data, after + 1)
-            else:
-                raise ValueError(f"unknown import kind {kind}")
-            yield module, field, kind, j, after
-            j = after
-        return
+    return _entries(data, 2, _import_entry)
 
 
 def imports(data):
@@ -153,18 +163,16 @@ def rename_imports(data, new_names):
     return _replace_section(data, 2, bytes(payload))
 
 
+def _export_entry(data, j):
+    """((name, kind, index, start of the kind byte, end), end) of the export at j."""
+    name, j = name_at(data, j)
+    kind, (index, after) = data[j], leb(data, j + 1)
+    return (name, kind, index, j, after), after
+
+
 def _export_entries(data):
     """(name, kind, index, start of the kind byte, end) for each export, in order."""
-    for section, _, body, _ in sections(data):
-        if section != 7:
-            continue
-        count, j = leb(data, body)
-        for _ in range(count):
-            name, j = name_at(data, j)
-            kind, (index, after) = data[j], leb(data, j + 1)
-            yield name, kind, index, j, after
-            j = after
-        return
+    return _entries(data, 7, _export_entry)
 
 
 def exports(data):

@@ -623,8 +623,8 @@ mod tests {
         assert_eq!(run.phase, Phase::Changing);
     }
 
-    #[test]
-    fn exports_name_who_what_and_result() {
+    /// A promotion accepted at 2 s, with one event, settled at 4 s.
+    fn settled_promotion() -> Run {
         let mut run = promote_run();
         run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
         run.add_events([RunEvent {
@@ -633,6 +633,12 @@ mod tests {
             message: "Failover started".into(),
         }]);
         run.observe(4_000, obs("available", "checkout-sessions-usw2"));
+        run
+    }
+
+    #[test]
+    fn exports_name_who_what_and_result() {
+        let run = settled_promotion();
         let md = run.to_markdown();
         assert!(md.contains("access key …0001"));
         assert!(md.contains("Time to settle:** 2.0 s"));
@@ -818,14 +824,7 @@ None observed.
 
     #[test]
     fn the_markdown_export_reads_as_before() {
-        let mut run = promote_run();
-        run.accepted(2_000, obs("modifying", "checkout-sessions-use1"));
-        run.add_events([RunEvent {
-            at: 2_500,
-            source: "checkout-sessions-usw2".into(),
-            message: "Failover started".into(),
-        }]);
-        run.observe(4_000, obs("available", "checkout-sessions-usw2"));
+        let mut run = settled_promotion();
         run.error = Some(ErrorInfo::local("refused", "fix it"));
         let mut rejected = promote_run();
         rejected.rejected(1_500, ErrorInfo::local("refused", "fix it"));
