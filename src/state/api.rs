@@ -267,48 +267,45 @@ pub async fn count_test_failovers(session: &Session, now: i64) -> Result<u32, St
 /// and neither does this).
 pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo> {
     let c = &session.client;
-    let err = |e: AwsError| to_error(&e);
-    match action {
+    // Each arm answers the call's outcome without its decoded answer, so the error is
+    // converted at one place.
+    let sent = match action {
         Action::PromoteSecondary {
             datastore,
             target_group,
             target_region,
-        } => {
-            c.elasticache(target_region)
-                .failover_global_datastore(datastore, target_region, target_group)
-                .await
-                .map_err(err)?;
-        }
+        } => c
+            .elasticache(target_region)
+            .failover_global_datastore(datastore, target_region, target_group)
+            .await
+            .map(drop),
         Action::CreateGlobalDatastore {
             group,
             region,
             suffix,
-        } => {
-            c.elasticache(region)
-                .create_global_datastore(suffix, group, Some("created by failover-console"))
-                .await
-                .map_err(err)?;
-        }
+        } => c
+            .elasticache(region)
+            .create_global_datastore(suffix, group, Some("created by failover-console"))
+            .await
+            .map(drop),
         Action::TestFailover {
             group,
             region,
             shard,
-        } => {
-            c.elasticache(region)
-                .test_failover(group, shard)
-                .await
-                .map_err(err)?;
-        }
+        } => c
+            .elasticache(region)
+            .test_failover(group, shard)
+            .await
+            .map(drop),
         Action::NeptuneFailover {
             database,
             target_cluster_arn,
             target_region,
-        } => {
-            c.neptune(target_region)
-                .failover_global_database(database, target_cluster_arn, true)
-                .await
-                .map_err(err)?;
-        }
+        } => c
+            .neptune(target_region)
+            .failover_global_database(database, target_cluster_arn, true)
+            .await
+            .map(drop),
         Action::NeptuneSwitchover {
             database,
             target_cluster_arn,
@@ -319,25 +316,23 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             if *via_failover_api {
                 np.failover_global_database_as_switchover(database, target_cluster_arn)
                     .await
-                    .map_err(err)?;
             } else {
                 np.switchover_global_database(database, target_cluster_arn)
                     .await
-                    .map_err(err)?;
             }
+            .map(drop)
         }
         Action::MemoryDbFailoverShard {
             cluster,
             region,
             shard,
-        } => {
-            c.memorydb(region)
-                .failover_shard(cluster, shard)
-                .await
-                .map_err(err)?;
-        }
-    }
-    Ok(())
+        } => c
+            .memorydb(region)
+            .failover_shard(cluster, shard)
+            .await
+            .map(drop),
+    };
+    sent.map_err(|e| to_error(&e))
 }
 
 /// The status to report: the worst of the resource's own and its parts'.
