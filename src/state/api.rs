@@ -143,56 +143,56 @@ fn any_region(session: &Session) -> String {
 
 pub async fn fetch_detail(session: &Session, r: &ResourceRef) -> Result<Detail, ErrorInfo> {
     let c = &session.client;
-    let err = |e: AwsError| to_error(&e);
-    Ok(match r.kind {
+    // Each arm answers the call's outcome as a detail, so the error is converted at one place.
+    let read = match r.kind {
         ResourceKind::GlobalDatastore => {
-            let datastore = c
+            match c
                 .elasticache(&any_region(session))
                 .describe_global_datastore(&r.id)
                 .await
-                .map_err(err)?;
-            let reads = datastore.members.iter().map(|m| async move {
-                c.elasticache(&m.region)
-                    .describe_replication_group(&m.replication_group_id)
-                    .await
-                    .map_err(|e| to_error(&e))
-            });
-            let members = join_all(reads).await;
-            Detail::GlobalDatastore { datastore, members }
+            {
+                Ok(datastore) => {
+                    let reads = datastore.members.iter().map(|m| async move {
+                        c.elasticache(&m.region)
+                            .describe_replication_group(&m.replication_group_id)
+                            .await
+                            .map_err(|e| to_error(&e))
+                    });
+                    let members = join_all(reads).await;
+                    Ok(Detail::GlobalDatastore { datastore, members })
+                }
+                Err(e) => Err(e),
+            }
         }
-        ResourceKind::ReplicationGroup => Detail::ReplicationGroup(
-            c.elasticache(&r.region)
-                .describe_replication_group(&r.id)
-                .await
-                .map_err(err)?,
-        ),
-        ResourceKind::GlobalDatabase => Detail::GlobalDatabase(
-            c.neptune(&any_region(session))
-                .describe_global_database(&r.id)
-                .await
-                .map_err(err)?,
-        ),
-        ResourceKind::NeptuneCluster => {
-            let clusters = c
-                .neptune(&r.region)
-                .describe_clusters()
-                .await
-                .map_err(err)?;
-            let cluster = clusters.into_iter().find(|x| x.id == r.id).ok_or_else(|| {
-                ErrorInfo::local(
-                    format!("No Neptune cluster named {} in {}.", r.id, r.region),
-                    "Check the name and region, or go back to the inventory.",
-                )
-            })?;
-            Detail::NeptuneCluster(cluster)
-        }
-        ResourceKind::MemoryDbCluster => Detail::MemoryDb(
-            c.memorydb(&r.region)
-                .describe_cluster(&r.id)
-                .await
-                .map_err(err)?,
-        ),
-    })
+        ResourceKind::ReplicationGroup => c
+            .elasticache(&r.region)
+            .describe_replication_group(&r.id)
+            .await
+            .map(Detail::ReplicationGroup),
+        ResourceKind::GlobalDatabase => c
+            .neptune(&any_region(session))
+            .describe_global_database(&r.id)
+            .await
+            .map(Detail::GlobalDatabase),
+        ResourceKind::NeptuneCluster => match c.neptune(&r.region).describe_clusters().await {
+            Ok(clusters) => {
+                return match clusters.into_iter().find(|x| x.id == r.id) {
+                    Some(cluster) => Ok(Detail::NeptuneCluster(cluster)),
+                    None => Err(ErrorInfo::local(
+                        format!("No Neptune cluster named {} in {}.", r.id, r.region),
+                        "Check the name and region, or go back to the inventory.",
+                    )),
+                }
+            }
+            Err(e) => Err(e),
+        },
+        ResourceKind::MemoryDbCluster => c
+            .memorydb(&r.region)
+            .describe_cluster(&r.id)
+            .await
+            .map(Detail::MemoryDb),
+    };
+    read.map_err(|e| to_error(&e))
 }
 
 /// Events of one service in one region.
