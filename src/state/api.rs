@@ -6,7 +6,7 @@ use super::errors::ErrorInfo;
 use super::record::{Observation, RunEvent};
 use super::rows::{ResourceKind, ResourceRef};
 use super::session::Session;
-use crate::aws::{AwsError, ErrorKind};
+use crate::aws::{AwsError, Client, ErrorKind};
 use crate::model::{
     classify_status, DbCluster, Event, EventSource, GlobalDatabase, GlobalDatastore,
     MemoryDbCluster, NodeRole, ReplicationGroup, Service, StatusKind, Timestamp,
@@ -349,8 +349,13 @@ fn combined(own: &str, parts: impl IntoIterator<Item = Option<String>>) -> Strin
 
 /// Reads the resource an action changes and says who writes and how it is.
 pub async fn observe(session: &Session, action: &Action) -> Result<Observation, ErrorInfo> {
-    let c = &session.client;
-    let err = |e: AwsError| to_error(&e);
+    observed(&session.client, action)
+        .await
+        .map_err(|e| to_error(&e))
+}
+
+/// [`observe`] with the AWS error as is, so it is converted at one place.
+async fn observed(c: &Client, action: &Action) -> Result<Observation, AwsError> {
     Ok(match action {
         Action::PromoteSecondary {
             datastore,
@@ -360,8 +365,7 @@ pub async fn observe(session: &Session, action: &Action) -> Result<Observation, 
             let g = c
                 .elasticache(target_region)
                 .describe_global_datastore(datastore)
-                .await
-                .map_err(err)?;
+                .await?;
             Observation {
                 status: combined(&g.status, g.members.iter().map(|m| m.status.clone())),
                 writer: g
@@ -375,15 +379,10 @@ pub async fn observe(session: &Session, action: &Action) -> Result<Observation, 
             let rg = c
                 .elasticache(region)
                 .describe_replication_group(group)
-                .await
-                .map_err(err)?;
+                .await?;
             match &rg.global_datastore {
                 Some((id, _)) => {
-                    let g = c
-                        .elasticache(region)
-                        .describe_global_datastore(id)
-                        .await
-                        .map_err(err)?;
+                    let g = c.elasticache(region).describe_global_datastore(id).await?;
                     Observation {
                         status: combined(&g.status, [Some(rg.status.clone())]),
                         writer: g.id.clone(),
@@ -405,8 +404,7 @@ pub async fn observe(session: &Session, action: &Action) -> Result<Observation, 
             let rg = c
                 .elasticache(region)
                 .describe_replication_group(group)
-                .await
-                .map_err(err)?;
+                .await?;
             let s = rg.shard(shard);
             Observation {
                 status: combined(&rg.status, [s.and_then(|s| s.status.clone())]),
@@ -430,8 +428,7 @@ pub async fn observe(session: &Session, action: &Action) -> Result<Observation, 
             let g = c
                 .neptune(target_region)
                 .describe_global_database(database)
-                .await
-                .map_err(err)?;
+                .await?;
             Observation {
                 status: g.status.clone(),
                 writer: g
@@ -446,11 +443,7 @@ pub async fn observe(session: &Session, action: &Action) -> Result<Observation, 
             region,
             shard,
         } => {
-            let m = c
-                .memorydb(region)
-                .describe_cluster(cluster)
-                .await
-                .map_err(err)?;
+            let m = c.memorydb(region).describe_cluster(cluster).await?;
             let s = m.shard(shard);
             Observation {
                 status: combined(&m.status, [s.and_then(|s| s.status.clone())]),
