@@ -52,7 +52,13 @@ pub async fn load_slot(
     region: &str,
     service: Service,
 ) -> Result<SlotData, ErrorInfo> {
-    let c = &session.client;
+    listed(&session.client, region, service)
+        .await
+        .map_err(|e| to_error(&e))
+}
+
+/// [`load_slot`] with the AWS error as is, so it is converted at one place.
+async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, AwsError> {
     let mut data = SlotData::default();
     match service {
         Service::ElastiCache => {
@@ -62,22 +68,18 @@ pub async fn load_slot(
                 ec.describe_replication_groups(),
             )
             .await;
-            data.global_datastores = g.map_err(|e| to_error(&e))?;
-            data.replication_groups = r.map_err(|e| to_error(&e))?;
+            data.global_datastores = g?;
+            data.replication_groups = r?;
         }
         Service::Neptune => {
             let np = c.neptune(region);
             let (g, cl) =
                 futures_join(np.describe_global_databases(), np.describe_clusters()).await;
-            data.global_databases = g.map_err(|e| to_error(&e))?;
-            data.db_clusters = cl.map_err(|e| to_error(&e))?;
+            data.global_databases = g?;
+            data.db_clusters = cl?;
         }
         Service::MemoryDb => {
-            data.memorydb = c
-                .memorydb(region)
-                .describe_clusters()
-                .await
-                .map_err(|e| to_error(&e))?;
+            data.memorydb = c.memorydb(region).describe_clusters().await?;
         }
     }
     Ok(data)
