@@ -14,18 +14,19 @@ use crate::model::{
 
 pub fn to_error(e: &AwsError) -> ErrorInfo {
     let category = match (e.kind(), e.category()) {
-        (ErrorKind::Transport, _) => "transport".to_string(),
-        (ErrorKind::Decode, _) => "decode".to_string(),
-        (ErrorKind::Config, _) => "config".to_string(),
-        (_, Some(c)) => c.as_str().to_string(),
-        (_, None) => "other".to_string(),
+        (ErrorKind::Transport, _) => "transport",
+        (ErrorKind::Decode, _) => "decode",
+        (ErrorKind::Config, _) => "config",
+        (_, Some(c)) => c.as_str(),
+        (_, None) => "other",
     };
+    let message = e.message();
     ErrorInfo {
         summary: e.to_string(),
         code: e.code().map(str::to_string),
-        message: Some(e.message().to_string()).filter(|m| !m.is_empty()),
+        message: (!message.is_empty()).then(|| message.to_string()),
         request_id: e.request_id().map(str::to_string),
-        category,
+        category: category.to_string(),
         advice: e.advice(),
     }
 }
