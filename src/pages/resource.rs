@@ -122,15 +122,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 // Likewise the events: a failed refresh keeps the list already shown.
                 let keep_events =
                     e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
-                let e = Some(e.map(|list| {
-                    list.into_iter()
-                        .rev()
-                        .map(|e| EventLine {
-                            at: e.date.millis(),
-                            source: format!("{} {}", e.region, e.source_id),
-                            message: e.message,
-                        })
-                        .collect()
+                // Newest first.
+                let e = Some(e.map(|mut list| {
+                    list.reverse();
+                    list
                 }));
                 if !keep_events && events.with_untracked(|old| old != &e) {
                     events.set(e);

@@ -214,14 +214,14 @@ pub async fn fetch_events(
     result.map_err(|e| to_error(&e))
 }
 
-/// Recent events about a resource, across the regions it spans.
+/// Recent events about a resource, across the regions it spans, as lines oldest first.
 pub async fn resource_events(
     session: &Session,
     service: Service,
     regions: &[String],
     related: &[String],
     since: i64,
-) -> Result<Vec<Event>, ErrorInfo> {
+) -> Result<Vec<RunEvent>, ErrorInfo> {
     let source = EventSource {
         source_id: None,
         source_type: None,
@@ -232,9 +232,17 @@ pub async fn resource_events(
         .map(|region| fetch_events(session, service, region, &source));
     let mut out = Vec::new();
     for result in join_all(reads).await {
-        out.extend(result?.into_iter().filter(|e| is_related(e, related)));
+        for e in result? {
+            if is_related(&e, related) {
+                out.push(RunEvent {
+                    at: e.date.millis(),
+                    source: format!("{} {}", e.region, e.source_id),
+                    message: e.message,
+                });
+            }
+        }
     }
-    out.sort_by_key(|e| e.date);
+    out.sort_by_key(|e| e.at);
     Ok(out)
 }
 
@@ -474,15 +482,7 @@ pub async fn run_events(
         | Action::NeptuneSwitchover { .. } => session.regions.clone(),
         _ => vec![action.call_region().to_string()],
     };
-    let events = resource_events(session, service, &regions, related, since).await?;
-    Ok(events
-        .into_iter()
-        .map(|e| RunEvent {
-            at: e.date.millis(),
-            source: format!("{} {}", e.region, e.source_id),
-            message: e.message,
-        })
-        .collect())
+    resource_events(session, service, &regions, related, since).await
 }
 
 #[cfg(test)]
