@@ -444,17 +444,15 @@ fn facts_for(
             Detail::GlobalDatastore { datastore, members },
         ) => {
             f.status = datastore.status.clone();
-            f.part_statuses = members
-                .iter()
-                .flatten()
-                .map(|m| (m.id.clone(), m.status.clone()))
-                .collect();
-            f.part_statuses
-                .extend(datastore.members.iter().filter_map(|m| {
-                    m.status
-                        .clone()
-                        .map(|s| (m.replication_group_id.clone(), s))
-                }));
+            for m in members.iter().flatten() {
+                f.part_statuses.push((m.id.clone(), m.status.clone()));
+            }
+            for m in &datastore.members {
+                if let Some(status) = &m.status {
+                    f.part_statuses
+                        .push((m.replication_group_id.clone(), status.clone()));
+                }
+            }
             f.target_is_secondary = Some(datastore.members.iter().any(|m| {
                 &m.replication_group_id == target_group
                     && m.role == crate::model::MemberRole::Secondary
@@ -463,19 +461,14 @@ fn facts_for(
         (Action::CreateGlobalDatastore { .. }, Detail::ReplicationGroup(rg)) => {
             f.status = rg.status.clone();
             f.already_global = Some(rg.global_datastore.is_some());
-            f.part_statuses = rg
-                .shards
-                .iter()
-                .filter_map(|s| s.status.clone().map(|st| (format!("shard {}", s.id), st)))
-                .collect();
+            for s in &rg.shards {
+                push_shard_status(&mut f.part_statuses, Some(s));
+            }
         }
         (Action::TestFailover { shard, .. }, Detail::ReplicationGroup(rg)) => {
             f.status = rg.status.clone();
             let s = rg.shard(shard);
-            f.part_statuses = s
-                .and_then(|s| s.status.clone())
-                .map(|st| vec![(format!("shard {shard}"), st)])
-                .unwrap_or_default();
+            push_shard_status(&mut f.part_statuses, s);
             f.multi_az = Some(rg.is_multi_az());
             f.replicas = Some(s.map(|s| s.replicas().count()).unwrap_or(0));
             f.quota_used = quota;
@@ -509,10 +502,7 @@ fn facts_for(
         (Action::MemoryDbFailoverShard { shard, .. }, Detail::MemoryDb(m)) => {
             f.status = m.status.clone();
             let s = m.shard(shard);
-            f.part_statuses = s
-                .and_then(|s| s.status.clone())
-                .map(|st| vec![(format!("shard {shard}"), st)])
-                .unwrap_or_default();
+            push_shard_status(&mut f.part_statuses, s);
             f.multi_az = Some(m.is_multi_az());
             // MemoryDB does not report node roles: every node but the primary is a replica.
             f.replicas = Some(s.map(|s| s.nodes.len().saturating_sub(1)).unwrap_or(0));
@@ -520,6 +510,15 @@ fn facts_for(
         _ => f.status = "unknown".into(),
     }
     f
+}
+
+/// A shard's status, as a part that must be settled, when the shard reports one.
+fn push_shard_status(parts: &mut Vec<(String, String)>, shard: Option<&crate::model::Shard>) {
+    if let Some(s) = shard {
+        if let Some(status) = &s.status {
+            parts.push((format!("shard {}", s.id), status.clone()));
+        }
+    }
 }
 
 type OpenCb = Callback<(Action, String, Option<String>)>;
