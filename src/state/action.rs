@@ -403,12 +403,16 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
             }
         ),
     ));
-    let busy: Vec<&str> = facts
-        .part_statuses
-        .iter()
-        .filter(|(_, s)| classify_status(s).is_transitional())
-        .map(|(n, _)| n.as_str())
-        .collect();
+    // The parts changing now, by name: `a, b`.
+    let mut busy = String::new();
+    for (name, status) in &facts.part_statuses {
+        if classify_status(status).is_transitional() {
+            if !busy.is_empty() {
+                busy.push_str(", ");
+            }
+            busy.push_str(name);
+        }
+    }
     let in_flight =
         facts.run_in_flight || !busy.is_empty() || classify_status(&facts.status).is_transitional();
     checks.push(Check::new(
@@ -417,7 +421,7 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
         if facts.run_in_flight {
             "a tracked run on this resource has not settled yet".to_string()
         } else if !busy.is_empty() {
-            format!("changing now: {}", busy.join(", "))
+            format!("changing now: {busy}")
         } else if in_flight {
             format!("status {} means a change is under way", facts.status)
         } else {
