@@ -577,49 +577,47 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                 .primary()
                 .map(|p| format!("{} ({})", p.replication_group_id, p.region))
                 .unwrap_or_default();
-            let regions = datastore
-                .members
-                .iter()
-                .map(|m| {
-                    let rg = members
-                        .iter()
-                        .flatten()
-                        .find(|r| r.id == m.replication_group_id);
-                    TopoRegion {
-                        region: m.region.clone(),
-                        name: m.replication_group_id.clone(),
-                        role: m.role.as_str().to_string(),
-                        writes: m.role == crate::model::MemberRole::Primary,
-                        status: rg
-                            .map(|r| r.status.clone())
-                            .or_else(|| m.status.clone())
-                            .unwrap_or_default(),
-                        shards: rg.map(|r| r.shards.clone()).unwrap_or_default(),
-                        note: rg
-                            .map(|r| multi_az(r.is_multi_az()).to_string())
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            let promote = datastore
-                .secondaries()
-                .map(|m| {
-                    let (group, region) = (&m.replication_group_id, &m.region);
-                    let action = Action::PromoteSecondary {
-                        datastore: datastore.id.clone(),
-                        target_group: group.clone(),
-                        target_region: region.clone(),
-                    };
-                    let label = format!("Promote {group} ({region}) to primary");
-                    vec![button(label, action, &writer, Some(group.clone()))]
-                })
-                .collect();
+            let mut regions = Vec::new();
+            for m in &datastore.members {
+                let rg = members
+                    .iter()
+                    .flatten()
+                    .find(|r| r.id == m.replication_group_id);
+                regions.push(TopoRegion {
+                    region: m.region.clone(),
+                    name: m.replication_group_id.clone(),
+                    role: m.role.as_str().to_string(),
+                    writes: m.role == crate::model::MemberRole::Primary,
+                    status: rg
+                        .map(|r| r.status.clone())
+                        .or_else(|| m.status.clone())
+                        .unwrap_or_default(),
+                    shards: rg.map(|r| r.shards.clone()).unwrap_or_default(),
+                    note: rg
+                        .map(|r| multi_az(r.is_multi_az()).to_string())
+                        .unwrap_or_default(),
+                });
+            }
+            let mut promote = Vec::new();
+            for m in datastore.secondaries() {
+                let (group, region) = (&m.replication_group_id, &m.region);
+                let action = Action::PromoteSecondary {
+                    datastore: datastore.id.clone(),
+                    target_group: group.clone(),
+                    target_region: region.clone(),
+                };
+                let label = format!("Promote {group} ({region}) to primary");
+                promote.push(vec![button(label, action, &writer, Some(group.clone()))]);
+            }
+            let mut member_errors = Vec::new();
+            for m in members {
+                if let Err(e) = m {
+                    member_errors.push(e.clone());
+                }
+            }
             Layout {
                 regions,
-                member_errors: members
-                    .iter()
-                    .filter_map(|m| m.as_ref().err().cloned())
-                    .collect(),
+                member_errors,
                 notice: writer
                     .is_empty()
                     .then_some("No member is primary right now."),
@@ -680,10 +678,19 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                 .writer()
                 .map(|w| format!("{} ({})", w.cluster_id(), w.region.as_deref().unwrap_or("")))
                 .unwrap_or_default();
-            let regions = g
-                .members
-                .iter()
-                .map(|m| TopoRegion {
+            let mut regions = Vec::new();
+            for m in &g.members {
+                // `replicates to a, b`: the readers' cluster names.
+                let mut note = String::new();
+                for r in &m.readers {
+                    note.push_str(if note.is_empty() {
+                        "replicates to "
+                    } else {
+                        ", "
+                    });
+                    note.push_str(r.rsplit(':').next().unwrap_or(r));
+                }
+                regions.push(TopoRegion {
                     region: m.region.clone().unwrap_or_else(|| "unknown region".into()),
                     name: m.cluster_id().to_string(),
                     role: if m.is_writer { "writer" } else { "reader" }.into(),
@@ -696,18 +703,9 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                         .and_then(|r| cluster_status(r, m.cluster_id()))
                         .unwrap_or_else(|| g.status.clone()),
                     shards: Vec::new(),
-                    note: if m.readers.is_empty() {
-                        String::new()
-                    } else {
-                        let names: Vec<&str> = m
-                            .readers
-                            .iter()
-                            .map(|r| r.rsplit(':').next().unwrap_or(r))
-                            .collect();
-                        format!("replicates to {}", names.join(", "))
-                    },
-                })
-                .collect();
+                    note,
+                });
+            }
             fn short(arn: Option<&str>) -> &str {
                 arn.map_or("?", |a| a.rsplit(':').next().unwrap_or(a))
             }
@@ -728,44 +726,43 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                     short(f.to_cluster_arn.as_deref())
                 )
             });
-            let pairs = g
-                .members
-                .iter()
-                .filter(|m| !m.is_writer)
-                .map(|m| {
-                    let arn = &m.cluster_arn;
-                    let (cluster, region) = (m.cluster_id(), m.region.as_deref().unwrap_or(""));
-                    let switch = Action::NeptuneSwitchover {
-                        database: g.id.clone(),
-                        target_cluster_arn: arn.clone(),
-                        target_region: region.to_string(),
-                        via_failover_api: false,
-                    };
-                    let failover = Action::NeptuneFailover {
-                        database: g.id.clone(),
-                        target_cluster_arn: arn.clone(),
-                        target_region: region.to_string(),
-                    };
-                    let expected = Some(cluster.to_string());
-                    vec![
-                        button(
-                            format!("Switch over to {cluster} ({region})"),
-                            switch,
+            let mut pairs = Vec::new();
+            for m in &g.members {
+                if m.is_writer {
+                    continue;
+                }
+                let arn = &m.cluster_arn;
+                let (cluster, region) = (m.cluster_id(), m.region.as_deref().unwrap_or(""));
+                let switch = Action::NeptuneSwitchover {
+                    database: g.id.clone(),
+                    target_cluster_arn: arn.clone(),
+                    target_region: region.to_string(),
+                    via_failover_api: false,
+                };
+                let failover = Action::NeptuneFailover {
+                    database: g.id.clone(),
+                    target_cluster_arn: arn.clone(),
+                    target_region: region.to_string(),
+                };
+                let expected = Some(cluster.to_string());
+                pairs.push(vec![
+                    button(
+                        format!("Switch over to {cluster} ({region})"),
+                        switch,
+                        &writer,
+                        expected.clone(),
+                    ),
+                    ActionButton {
+                        look: "button--danger",
+                        ..button(
+                            format!("Fail over to {cluster} (allow data loss)"),
+                            failover,
                             &writer,
-                            expected.clone(),
-                        ),
-                        ActionButton {
-                            look: "button--danger",
-                            ..button(
-                                format!("Fail over to {cluster} (allow data loss)"),
-                                failover,
-                                &writer,
-                                expected,
-                            )
-                        },
-                    ]
-                })
-                .collect();
+                            expected,
+                        )
+                    },
+                ]);
+            }
             Layout {
                 regions,
                 changing,
@@ -775,14 +772,19 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
             }
         }
         Detail::NeptuneCluster(c) => {
-            let instances: Vec<String> = c
-                .members
-                .iter()
-                .map(|m| {
-                    let role = if m.is_writer { "writer" } else { "reader" };
-                    format!("{} ({role})", m.instance_id)
-                })
-                .collect();
+            // `name (writer), name (reader)`.
+            let mut instances = String::new();
+            for m in &c.members {
+                if !instances.is_empty() {
+                    instances.push_str(", ");
+                }
+                instances.push_str(&m.instance_id);
+                instances.push_str(if m.is_writer {
+                    " (writer)"
+                } else {
+                    " (reader)"
+                });
+            }
             Layout {
                 regions: vec![TopoRegion {
                     region: c.region.clone(),
@@ -791,7 +793,7 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                     writes: c.members.iter().any(|m| m.is_writer),
                     status: c.status.clone(),
                     shards: Vec::new(),
-                    note: instances.join(", "),
+                    note: instances,
                 }],
                 notice: Some(
                     "Failover and switchover act on a global database; open it from the inventory.",
