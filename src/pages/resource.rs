@@ -407,21 +407,18 @@ fn event_scope(
     };
     match d {
         Some(Detail::GlobalDatastore { datastore, .. }) => {
-            related.extend(
-                datastore
-                    .members
-                    .iter()
-                    .map(|m| m.replication_group_id.clone()),
-            );
-            scope_regions = datastore
-                .members
-                .iter()
-                .map(|m| m.region.clone())
-                .filter(|x| regions.contains(x))
-                .collect();
+            scope_regions.clear();
+            for m in &datastore.members {
+                related.push(m.replication_group_id.clone());
+                if regions.contains(&m.region) {
+                    scope_regions.push(m.region.clone());
+                }
+            }
         }
         Some(Detail::GlobalDatabase(g)) => {
-            related.extend(g.members.iter().map(|m| m.cluster_id().to_string()));
+            for m in &g.members {
+                related.push(m.cluster_id().to_string());
+            }
         }
         _ => {}
     }
@@ -829,50 +826,48 @@ fn shard_buttons(
     group: &str,
     memorydb: bool,
 ) -> (&'static str, Vec<Vec<ActionButton>>) {
-    let buttons = shards
-        .iter()
-        .map(|s| {
-            let primary = s
-                .nodes
-                .iter()
-                .find(|n| n.role == NodeRole::Primary)
-                .map(|n| n.id.clone())
-                .unwrap_or_default();
-            let (group, region, shard) = (group.to_string(), region.to_string(), s.id.clone());
-            let (action, label) = if memorydb {
-                let label = format!("Fail over shard {shard}");
-                let action = Action::MemoryDbFailoverShard {
-                    cluster: group,
+    let mut buttons = Vec::new();
+    for s in shards {
+        let primary = s
+            .nodes
+            .iter()
+            .find(|n| n.role == NodeRole::Primary)
+            .map(|n| n.id.clone())
+            .unwrap_or_default();
+        let (group, region, shard) = (group.to_string(), region.to_string(), s.id.clone());
+        let (action, label) = if memorydb {
+            let label = format!("Fail over shard {shard}");
+            let action = Action::MemoryDbFailoverShard {
+                cluster: group,
+                region,
+                shard,
+            };
+            (action, label)
+        } else {
+            let label = format!("Test failover shard {shard}");
+            (
+                Action::TestFailover {
+                    group,
                     region,
                     shard,
-                };
-                (action, label)
-            } else {
-                let label = format!("Test failover shard {shard}");
-                (
-                    Action::TestFailover {
-                        group,
-                        region,
-                        shard,
-                    },
-                    label,
-                )
-            };
-            let kind = s
-                .status
-                .as_deref()
-                .map(classify_status)
-                .unwrap_or(StatusKind::Healthy);
-            vec![ActionButton {
+                },
                 label,
-                look: "",
-                busy: kind.is_transitional(),
-                action,
-                writer: primary,
-                expected: None,
-            }]
-        })
-        .collect();
+            )
+        };
+        let kind = s
+            .status
+            .as_deref()
+            .map(classify_status)
+            .unwrap_or(StatusKind::Healthy);
+        buttons.push(vec![ActionButton {
+            label,
+            look: "",
+            busy: kind.is_transitional(),
+            action,
+            writer: primary,
+            expected: None,
+        }]);
+    }
     ("action-list--shards", buttons)
 }
 
