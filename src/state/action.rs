@@ -57,112 +57,121 @@ pub enum Action {
     },
 }
 
+/// Each kind's name in JSON and its three text fields, in the order written; a row's index is
+/// what [`Action::texts`] answers for that kind.
+const KINDS: [(&str, [&str; 3]); 6] = [
+    (
+        "promote-secondary",
+        ["datastore", "target_group", "target_region"],
+    ),
+    ("create-global-datastore", ["group", "region", "suffix"]),
+    ("test-failover", ["group", "region", "shard"]),
+    (
+        "neptune-failover",
+        ["database", "target_cluster_arn", "target_region"],
+    ),
+    (
+        "neptune-switchover",
+        ["database", "target_cluster_arn", "target_region"],
+    ),
+    ("memory-db-failover-shard", ["cluster", "region", "shard"]),
+];
+
 impl Action {
-    /// `{"kind": "promote-secondary", "datastore": ..., ...}`: the kind, then the fields.
-    pub fn to_json(&self) -> Value {
-        let s = |text: &String| Value::from(text.as_str());
+    /// The action's row of [`KINDS`] and its three texts in that row's order.
+    fn texts(&self) -> (usize, [&str; 3]) {
         match self {
             Action::PromoteSecondary {
                 datastore,
                 target_group,
                 target_region,
-            } => Value::object([
-                ("kind", "promote-secondary".into()),
-                ("datastore", s(datastore)),
-                ("target_group", s(target_group)),
-                ("target_region", s(target_region)),
-            ]),
+            } => (0, [datastore, target_group, target_region]),
             Action::CreateGlobalDatastore {
                 group,
                 region,
                 suffix,
-            } => Value::object([
-                ("kind", "create-global-datastore".into()),
-                ("group", s(group)),
-                ("region", s(region)),
-                ("suffix", s(suffix)),
-            ]),
+            } => (1, [group, region, suffix]),
             Action::TestFailover {
                 group,
                 region,
                 shard,
-            } => Value::object([
-                ("kind", "test-failover".into()),
-                ("group", s(group)),
-                ("region", s(region)),
-                ("shard", s(shard)),
-            ]),
+            } => (2, [group, region, shard]),
             Action::NeptuneFailover {
                 database,
                 target_cluster_arn,
                 target_region,
-            } => Value::object([
-                ("kind", "neptune-failover".into()),
-                ("database", s(database)),
-                ("target_cluster_arn", s(target_cluster_arn)),
-                ("target_region", s(target_region)),
-            ]),
+            } => (3, [database, target_cluster_arn, target_region]),
             Action::NeptuneSwitchover {
                 database,
                 target_cluster_arn,
                 target_region,
-                via_failover_api,
-            } => Value::object([
-                ("kind", "neptune-switchover".into()),
-                ("database", s(database)),
-                ("target_cluster_arn", s(target_cluster_arn)),
-                ("target_region", s(target_region)),
-                ("via_failover_api", (*via_failover_api).into()),
-            ]),
+                ..
+            } => (4, [database, target_cluster_arn, target_region]),
             Action::MemoryDbFailoverShard {
                 cluster,
                 region,
                 shard,
-            } => Value::object([
-                ("kind", "memory-db-failover-shard".into()),
-                ("cluster", s(cluster)),
-                ("region", s(region)),
-                ("shard", s(shard)),
-            ]),
+            } => (5, [cluster, region, shard]),
         }
+    }
+
+    /// `{"kind": "promote-secondary", "datastore": ..., ...}`: the kind, then the fields.
+    pub fn to_json(&self) -> Value {
+        let (row, texts) = self.texts();
+        let (kind, names) = KINDS[row];
+        let mut members = vec![("kind".to_string(), Value::from(kind))];
+        for i in 0..3 {
+            members.push((names[i].to_string(), texts[i].into()));
+        }
+        if let Action::NeptuneSwitchover {
+            via_failover_api, ..
+        } = self
+        {
+            members.push(("via_failover_api".to_string(), (*via_failover_api).into()));
+        }
+        Value::Object(members)
     }
 
     /// Reads what [`Action::to_json`] wrote.
     pub fn from_json(o: Object<'_>) -> Result<Action, DecodeError> {
-        let s = |name: &str| o.string(name);
-        Ok(match o.string("kind")?.as_str() {
-            "promote-secondary" => Action::PromoteSecondary {
-                datastore: s("datastore")?,
-                target_group: s("target_group")?,
-                target_region: s("target_region")?,
+        let kind = o.string("kind")?;
+        let Some(row) = KINDS.iter().position(|(k, _)| *k == kind) else {
+            return Err(DecodeError::new(format!("unknown action kind `{kind}`")));
+        };
+        let [a, b, c] = KINDS[row].1;
+        let (a, b, c) = (o.string(a)?, o.string(b)?, o.string(c)?);
+        Ok(match row {
+            0 => Action::PromoteSecondary {
+                datastore: a,
+                target_group: b,
+                target_region: c,
             },
-            "create-global-datastore" => Action::CreateGlobalDatastore {
-                group: s("group")?,
-                region: s("region")?,
-                suffix: s("suffix")?,
+            1 => Action::CreateGlobalDatastore {
+                group: a,
+                region: b,
+                suffix: c,
             },
-            "test-failover" => Action::TestFailover {
-                group: s("group")?,
-                region: s("region")?,
-                shard: s("shard")?,
+            2 => Action::TestFailover {
+                group: a,
+                region: b,
+                shard: c,
             },
-            "neptune-failover" => Action::NeptuneFailover {
-                database: s("database")?,
-                target_cluster_arn: s("target_cluster_arn")?,
-                target_region: s("target_region")?,
+            3 => Action::NeptuneFailover {
+                database: a,
+                target_cluster_arn: b,
+                target_region: c,
             },
-            "neptune-switchover" => Action::NeptuneSwitchover {
-                database: s("database")?,
-                target_cluster_arn: s("target_cluster_arn")?,
-                target_region: s("target_region")?,
+            4 => Action::NeptuneSwitchover {
+                database: a,
+                target_cluster_arn: b,
+                target_region: c,
                 via_failover_api: o.bool_or_false("via_failover_api")?,
             },
-            "memory-db-failover-shard" => Action::MemoryDbFailoverShard {
-                cluster: s("cluster")?,
-                region: s("region")?,
-                shard: s("shard")?,
+            _ => Action::MemoryDbFailoverShard {
+                cluster: a,
+                region: b,
+                shard: c,
             },
-            other => return Err(DecodeError::new(format!("unknown action kind `{other}`"))),
         })
     }
 
@@ -591,5 +600,74 @@ mod tests {
         facts.quota_used = Some(Ok(0));
         facts.multi_az = Some(false);
         assert!(!may_confirm(&action, &preflight(&action, &facts), ""));
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    fn all() -> [Action; 7] {
+        let s = |v: &str| v.to_string();
+        [
+            Action::PromoteSecondary {
+                datastore: s("d"),
+                target_group: s("g"),
+                target_region: s("r"),
+            },
+            Action::CreateGlobalDatastore {
+                group: s("g"),
+                region: s("r"),
+                suffix: s("x"),
+            },
+            Action::TestFailover {
+                group: s("g"),
+                region: s("r"),
+                shard: s("0001"),
+            },
+            Action::NeptuneFailover {
+                database: s("d"),
+                target_cluster_arn: s("arn"),
+                target_region: s("r"),
+            },
+            Action::NeptuneSwitchover {
+                database: s("d"),
+                target_cluster_arn: s("arn"),
+                target_region: s("r"),
+                via_failover_api: true,
+            },
+            Action::NeptuneSwitchover {
+                database: s("d"),
+                target_cluster_arn: s("arn"),
+                target_region: s("r"),
+                via_failover_api: false,
+            },
+            Action::MemoryDbFailoverShard {
+                cluster: s("c"),
+                region: s("r"),
+                shard: s("0001"),
+            },
+        ]
+    }
+
+    /// The stored text of each kind, as written before the table of kinds.
+    const TEXTS: [&str; 7] = [
+        r#"{"kind":"promote-secondary","datastore":"d","target_group":"g","target_region":"r"}"#,
+        r#"{"kind":"create-global-datastore","group":"g","region":"r","suffix":"x"}"#,
+        r#"{"kind":"test-failover","group":"g","region":"r","shard":"0001"}"#,
+        r#"{"kind":"neptune-failover","database":"d","target_cluster_arn":"arn","target_region":"r"}"#,
+        r#"{"kind":"neptune-switchover","database":"d","target_cluster_arn":"arn","target_region":"r","via_failover_api":true}"#,
+        r#"{"kind":"neptune-switchover","database":"d","target_cluster_arn":"arn","target_region":"r","via_failover_api":false}"#,
+        r#"{"kind":"memory-db-failover-shard","cluster":"c","region":"r","shard":"0001"}"#,
+    ];
+
+    #[test]
+    fn each_kind_writes_its_stored_text_and_reads_it_back() {
+        for (action, text) in all().into_iter().zip(TEXTS) {
+            let value = action.to_json();
+            assert_eq!(value.to_text(), text);
+            let back = Action::from_json(Object::of(&value, "action").unwrap());
+            assert_eq!(back.unwrap(), action);
+        }
     }
 }
