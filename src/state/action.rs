@@ -485,17 +485,9 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
         ));
     }
     if matches!(action, Action::TestFailover { .. }) {
-        let check = match &facts.quota_used {
-            None => Check::new(
-                "TestFailover quota (24 h)",
-                Pending,
-                "counting recent test failovers…",
-            ),
-            Some(Err(why)) => Check::new(
-                "TestFailover quota (24 h)",
-                Warn,
-                format!("could not count: {why}"),
-            ),
+        let (outcome, detail) = match &facts.quota_used {
+            None => (Pending, "counting recent test failovers…".to_string()),
+            Some(Err(why)) => (Warn, format!("could not count: {why}")),
             Some(Ok(used)) => {
                 let left = TEST_FAILOVER_DAILY_QUOTA.saturating_sub(*used);
                 let outcome = if left == 0 {
@@ -505,14 +497,13 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
                 } else {
                     Pass
                 };
-                Check::new(
-                    "TestFailover quota (24 h)",
+                (
                     outcome,
                     format!("{used} of {TEST_FAILOVER_DAILY_QUOTA} used in the last 24 hours, {left} left"),
                 )
             }
         };
-        checks.push(check);
+        checks.push(Check::new("TestFailover quota (24 h)", outcome, detail));
     }
     checks
 }
