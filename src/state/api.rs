@@ -92,8 +92,12 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
 pub async fn join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
 ) -> Vec<F::Output> {
-    let mut running: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = running.iter().map(|_| None).collect();
+    let mut running = Vec::new();
+    let mut outputs: Vec<Option<F::Output>> = Vec::new();
+    for future in futures {
+        running.push(Box::pin(future));
+        outputs.push(None);
+    }
     std::future::poll_fn(move |cx| {
         let mut all_done = true;
         for (future, output) in running.iter_mut().zip(outputs.iter_mut()) {
@@ -106,7 +110,13 @@ pub async fn join_all<F: std::future::Future>(
             }
         }
         if all_done {
-            std::task::Poll::Ready(outputs.iter_mut().filter_map(Option::take).collect())
+            let mut done = Vec::new();
+            for output in &mut outputs {
+                if let Some(value) = output.take() {
+                    done.push(value);
+                }
+            }
+            std::task::Poll::Ready(done)
         } else {
             std::task::Poll::Pending
         }
