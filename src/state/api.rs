@@ -92,15 +92,14 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
 pub async fn join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
 ) -> Vec<F::Output> {
-    let mut running = Vec::new();
-    let mut outputs: Vec<Option<F::Output>> = Vec::new();
+    // Each future with its output once it has one.
+    let mut slots = Vec::new();
     for future in futures {
-        running.push(Box::pin(future));
-        outputs.push(None);
+        slots.push((Box::pin(future), None));
     }
     std::future::poll_fn(move |cx| {
         let mut all_done = true;
-        for (future, output) in running.iter_mut().zip(outputs.iter_mut()) {
+        for (future, output) in &mut slots {
             // A finished future is never polled again.
             if output.is_none() {
                 match future.as_mut().poll(cx) {
@@ -111,7 +110,7 @@ pub async fn join_all<F: std::future::Future>(
         }
         if all_done {
             let mut done = Vec::new();
-            for output in &mut outputs {
+            for (_, output) in &mut slots {
                 if let Some(value) = output.take() {
                     done.push(value);
                 }
