@@ -362,10 +362,10 @@ fn freshness(read_at: Option<i64>, error: Option<&ErrorInfo>, now: i64) -> Strin
             let age = ((now - at).max(0) / 1000) as u64;
             // Short enough for the heading line; the run cards and the title carry the rest.
             let why = match (e.code.as_deref(), e.category.as_str()) {
-                (Some(code), _) => code.to_string(),
-                (None, "transport") => "no answer (network)".to_string(),
-                (None, "decode") => "unreadable answer".to_string(),
-                (None, other) => other.to_string(),
+                (Some(code), _) => code,
+                (None, "transport") => "no answer (network)",
+                (None, "decode") => "unreadable answer",
+                (None, other) => other,
             };
             format!("⚠ not refreshed for {age} s (since {when} UTC): {why} — retrying")
         }
