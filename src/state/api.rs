@@ -355,16 +355,19 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
     sent.map_err(|e| to_error(&e))
 }
 
-/// The status to report: the worst of the resource's own and its parts'.
-fn combined(own: &str, parts: impl IntoIterator<Item = Option<String>>) -> String {
-    if classify_status(own) != StatusKind::Healthy {
-        return own.to_string();
+/// The status to report of a resource and one of its parts: `current` unless it is healthy
+/// and the part's is not. Folded over several parts it answers the resource's own status
+/// when that is not healthy, else the first part's that is not.
+fn worse<'a>(current: &'a str, part: Option<&'a str>) -> &'a str {
+    match part {
+        Some(part)
+            if classify_status(current) == StatusKind::Healthy
+                && classify_status(part) != StatusKind::Healthy =>
+        {
+            part
+        }
+        _ => current,
     }
-    parts
-        .into_iter()
-        .flatten()
-        .find(|s| classify_status(s) != StatusKind::Healthy)
-        .unwrap_or_else(|| own.to_string())
 }
 
 /// Reads the resource an action changes and says who writes and how it is.
@@ -386,8 +389,12 @@ async fn observed(c: &Client, action: &Action) -> Result<Observation, AwsError> 
                 .elasticache(target_region)
                 .describe_global_datastore(datastore)
                 .await?;
+            let mut status = g.status.as_str();
+            for m in &g.members {
+                status = worse(status, m.status.as_deref());
+            }
             Observation {
-                status: combined(&g.status, g.members.iter().map(|m| m.status.clone())),
+                status: status.to_string(),
                 writer: g
                     .primary()
                     .map(|p| p.replication_group_id.clone())
@@ -404,7 +411,7 @@ async fn observed(c: &Client, action: &Action) -> Result<Observation, AwsError> 
                 Some((id, _)) => {
                     let g = c.elasticache(region).describe_global_datastore(id).await?;
                     Observation {
-                        status: combined(&g.status, [Some(rg.status.clone())]),
+                        status: worse(&g.status, Some(&rg.status)).to_string(),
                         writer: g.id.clone(),
                         pending: false,
                     }
@@ -427,7 +434,7 @@ async fn observed(c: &Client, action: &Action) -> Result<Observation, AwsError> 
                 .await?;
             let s = rg.shard(shard);
             Observation {
-                status: combined(&rg.status, [s.and_then(|s| s.status.clone())]),
+                status: worse(&rg.status, s.and_then(|s| s.status.as_deref())).to_string(),
                 writer: s
                     .and_then(|s| s.primary())
                     .map(|n| n.id.clone())
@@ -466,7 +473,7 @@ async fn observed(c: &Client, action: &Action) -> Result<Observation, AwsError> 
             let m = c.memorydb(region).describe_cluster(cluster).await?;
             let s = m.shard(shard);
             Observation {
-                status: combined(&m.status, [s.and_then(|s| s.status.clone())]),
+                status: worse(&m.status, s.and_then(|s| s.status.as_deref())).to_string(),
                 writer: s
                     .and_then(|s| s.nodes.iter().find(|n| n.role == NodeRole::Primary))
                     .map(|n| n.id.clone())
@@ -492,6 +499,31 @@ pub async fn run_events(
         _ => vec![action.call_region().to_string()],
     };
     resource_events(session, service, &regions, related, since).await
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::worse;
+
+    #[test]
+    fn the_status_reported_is_the_own_unless_healthy_then_the_first_part_not_healthy() {
+        let fold = |own, parts: &[Option<&'static str>]| {
+            let mut status = own;
+            for part in parts {
+                status = worse(status, *part);
+            }
+            status
+        };
+        assert_eq!(fold("modifying", &[Some("creating")]), "modifying");
+        assert_eq!(
+            fold(
+                "available",
+                &[None, Some("available"), Some("creating"), Some("modifying")]
+            ),
+            "creating"
+        );
+        assert_eq!(fold("available", &[None, Some("in-sync")]), "available");
+    }
 }
 
 #[cfg(test)]
