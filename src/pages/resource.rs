@@ -625,18 +625,19 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
         }
         Detail::ReplicationGroup(rg) => {
             let global = rg.global_datastore.clone();
-            let create = global.is_none().then(|| {
+            let mut create = Vec::new();
+            if global.is_none() {
                 let action = Action::CreateGlobalDatastore {
                     group: rg.id.clone(),
                     region: rg.region.clone(),
                     suffix: format!("{}-global", rg.id),
                 };
                 let label = "Create global datastore from this group".to_string();
-                vec![ActionButton {
+                create.push(vec![ActionButton {
                     look: "",
                     ..button(label, action, "", None)
-                }]
-            });
+                }]);
+            }
             Layout {
                 regions: vec![TopoRegion {
                     region: rg.region.clone(),
@@ -664,7 +665,7 @@ fn layout(detail: &Detail, cluster_status: &dyn Fn(&str, &str) -> Option<String>
                     .map(|(gid, role)| (format!("{} of global datastore ", role.as_str()), gid)),
                 shards: Some((rg.shards.clone(), format!("{}-", rg.id))),
                 lists: vec![
-                    ("", create.into_iter().collect()),
+                    ("", create),
                     shard_buttons(&rg.shards, &rg.region, &rg.id, false),
                 ],
                 ..Layout::default()
