@@ -220,15 +220,10 @@ pub mod requests {
 // ---- answers to domain (element names as in the ElastiCache API) ----
 
 fn global_datastore(g: &Element) -> Result<GlobalDatastore, DecodeError> {
+    // The fallible members first: an error then has fewer members built to drop.
     Ok(GlobalDatastore {
         id: g.string("GlobalReplicationGroupId")?,
-        description: g.opt_string("GlobalReplicationGroupDescription"),
-        status: g.string_or_empty("Status"),
-        engine: g.opt_string("Engine"),
-        engine_version: g.opt_string("EngineVersion"),
-        node_type: g.opt_string("CacheNodeType"),
         cluster_enabled: g.opt_bool("ClusterEnabled")?,
-        arn: g.opt_string("ARN"),
         members: g.decode_list("Members", "GlobalReplicationGroupMember", |m| {
             Ok(GlobalDatastoreMember {
                 replication_group_id: m.string("ReplicationGroupId")?,
@@ -244,28 +239,34 @@ fn global_datastore(g: &Element) -> Result<GlobalDatastore, DecodeError> {
                 slots: s.opt_string("Slots"),
             })
         })?,
+        description: g.opt_string("GlobalReplicationGroupDescription"),
+        status: g.string_or_empty("Status"),
+        engine: g.opt_string("Engine"),
+        engine_version: g.opt_string("EngineVersion"),
+        node_type: g.opt_string("CacheNodeType"),
+        arn: g.opt_string("ARN"),
     })
 }
 
 fn replication_group(g: &Element, region: &str) -> Result<ReplicationGroup, DecodeError> {
-    let global_datastore = g.child("GlobalReplicationGroupInfo").and_then(|info| {
-        let id = info.opt_string("GlobalReplicationGroupId")?;
-        let role = info.string_or_empty("GlobalReplicationGroupMemberRole");
-        Some((id, MemberRole::parse(&role)))
-    });
+    // The fallible members first: an error then has fewer members built to drop.
     Ok(ReplicationGroup {
         id: g.string("ReplicationGroupId")?,
+        cluster_enabled: g.opt_bool("ClusterEnabled")?,
+        shards: g.decode_list("NodeGroups", "NodeGroup", shard)?,
         region: region.to_string(),
         description: g.opt_string("Description"),
         status: g.string_or_empty("Status"),
-        global_datastore,
+        global_datastore: g.child("GlobalReplicationGroupInfo").and_then(|info| {
+            let id = info.opt_string("GlobalReplicationGroupId")?;
+            let role = info.string_or_empty("GlobalReplicationGroupMemberRole");
+            Some((id, MemberRole::parse(&role)))
+        }),
         multi_az: g.opt_string("MultiAZ"),
         automatic_failover: g.opt_string("AutomaticFailover"),
-        cluster_enabled: g.opt_bool("ClusterEnabled")?,
         node_type: g.opt_string("CacheNodeType"),
         engine: g.opt_string("Engine"),
         arn: g.opt_string("ARN"),
-        shards: g.decode_list("NodeGroups", "NodeGroup", shard)?,
         member_clusters: g.texts("MemberClusters", "ClusterId"),
     })
 }
@@ -273,20 +274,20 @@ fn replication_group(g: &Element, region: &str) -> Result<ReplicationGroup, Deco
 fn shard(s: &Element) -> Result<Shard, DecodeError> {
     Ok(Shard {
         id: s.string("NodeGroupId")?,
-        status: s.opt_string("Status"),
-        slots: s.opt_string("Slots"),
         nodes: s.decode_list("NodeGroupMembers", "NodeGroupMember", |m| {
             Ok(Node {
                 id: m.string("CacheClusterId")?,
-                role: NodeRole::parse(&m.string_or_empty("CurrentRole")),
-                availability_zone: m.opt_string("PreferredAvailabilityZone"),
-                status: None,
                 endpoint: match m.child("ReadEndpoint") {
                     Some(e) => endpoint_text(e)?,
                     None => None,
                 },
+                role: NodeRole::parse(&m.string_or_empty("CurrentRole")),
+                availability_zone: m.opt_string("PreferredAvailabilityZone"),
+                status: None,
             })
         })?,
+        status: s.opt_string("Status"),
+        slots: s.opt_string("Slots"),
     })
 }
 

@@ -161,7 +161,6 @@ pub mod requests {
 fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> {
     Ok(MemoryDbCluster {
         name: c.string("Name")?,
-        region: region.to_string(),
         description: text(c.opt_string("Description")?),
         status: c.string_or_empty("Status")?,
         availability_mode: text(c.opt_string("AvailabilityMode")?),
@@ -177,6 +176,7 @@ fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> 
                 nodes: s.decode_list("Nodes", node)?,
             })
         })?,
+        region: region.to_string(),
     })
 }
 
@@ -203,14 +203,14 @@ fn node(n: Object<'_>) -> Result<Node, DecodeError> {
 
 fn event(e: Object<'_>, region: &str) -> Result<Event, DecodeError> {
     Ok(Event {
-        service: Service::MemoryDb,
-        region: region.to_string(),
         source_id: e.string_or_empty("SourceName")?,
         source_type: text(e.opt_string("SourceType")?),
         message: e.string_or_empty("Message")?,
         // Epoch seconds.
         date: Timestamp::from_epoch_millis(e.epoch_millis("Date")?)
             .map_err(|e| DecodeError::new(format!("event Date: {e}")))?,
+        service: Service::MemoryDb,
+        region: region.to_string(),
     })
 }
 

@@ -197,52 +197,53 @@ pub mod requests {
 // ---- answers to domain (element names as in the Neptune API) ----
 
 fn global_database(g: &Element) -> Result<GlobalDatabase, DecodeError> {
+    // The fallible members first: an error then has fewer members built to drop.
     Ok(GlobalDatabase {
         id: g.string("GlobalClusterIdentifier")?,
-        resource_id: g.opt_string("GlobalClusterResourceId"),
-        arn: g.opt_string("GlobalClusterArn"),
-        status: g.string_or_empty("Status"),
-        engine: g.opt_string("Engine"),
-        engine_version: g.opt_string("EngineVersion"),
         deletion_protection: g.opt_bool("DeletionProtection")?,
         members: g.decode_list("GlobalClusterMembers", "GlobalClusterMember", |m| {
             let cluster_arn = m.string("DBClusterArn")?;
             Ok(GlobalDatabaseMember {
+                is_writer: m.opt_bool("IsWriter")?.unwrap_or(false),
                 region: region_of_arn(&cluster_arn),
                 cluster_arn,
-                is_writer: m.opt_bool("IsWriter")?.unwrap_or(false),
                 readers: m.texts("Readers", "member"),
             })
         })?,
         failover: match g.child("FailoverState") {
             Some(f) => Some(FailoverState {
+                is_data_loss_allowed: f.opt_bool("IsDataLossAllowed")?,
                 status: f.string_or_empty("Status"),
                 from_cluster_arn: f.opt_string("FromDbClusterArn"),
                 to_cluster_arn: f.opt_string("ToDbClusterArn"),
-                is_data_loss_allowed: f.opt_bool("IsDataLossAllowed")?,
             }),
             None => None,
         },
+        resource_id: g.opt_string("GlobalClusterResourceId"),
+        arn: g.opt_string("GlobalClusterArn"),
+        status: g.string_or_empty("Status"),
+        engine: g.opt_string("Engine"),
+        engine_version: g.opt_string("EngineVersion"),
     })
 }
 
 fn db_cluster(c: &Element, region: &str) -> Result<DbCluster, DecodeError> {
     Ok(DbCluster {
         id: c.string("DBClusterIdentifier")?,
-        arn: c.opt_string("DBClusterArn"),
-        region: region.to_string(),
-        status: c.string_or_empty("Status"),
-        engine: c.opt_string("Engine"),
-        engine_version: c.opt_string("EngineVersion"),
         multi_az: c.opt_bool("MultiAZ")?,
-        endpoint: c.opt_string("Endpoint"),
-        reader_endpoint: c.opt_string("ReaderEndpoint"),
         members: c.decode_list("DBClusterMembers", "DBClusterMember", |m| {
             Ok(DbClusterMember {
                 instance_id: m.string("DBInstanceIdentifier")?,
                 is_writer: m.opt_bool("IsClusterWriter")?.unwrap_or(false),
             })
         })?,
+        arn: c.opt_string("DBClusterArn"),
+        region: region.to_string(),
+        status: c.string_or_empty("Status"),
+        engine: c.opt_string("Engine"),
+        engine_version: c.opt_string("EngineVersion"),
+        endpoint: c.opt_string("Endpoint"),
+        reader_endpoint: c.opt_string("ReaderEndpoint"),
     })
 }
 
