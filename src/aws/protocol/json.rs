@@ -28,11 +28,16 @@ pub fn decode<T>(
     } else {
         body
     };
-    let value = parse(body)
-        .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))?;
+    let value = parse(body).map_err(|e| unexpected(e, body))?;
     Object::of(&value, "the answer")
         .and_then(read)
-        .map_err(|e| DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body))))
+        .map_err(|e| unexpected(e, body))
+}
+
+/// A failure of [`decode`] with the start of the body. Not generic: one copy for every
+/// decoder.
+fn unexpected(e: DecodeError, body: &[u8]) -> DecodeError {
+    DecodeError::new(format!("unexpected JSON ({e}): {}", snippet(body)))
 }
 
 /// A JSON object read by member name. As with serde's derives: a missing member or `null`

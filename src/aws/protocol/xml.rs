@@ -123,7 +123,13 @@ pub fn decode<T>(
 ) -> Result<T, DecodeError> {
     parse(body)
         .and_then(|root| read(&root))
-        .map_err(|e| DecodeError::new(format!("unexpected XML ({e}): {}", snippet(body))))
+        .map_err(|e| unexpected(e, body))
+}
+
+/// A failure of [`decode`] with the start of the body. Not generic: one copy for every
+/// decoder.
+fn unexpected(e: DecodeError, body: &[u8]) -> DecodeError {
+    DecodeError::new(format!("unexpected XML ({e}): {}", snippet(body)))
 }
 
 /// Parses a whole document into its root element. Malformed input (unclosed or mismatched
