@@ -53,7 +53,8 @@ impl<'a> ElastiCache<'a> {
                 CallBody::Query(requests::describe_global_replication_groups(Some(id), None)),
                 |body, _| parse_describe_global_replication_groups(body),
                 |g| g.id == id,
-                || format!("global datastore \"{id}\""),
+                "global datastore",
+                id,
             )
             .await
     }
@@ -76,7 +77,8 @@ impl<'a> ElastiCache<'a> {
                 CallBody::Query(requests::describe_replication_groups(Some(id), None)),
                 parse_describe_replication_groups,
                 |g| g.id == id,
-                || format!("replication group \"{id}\""),
+                "replication group",
+                id,
             )
             .await
     }

@@ -47,7 +47,8 @@ impl<'a> MemoryDb<'a> {
                 CallBody::Json(to_body(&requests::describe_clusters(Some(name), None))),
                 parse_describe_clusters,
                 |c| c.name == name,
-                || format!("cluster \"{name}\""),
+                "cluster",
+                name,
             )
             .await
     }

@@ -77,23 +77,32 @@ impl<'a> Api<'a> {
     }
 
     /// A read of one named resource: the item of the answer that `is_it`, or a decode error
-    /// saying the answer lacks `what`.
+    /// saying the answer lacks that `what` called `id` (`replication group "orders"`).
     pub(crate) async fn find<T>(
         &self,
         op: &'static str,
         body: CallBody,
         parse: impl FnOnce(&[u8], &str) -> Result<Page<T>, DecodeError>,
         is_it: impl Fn(&T) -> bool,
-        what: impl FnOnce() -> String,
+        what: &str,
+        id: &str,
     ) -> Result<T, AwsError> {
         let answer = self.send(op, body, false).await?;
         let page = self.decoded(op, &answer, parse)?;
-        page.items.into_iter().find(is_it).ok_or_else(|| {
-            self.ctx(op)(AwsError::decode(format!(
-                "the answer does not contain {}",
-                what()
-            )))
-        })
+        for item in page.items {
+            if is_it(&item) {
+                return Ok(item);
+            }
+        }
+        Err(self.missing(op, what, id))
+    }
+
+    /// The error of [`Api::find`] when the answer lacks the resource. Not generic: one copy
+    /// for every item type.
+    fn missing(&self, op: &'static str, what: &str, id: &str) -> AwsError {
+        self.ctx(op)(AwsError::decode(format!(
+            "the answer does not contain {what} \"{id}\""
+        )))
     }
 
     /// Every page of a list read, following its token to the end (capped by `Pages`, with a

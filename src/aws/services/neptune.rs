@@ -58,7 +58,8 @@ impl<'a> Neptune<'a> {
                 CallBody::Query(requests::describe_global_clusters(Some(id), None)),
                 |body, _| parse_describe_global_clusters(body),
                 |g| g.id == id,
-                || format!("global database \"{id}\""),
+                "global database",
+                id,
             )
             .await
     }
