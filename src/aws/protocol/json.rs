@@ -1,7 +1,7 @@
 //! JSON 1.1 (MemoryDB): `X-Amz-Target` requests, JSON answers and `__type` errors.
 
 pub use super::json_value::{number_as_millis, parse, Value};
-use super::{reason_phrase, snippet, DecodeError, WireError};
+use super::{snippet, status_message, DecodeError, WireError};
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -228,15 +228,7 @@ pub fn parse_error(
         },
         None => WireError {
             code: status.to_string(),
-            message: message.unwrap_or_else(|| {
-                if body.is_empty() {
-                    reason_phrase(status).to_string()
-                } else {
-                    format!("{} {}", reason_phrase(status), snippet(body))
-                        .trim()
-                        .to_string()
-                }
-            }),
+            message: message.unwrap_or_else(|| status_message(status, body)),
             request_id: header_request_id.map(str::to_string),
         },
     }

@@ -65,6 +65,18 @@ pub(crate) fn reason_phrase(status: u16) -> &'static str {
     }
 }
 
+/// The message of an error answer that names no code: the reason phrase and the start of
+/// the body (botocore's fallback). One copy for both protocols.
+pub(crate) fn status_message(status: u16, body: &[u8]) -> String {
+    if body.is_empty() {
+        reason_phrase(status).to_string()
+    } else {
+        format!("{} {}", reason_phrase(status), snippet(body))
+            .trim()
+            .to_string()
+    }
+}
+
 /// Shortens a body for an error message, without splitting a character.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);

@@ -9,7 +9,7 @@
 //! unknown or unterminated entity anywhere, text outside the root) is refused as a whole; text
 //! mixed between child elements is ignored.
 
-use super::{reason_phrase, snippet, DecodeError, WireError};
+use super::{snippet, status_message, DecodeError, WireError};
 
 /// One element: its local name (any `prefix:` dropped), its text (entities decoded, CDATA
 /// kept, whitespace as written, as quick-xml gave it) and its child elements. Attributes,
@@ -394,13 +394,7 @@ pub fn parse_error(status: u16, body: &[u8], header_request_id: Option<&str>) ->
         },
         None => WireError {
             code: status.to_string(),
-            message: if body.is_empty() {
-                reason_phrase(status).to_string()
-            } else {
-                format!("{} {}", reason_phrase(status), snippet(body))
-                    .trim()
-                    .to_string()
-            },
+            message: status_message(status, body),
             request_id,
         },
     }
