@@ -113,18 +113,38 @@ impl<'a> Api<'a> {
         request: impl Fn(Option<&str>) -> CallBody,
         parse: impl Fn(&[u8], &str) -> Result<Page<T>, DecodeError>,
     ) -> Result<Vec<T>, AwsError> {
-        let mut pages = Pages::new(self.client, op);
         let mut out = Vec::new();
+        self.each_page(op, &request, &mut |answer, region| {
+            let page = parse(answer, region)?;
+            out.extend(page.items);
+            Ok(page.next_token)
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// The loop of [`Api::all_pages`]: `read` decodes one answer, keeps its items and gives
+    /// the next token. Not generic, so one copy of the loop serves every list.
+    async fn each_page(
+        &self,
+        op: &'static str,
+        request: &dyn Fn(Option<&str>) -> CallBody,
+        read: &mut ReadPage<'_>,
+    ) -> Result<(), AwsError> {
+        let mut pages = Pages::new(self.client, op);
         loop {
             let answer = self.send(op, request(pages.token()), false).await?;
-            let page = self.decoded(op, &answer, &parse)?;
-            out.extend(page.items);
-            if !pages.advance(page.next_token).map_err(self.ctx(op))? {
-                return Ok(out);
+            let next = self.decoded(op, &answer, &mut *read)?;
+            if !pages.advance(next).map_err(self.ctx(op))? {
+                return Ok(());
             }
         }
     }
 }
+
+/// Decodes one page of a list answer (bytes, region), keeps its items and gives the next
+/// token.
+type ReadPage<'r> = dyn FnMut(&[u8], &str) -> Result<Option<String>, DecodeError> + 'r;
 
 /// One page of a list answer: the items and the token of the next page.
 #[derive(Clone, Debug, PartialEq)]
