@@ -51,10 +51,14 @@ impl Timestamp {
         }
         let num = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
             let part = s.get(range).ok_or_else(err)?;
-            if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(err());
+            let mut n = 0;
+            for c in part.bytes() {
+                if !c.is_ascii_digit() {
+                    return Err(err());
+                }
+                n = n * 10 + i64::from(c - b'0');
             }
-            part.parse::<i64>().map_err(|_| err())
+            Ok(n)
         };
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -73,12 +77,14 @@ impl Timestamp {
             if digits == 0 {
                 return Err(err());
             }
-            let scaled: String = frac[..digits]
-                .chars()
-                .chain("000".chars())
-                .take(3)
-                .collect();
-            millis = scaled.parse().map_err(|_| err())?;
+            // Milliseconds: the first three digits, padded with zeros.
+            let kept = digits.min(3);
+            for &c in &frac.as_bytes()[..kept] {
+                millis = millis * 10 + i64::from(c - b'0');
+            }
+            for _ in kept..3 {
+                millis *= 10;
+            }
             rest = &frac[digits..];
         }
         let offset_minutes = match rest {
