@@ -159,15 +159,19 @@ fn parse_compact_iso(s: &str) -> Option<Timestamp> {
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return None;
     }
-    let iso = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        s.get(0..4)?,
-        s.get(4..6)?,
-        s.get(6..8)?,
-        s.get(9..11)?,
-        s.get(11..13)?,
-        s.get(13..15)?
-    );
+    // `20210216T174032Z` -> `2021-02-16T17:40:32Z`.
+    let mut iso = String::with_capacity(20);
+    for (part, then) in [
+        (0..4, '-'),
+        (4..6, '-'),
+        (6..8, 'T'),
+        (9..11, ':'),
+        (11..13, ':'),
+        (13..15, 'Z'),
+    ] {
+        iso.push_str(s.get(part)?);
+        iso.push(then);
+    }
     Timestamp::parse_iso8601(&iso).ok()
 }
 
