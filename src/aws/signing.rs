@@ -57,10 +57,12 @@ pub fn sign(
         .map_err(|_| AwsError::config("cannot sign: the clock is before 1970"))?
         .as_millis();
     // `20240501T120000Z` from `2024-05-01T12:00:00.000Z`.
-    let mut amz_date: String = Timestamp(millis as i64).to_iso8601()[..19]
-        .chars()
-        .filter(|c| *c != '-' && *c != ':')
-        .collect();
+    let mut amz_date = String::with_capacity(16);
+    for c in Timestamp(millis as i64).to_iso8601()[..19].chars() {
+        if c != '-' && c != ':' {
+            amz_date.push(c);
+        }
+    }
     amz_date.push('Z');
     let date = &amz_date[..8];
     let token = credentials.session_token.as_deref();
@@ -68,40 +70,26 @@ pub fn sign(
     // Canonical headers: names lower-cased, values of one name joined with `,`, sorted by
     // name; `x-amz-date` and the token replace any the request had.
     let mut headers: Vec<(String, String)> = Vec::new();
-    let own = [
-        Some(("x-amz-date", amz_date.as_str())),
-        token.map(|t| ("x-amz-security-token", t)),
-    ];
-    let given = req
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .chain(std::iter::once(("host", host.as_str())))
-        .filter(|(k, _)| {
-            let replaced = k.eq_ignore_ascii_case("x-amz-date")
-                || (token.is_some() && k.eq_ignore_ascii_case("x-amz-security-token"));
-            !replaced
-        });
-    for (name, value) in given.chain(own.into_iter().flatten()) {
-        let name = name.to_ascii_lowercase();
-        if EXCLUDED.contains(&name.as_str()) {
-            continue;
-        }
-        let value = trim_all(value);
-        match headers.iter_mut().find(|(k, _)| *k == name) {
-            Some((_, values)) => {
-                values.push(',');
-                values.push_str(&value);
-            }
-            None => headers.push((name, value)),
+    for (name, value) in &req.headers {
+        let replaced = name.eq_ignore_ascii_case("x-amz-date")
+            || (token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"));
+        if !replaced {
+            add_canonical(&mut headers, name, value);
         }
     }
+    add_canonical(&mut headers, "host", &host);
+    add_canonical(&mut headers, "x-amz-date", &amz_date);
+    if let Some(token) = token {
+        add_canonical(&mut headers, "x-amz-security-token", token);
+    }
     headers.sort_unstable();
-    let signed_headers = headers
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let mut signed_headers = String::new();
+    for (name, _) in &headers {
+        if !signed_headers.is_empty() {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
 
     let (path, query) = path_and_query(scope.signing_url);
     let mut canonical = format!(
@@ -149,6 +137,23 @@ pub fn sign(
         add("X-Amz-Security-Token", token.to_string());
     }
     Ok(())
+}
+
+/// Adds one header to the canonical list: name lower-cased, value trimmed, joined with `,`
+/// to an earlier value of the same name; the headers SigV4 never signs are left out.
+fn add_canonical(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    let name = name.to_ascii_lowercase();
+    if EXCLUDED.contains(&name.as_str()) {
+        return;
+    }
+    let value = trim_all(value);
+    match headers.iter_mut().find(|(k, _)| *k == name) {
+        Some((_, values)) => {
+            values.push(',');
+            values.push_str(&value);
+        }
+        None => headers.push((name, value)),
+    }
 }
 
 /// Leading and trailing spaces removed, runs of spaces made one (spaces only, as `aws-sigv4`).
@@ -226,11 +231,12 @@ fn canonical_query(query: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
-        .map(char::from)
-        .collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 const K: [u32; 64] = [
