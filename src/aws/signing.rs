@@ -92,12 +92,12 @@ pub fn sign(
     }
 
     let (path, query) = path_and_query(scope.signing_url);
-    let mut canonical = format!(
-        "{}\n{}\n{}\n",
-        req.method,
-        percent::encode(&normalize_path(path), true),
-        canonical_query(query)
-    );
+    let mut canonical = String::from(req.method);
+    canonical.push('\n');
+    canonical.push_str(&percent::encode(&normalize_path(path), true));
+    canonical.push('\n');
+    canonical.push_str(&canonical_query(query));
+    canonical.push('\n');
     for (name, value) in &headers {
         canonical.push_str(name);
         canonical.push(':');
@@ -222,11 +222,16 @@ fn canonical_query(query: &str) -> String {
         })
         .collect();
     params.sort_unstable();
-    params
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (k, v) in &params {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
