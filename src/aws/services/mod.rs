@@ -49,7 +49,12 @@ impl<'a> Api<'a> {
         answer: &[u8],
         parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
     ) -> Result<T, AwsError> {
-        parse(answer, &self.region).map_err(|e| self.ctx(op)(e.into()))
+        parse(answer, &self.region).map_err(|e| self.undecodable(op, e))
+    }
+
+    /// The error of an answer `decoded` could not read. Not generic: one copy for every type.
+    fn undecodable(&self, op: &'static str, e: DecodeError) -> AwsError {
+        self.ctx(op)(e.into())
     }
 
     /// One call; the answer's bytes. Not generic, so one copy serves every operation.
