@@ -124,16 +124,17 @@ impl<'a> Object<'a> {
     pub fn strings(&self, name: &str) -> Result<Vec<String>, DecodeError> {
         match self.member(name) {
             None => Ok(Vec::new()),
-            Some(v) => v
-                .as_array()
-                .ok_or_else(|| Self::wrong(name, "a list"))?
-                .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| Self::wrong(name, "a list of strings"))
-                })
-                .collect(),
+            Some(v) => {
+                let items = v.as_array().ok_or_else(|| Self::wrong(name, "a list"))?;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let text = item
+                        .as_str()
+                        .ok_or_else(|| Self::wrong(name, "a list of strings"))?;
+                    out.push(text.to_string());
+                }
+                Ok(out)
+            }
         }
     }
 
@@ -188,12 +189,14 @@ impl<'a> Object<'a> {
     pub fn list(&self, name: &str) -> Result<Vec<Object<'a>>, DecodeError> {
         match self.member(name) {
             None => Ok(Vec::new()),
-            Some(v) => v
-                .as_array()
-                .ok_or_else(|| Self::wrong(name, "a list"))?
-                .iter()
-                .map(|item| Object::of(item, name))
-                .collect(),
+            Some(v) => {
+                let items = v.as_array().ok_or_else(|| Self::wrong(name, "a list"))?;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(Object::of(item, name)?);
+                }
+                Ok(out)
+            }
         }
     }
 }
