@@ -26,12 +26,16 @@ pub enum Value {
 impl Value {
     /// An object from `(name, value)` pairs, in the order given (the order written).
     pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
-        Value::Object(
-            members
-                .into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect(),
-        )
+        Value::object_of(Vec::from(members))
+    }
+
+    /// The body of [`Value::object`], one copy for every number of members.
+    fn object_of(members: Vec<(&str, Value)>) -> Value {
+        let mut out = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            out.push((name.to_string(), value));
+        }
+        Value::Object(out)
     }
 
     pub fn is_null(&self) -> bool {
