@@ -88,12 +88,13 @@ pub mod requests {
     use crate::aws::protocol::json::Value;
 
     fn body(members: Vec<(&str, Option<Value>)>) -> Value {
-        Value::Object(
-            members
-                .into_iter()
-                .filter_map(|(name, value)| Some((name.to_string(), value?)))
-                .collect(),
-        )
+        let mut present = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            if let Some(value) = value {
+                present.push((name.to_string(), value));
+            }
+        }
+        Value::Object(present)
     }
 
     pub fn describe_clusters(name: Option<&str>, next_token: Option<&str>) -> Value {
