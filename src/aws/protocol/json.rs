@@ -142,11 +142,13 @@ impl<'a> Object<'a> {
     pub fn entries(&self, name: &str) -> Result<Vec<(&'a str, Object<'a>)>, DecodeError> {
         match self.opt_object(name)? {
             None => Ok(Vec::new()),
-            Some(map) => map
-                .0
-                .iter()
-                .map(|(key, v)| Ok((key.as_str(), Object::of(v, name)?)))
-                .collect(),
+            Some(map) => {
+                let mut out = Vec::with_capacity(map.0.len());
+                for (key, v) in map.0 {
+                    out.push((key.as_str(), Object::of(v, name)?));
+                }
+                Ok(out)
+            }
         }
     }
 

@@ -40,10 +40,15 @@ impl Element {
     /// missing wrapper is an empty list. A plain `Vec`: an iterator chain here was compiled
     /// again for every decoder that walks a list (about 1 KB of wasm each).
     pub fn list(&self, wrapper: &str, item: &str) -> Vec<&Element> {
-        match self.child(wrapper) {
-            Some(w) => w.children.iter().filter(|c| c.name == item).collect(),
-            None => Vec::new(),
+        let mut out = Vec::new();
+        if let Some(w) = self.child(wrapper) {
+            for c in &w.children {
+                if c.name == item {
+                    out.push(c);
+                }
+            }
         }
+        out
     }
 
     /// Each item of a list member decoded by `decode`; the first error stops it.
@@ -64,7 +69,11 @@ impl Element {
     /// The texts of a list of leaves (`<MemberClusters><ClusterId>a</ClusterId>…`).
     pub fn texts(&self, wrapper: &str, item: &str) -> Vec<String> {
         let items = self.list(wrapper, item);
-        items.into_iter().map(|e| e.text.clone()).collect()
+        let mut out = Vec::with_capacity(items.len());
+        for e in items {
+            out.push(e.text.clone());
+        }
+        out
     }
 
     /// The child called `name`, which must be there.
