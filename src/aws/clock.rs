@@ -130,7 +130,10 @@ pub fn parse_http_date(text: &str) -> Result<Timestamp, ClockError> {
     }
     // Drop the weekday: "Tue, " — the date itself says which day it is.
     let rest = s.split_once(',').map_or(s, |(_, r)| r).trim();
-    let parts: Vec<&str> = rest.split_whitespace().collect();
+    let mut parts: Vec<&str> = Vec::new();
+    for part in rest.split_whitespace() {
+        parts.push(part);
+    }
     let [day, month, year, time, zone] = parts.as_slice() else {
         return Err(err());
     };

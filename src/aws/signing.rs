@@ -210,17 +210,17 @@ fn normalize_path(path: &str) -> String {
 fn canonical_query(query: &str) -> String {
     // Everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
     let decode = |s: &str| percent::decode(&s.replace('+', " "));
-    let mut params: Vec<(String, String)> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (
-                percent::encode(&decode(k), false),
-                percent::encode(&decode(v), false),
-            )
-        })
-        .collect();
+    let mut params: Vec<(String, String)> = Vec::new();
+    for p in query.split('&') {
+        if p.is_empty() {
+            continue;
+        }
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        params.push((
+            percent::encode(&decode(k), false),
+            percent::encode(&decode(v), false),
+        ));
+    }
     params.sort_unstable();
     let mut out = String::new();
     for (k, v) in &params {
