@@ -50,10 +50,12 @@ pub enum MemberRole {
 
 impl MemberRole {
     pub fn parse(raw: &str) -> Self {
-        match raw.to_ascii_lowercase().as_str() {
-            "primary" => MemberRole::Primary,
-            "secondary" => MemberRole::Secondary,
-            _ => MemberRole::Other(raw.to_string()),
+        if raw.eq_ignore_ascii_case("primary") {
+            MemberRole::Primary
+        } else if raw.eq_ignore_ascii_case("secondary") {
+            MemberRole::Secondary
+        } else {
+            MemberRole::Other(raw.to_string())
         }
     }
 
@@ -147,10 +149,12 @@ pub enum NodeRole {
 
 impl NodeRole {
     pub fn parse(raw: &str) -> Self {
-        match raw.to_ascii_lowercase().as_str() {
-            "primary" => NodeRole::Primary,
-            "replica" => NodeRole::Replica,
-            _ => NodeRole::Unknown,
+        if raw.eq_ignore_ascii_case("primary") {
+            NodeRole::Primary
+        } else if raw.eq_ignore_ascii_case("replica") {
+            NodeRole::Replica
+        } else {
+            NodeRole::Unknown
         }
     }
 
