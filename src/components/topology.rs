@@ -88,46 +88,37 @@ pub fn ShardGrid(
     if shards.is_empty() {
         return ().into_any();
     }
-    view! {
-        <ul class="shard-grid">
-            {shards
-                .into_iter()
-                .map(|s| {
-                    let status = s.status.clone().unwrap_or_default();
-                    view! {
-                        <li class="shard-grid__shard">
-                            <p class="shard-grid__head">
-                                <span class="shard-grid__id">"shard "{s.id.clone()}</span>
-                                {(!status.is_empty()).then(|| view! { <StatusBadge status=status.clone() /> })}
-                            </p>
-                            <ul class="shard-grid__nodes">
-                                {s.nodes
-                                    .iter()
-                                    .map(|n| {
-                                        let prefix = prefix.clone();
-                                        let (glyph, role) = match n.role {
-                                            NodeRole::Primary => ("■", "primary"),
-                                            NodeRole::Replica => ("□", "replica"),
-                                            NodeRole::Unknown => ("▪", "node"),
-                                        };
-                                        view! {
-                                            <li class=format!("shard-grid__node shard-grid__node--{role}")>
-                                                <span aria-hidden="true">{glyph}</span>
-                                                <span class="shard-grid__node-id" title=n.id.clone()>{short_id(&n.id, &prefix)}</span>
-                                                <span class="shard-grid__role">{role}</span>
-                                                <span class="shard-grid__az">{n.availability_zone.clone().unwrap_or_default()}</span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+    let mut cards = Vec::with_capacity(shards.len());
+    for s in shards {
+        let status = s.status.unwrap_or_default();
+        let mut nodes = Vec::with_capacity(s.nodes.len());
+        for n in s.nodes {
+            let (glyph, role, class) = match n.role {
+                NodeRole::Primary => ("■", "primary", "shard-grid__node shard-grid__node--primary"),
+                NodeRole::Replica => ("□", "replica", "shard-grid__node shard-grid__node--replica"),
+                NodeRole::Unknown => ("▪", "node", "shard-grid__node shard-grid__node--node"),
+            };
+            let short = short_id(&n.id, &prefix);
+            nodes.push(view! {
+                <li class=class>
+                    <span aria-hidden="true">{glyph}</span>
+                    <span class="shard-grid__node-id" title=n.id>{short}</span>
+                    <span class="shard-grid__role">{role}</span>
+                    <span class="shard-grid__az">{n.availability_zone.unwrap_or_default()}</span>
+                </li>
+            });
+        }
+        cards.push(view! {
+            <li class="shard-grid__shard">
+                <p class="shard-grid__head">
+                    <span class="shard-grid__id">"shard "{s.id}</span>
+                    {(!status.is_empty()).then(|| view! { <StatusBadge status=status /> })}
+                </p>
+                <ul class="shard-grid__nodes">{nodes}</ul>
+            </li>
+        });
     }
-    .into_any()
+    view! { <ul class="shard-grid">{cards}</ul> }.into_any()
 }
 
 fn short_id(id: &str, prefix: &str) -> String {
