@@ -181,22 +181,19 @@ pub fn ConnectPage() -> impl IntoView {
                 <fieldset class="connect-form__group">
                     <legend>"Regions"</legend>
                     <div class="connect-form__regions">
-                        {COMMON_REGIONS.iter().map(|r| {
-                            let r = r.to_string();
-                            let r2 = r.clone();
-                            let label = r.clone();
+                        {COMMON_REGIONS.iter().map(|&r| {
                             view! {
                                 <label class="check">
                                     <input type="checkbox"
-                                        prop:checked=move || regions.with(|list| list.contains(&r))
+                                        prop:checked=move || regions.with(|list| list.iter().any(|x| x == r))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             regions.update(|list| {
-                                                list.retain(|x| x != &r2);
-                                                if on { list.push(r2.clone()); }
+                                                list.retain(|x| x != r);
+                                                if on { list.push(r.to_string()); }
                                             });
                                         } />
-                                    <span>{label}</span>
+                                    <span>{r}</span>
                                 </label>
                             }
                         }).collect_view()}
