@@ -203,26 +203,24 @@ pub fn ConnectPage() -> impl IntoView {
                     <legend>"Endpoint overrides (optional)"</legend>
                     <p class="field__hint">"For a CORS relay or the emulator. "<code>"{region}"</code>" in the URL is replaced by the region. Tick “sign for the AWS host” when the relay forwards to AWS unchanged."</p>
                     {Service::ALL.into_iter().map(|service| {
-                        let key = service.as_str().to_string();
-                        let (k1, k2, k3) = (key.clone(), key.clone(), key.clone());
-                        let k4 = key.clone();
+                        let key = service.as_str();
                         view! {
                             <div class="connect-form__override">
                                 <label class="field">
                                     <span class="field__label">{service.label()}" endpoint URL"</span>
                                     <input class="field__input field__input--mono" type="url" placeholder="https://relay.example/{region}"
-                                        prop:value=move || overrides.with(|o| o.get(&k1).map(|x| x.url.clone()).unwrap_or_default())
+                                        prop:value=move || overrides.with(|o| o.get(key).map(|x| x.url.clone()).unwrap_or_default())
                                         on:input=move |ev| {
                                             let url = event_target_value(&ev);
-                                            overrides.update(|o| o.get_or_insert_with(k2.clone(), OverrideForm::default).url = url);
+                                            overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).url = url);
                                         } />
                                 </label>
                                 <label class="check">
                                     <input type="checkbox"
-                                        prop:checked=move || overrides.with(|o| o.get(&k3).is_some_and(|x| x.sign_for_aws_host))
+                                        prop:checked=move || overrides.with(|o| o.get(key).is_some_and(|x| x.sign_for_aws_host))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            overrides.update(|o| o.get_or_insert_with(k4.clone(), OverrideForm::default).sign_for_aws_host = on);
+                                            overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).sign_for_aws_host = on);
                                         } />
                                     <span>"Sign for the AWS host"</span>
                                 </label>
