@@ -29,11 +29,12 @@ pub fn ConnectPage() -> impl IntoView {
     let pasted = RwSignal::new(None::<Pasted>);
     let paste_text = RwSignal::new(String::new());
     let paste_error = RwSignal::new(None::<String>);
-    let initial_regions: Vec<String> = if meta.regions.is_empty() {
-        DEFAULT_REGIONS.iter().map(|s| s.to_string()).collect()
-    } else {
-        meta.regions.clone()
-    };
+    let mut initial_regions = meta.regions.clone();
+    if initial_regions.is_empty() {
+        for region in DEFAULT_REGIONS {
+            initial_regions.push(region.to_string());
+        }
+    }
     let regions = RwSignal::new(initial_regions);
     let overrides = RwSignal::new(meta.overrides.clone());
     let keep = RwSignal::new(false);
@@ -63,9 +64,9 @@ pub fn ConnectPage() -> impl IntoView {
             let (access_key_id, secret_access_key, session_token, expiration) =
                 match pasted.get_untracked() {
                     Some(p) => (
-                        p.creds.access_key_id.clone(),
-                        p.creds.secret_access_key.clone(),
-                        p.creds.session_token.clone(),
+                        p.creds.access_key_id,
+                        p.creds.secret_access_key,
+                        p.creds.session_token,
                         p.creds.expiration.map(|t| t.millis()),
                     ),
                     None => (
