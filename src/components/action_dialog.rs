@@ -98,14 +98,14 @@ pub fn ActionDialog(
                     {rebuilt(move || checks.get().into_iter().map(|c| view! {
                         <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
                             <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
-                            <span class="checklist__label">{c.label.clone()}</span>
+                            <span class="checklist__label">{c.label}</span>
                             <span class="checklist__outcome">{c.outcome.as_str()}</span>
-                            <span class="checklist__detail">{c.detail.clone()}</span>
+                            <span class="checklist__detail">{c.detail}</span>
                         </li>
                     }).collect_view())}
                 </ul>
                 {children.map(|c| c())}
-                {confirm_name.clone().map(|name| view! {
+                {confirm_name.map(|name| view! {
                     <label class="dialog__confirm">
                         <span>"Type "<code>{name.clone()}</code>" to confirm"</span>
                         <input
