@@ -13,16 +13,23 @@ pub fn EventList(
     /// Shown when there are none.
     empty: &'static str,
 ) -> impl IntoView {
+    let empty = events
+        .is_empty()
+        .then(|| view! { <li class="event-list__empty">{empty}</li> });
+    let mut items = Vec::with_capacity(events.len());
+    for e in events {
+        items.push(view! {
+            <li class="event-list__item">
+                <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
+                <span class="event-list__source">{e.source}</span>
+                <span class="event-list__message">{e.message}</span>
+            </li>
+        });
+    }
     view! {
         <ol class="event-list">
-            {events.is_empty().then(|| view! { <li class="event-list__empty">{empty}</li> })}
-            {events.into_iter().map(|e| view! {
-                <li class="event-list__item">
-                    <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
-                    <span class="event-list__source">{e.source}</span>
-                    <span class="event-list__message">{e.message}</span>
-                </li>
-            }).collect_view()}
+            {empty}
+            {items}
         </ol>
     }
 }
