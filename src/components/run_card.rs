@@ -52,6 +52,16 @@ pub fn RunCard(
     let settle = run.time_to_settle();
     let path = run.action.resource().path();
     let events = std::mem::take(&mut run.events);
+    let mut transitions = Vec::with_capacity(run.history.len());
+    for h in &run.history {
+        transitions.push(view! {
+            <li>
+                <time>{Timestamp(h.at).time_of_day()}</time>" "
+                <span>{h.status.clone()}</span>
+                {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
+            </li>
+        });
+    }
     view! {
         <article class=format!("run-card run-card--{}", phase.class_name()) aria-label=run.action.title()>
             <header class="run-card__head">
@@ -80,13 +90,7 @@ pub fn RunCard(
             <details class="run-card__history" open=!phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
-                    {run.history.iter().map(|h| view! {
-                        <li>
-                            <time>{Timestamp(h.at).time_of_day()}</time>" "
-                            <span>{h.status.clone()}</span>
-                            {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
-                        </li>
-                    }).collect_view()}
+                    {transitions}
                 </ol>
             </details>
             <h4 class="run-card__subtitle">"Events"</h4>
