@@ -63,7 +63,10 @@ pub fn ActionDialog(
     let verb = action.verb();
     let title = action.title();
     let region = action.call_region().to_string();
-    let effects = action.effects(&writer);
+    let mut effects = Vec::new();
+    for effect in action.effects(&writer) {
+        effects.push(view! { <li>{effect}</li> });
+    }
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
             <div
@@ -91,7 +94,7 @@ pub fn ActionDialog(
                 })}
                 <h3 class="dialog__subtitle">"What will happen"</h3>
                 <ul class="dialog__effects">
-                    {effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    {effects}
                 </ul>
                 <h3 class="dialog__subtitle">"Preflight checks"</h3>
                 <ul class="checklist" aria-label="Preflight checks">
