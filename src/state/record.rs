@@ -222,18 +222,14 @@ impl Run {
             leptos::logging::warn!("stored runs dropped: not a list");
             return Vec::new();
         };
-        items
-            .iter()
-            .filter_map(
-                |item| match Object::of(item, "a run").and_then(Run::from_object) {
-                    Ok(run) => Some(run),
-                    Err(e) => {
-                        leptos::logging::warn!("a stored run was dropped: {e}");
-                        None
-                    }
-                },
-            )
-            .collect()
+        let mut runs = Vec::with_capacity(items.len());
+        for item in items {
+            match Object::of(item, "a run").and_then(Run::from_object) {
+                Ok(run) => runs.push(run),
+                Err(e) => leptos::logging::warn!("a stored run was dropped: {e}"),
+            }
+        }
+        runs
     }
 
     pub fn new(
@@ -420,6 +416,15 @@ impl Run {
     /// The run as a JSON value: its fields in declaration order, absent ones `null`.
     pub fn to_value(&self) -> Value {
         let error = |e: &Option<ErrorInfo>| e.as_ref().map_or(Value::Null, ErrorInfo::to_json);
+        // Plain loops and one helper: a `map(..).collect()` per list was a copy of each.
+        let mut history = Vec::with_capacity(self.history.len());
+        for h in &self.history {
+            history.push(timed(h.at, ("status", &h.status), ("writer", &h.writer)));
+        }
+        let mut events = Vec::with_capacity(self.events.len());
+        for e in &self.events {
+            events.push(timed(e.at, ("source", &e.source), ("message", &e.message)));
+        }
         Value::object([
             ("id", self.id.as_str().into()),
             ("action", self.action.to_json()),
@@ -432,36 +437,8 @@ impl Run {
             ("writer_expected", self.writer_expected.as_deref().into()),
             ("last", self.last.to_json()),
             ("seen_change", self.seen_change.into()),
-            (
-                "history",
-                Value::Array(
-                    self.history
-                        .iter()
-                        .map(|h| {
-                            Value::object([
-                                ("at", h.at.into()),
-                                ("status", h.status.as_str().into()),
-                                ("writer", h.writer.as_str().into()),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-            (
-                "events",
-                Value::Array(
-                    self.events
-                        .iter()
-                        .map(|e| {
-                            Value::object([
-                                ("at", e.at.into()),
-                                ("source", e.source.as_str().into()),
-                                ("message", e.message.as_str().into()),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
+            ("history", Value::Array(history)),
+            ("events", Value::Array(events)),
             ("connection", error(&self.connection)),
             ("error", error(&self.error)),
             ("result", self.result.as_deref().into()),
@@ -476,7 +453,11 @@ impl Run {
 
     /// The list kept in sessionStorage: compact.
     pub fn list_to_json(runs: &[Run]) -> String {
-        Value::Array(runs.iter().map(Run::to_value).collect()).to_text()
+        let mut values = Vec::with_capacity(runs.len());
+        for run in runs {
+            values.push(run.to_value());
+        }
+        Value::Array(values).to_text()
     }
 
     pub fn to_markdown(&self) -> String {
@@ -547,6 +528,15 @@ impl Run {
 }
 
 /// The text, or `—` when it is empty.
+/// A history or event entry: its time and two text members.
+fn timed(at: i64, first: (&str, &str), second: (&str, &str)) -> Value {
+    Value::object([
+        ("at", at.into()),
+        (first.0, first.1.into()),
+        (second.0, second.1.into()),
+    ])
+}
+
 pub fn or_dash(s: &str) -> &str {
     if s.is_empty() {
         "—"
