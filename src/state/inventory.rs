@@ -134,17 +134,7 @@ impl InventoryCtx {
                 let previous = slots.get(&key).map_or(&[][..], SlotState::rows);
                 let state = match result {
                     Ok(rows) => SlotState::Ready {
-                        // Keep the old Arcs of unchanged rows so nothing downstream re-renders.
-                        rows: rows
-                            .into_iter()
-                            .map(|r| {
-                                previous
-                                    .iter()
-                                    .find(|p| p.resource == r.resource && p.rev == r.rev)
-                                    .cloned()
-                                    .unwrap_or_else(|| Arc::new(r))
-                            })
-                            .collect(),
+                        rows: reuse_unchanged(rows, previous),
                         at: browser::now_ms(),
                     },
                     Err(error) => SlotState::Failed {
@@ -166,6 +156,22 @@ impl SlotState {
             SlotState::Loading => &[],
         }
     }
+}
+
+/// The new rows as shared rows, keeping the old Arc of each unchanged row so nothing
+/// downstream re-renders. A plain loop: the `map(find..).collect()` chain was a copy of each.
+fn reuse_unchanged(rows: Vec<Row>, previous: &[Arc<Row>]) -> Vec<Arc<Row>> {
+    let mut out = Vec::with_capacity(rows.len());
+    'rows: for r in rows {
+        for p in previous {
+            if p.resource == r.resource && p.rev == r.rev {
+                out.push(p.clone());
+                continue 'rows;
+            }
+        }
+        out.push(Arc::new(r));
+    }
+    out
 }
 
 /// Every slot's rows in slot order, a global resource once: it is listed by each region it
