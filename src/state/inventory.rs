@@ -190,12 +190,28 @@ pub fn all_rows(slots: &SortedMap<SlotKey, SlotState>) -> Vec<Arc<Row>> {
 }
 
 fn first_arn(d: &SlotData) -> Option<&str> {
-    d.replication_groups
-        .iter()
-        .find_map(|r| r.arn.as_deref())
-        .or_else(|| d.global_datastores.iter().find_map(|g| g.arn.as_deref()))
-        .or_else(|| d.memorydb.iter().find_map(|m| m.arn.as_deref()))
-        .or_else(|| d.db_clusters.iter().find_map(|c| c.arn.as_deref()))
+    // Plain loops: a `find_map` per list was a copy of `find_map` per list.
+    for r in &d.replication_groups {
+        if let Some(arn) = &r.arn {
+            return Some(arn);
+        }
+    }
+    for g in &d.global_datastores {
+        if let Some(arn) = &g.arn {
+            return Some(arn);
+        }
+    }
+    for m in &d.memorydb {
+        if let Some(arn) = &m.arn {
+            return Some(arn);
+        }
+    }
+    for c in &d.db_clusters {
+        if let Some(arn) = &c.arn {
+            return Some(arn);
+        }
+    }
+    None
 }
 
 pub fn rows_of(d: &SlotData) -> Vec<Row> {
