@@ -118,18 +118,16 @@ fn overrides_from_json(o: Object<'_>) -> Result<SortedMap<String, OverrideForm>,
 
 /// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, in service order.
 fn overrides_to_json(overrides: &SortedMap<String, OverrideForm>) -> Value {
-    Value::Object(
-        overrides
-            .iter()
-            .map(|(service, form)| {
-                let form = Value::object([
-                    ("url", form.url.as_str().into()),
-                    ("sign_for_aws_host", form.sign_for_aws_host.into()),
-                ]);
-                (service.clone(), form)
-            })
-            .collect(),
-    )
+    // A plain loop: the `map(..).collect()` chain was a copy of its own.
+    let mut members = Vec::new();
+    for (service, form) in overrides.iter() {
+        let form = Value::object([
+            ("url", form.url.as_str().into()),
+            ("sign_for_aws_host", form.sign_for_aws_host.into()),
+        ]);
+        members.push((service.clone(), form));
+    }
+    Value::Object(members)
 }
 
 impl ConnectRequest {
@@ -265,9 +263,12 @@ impl SessionCtx {
         }
         leptos::task::spawn_local(async move {
             let config = match browser::origin() {
-                Some(origin) => browser::fetch_text(&format!("{origin}/_emulator/config.json"))
-                    .await
-                    .and_then(|text| EmulatorConfig::from_json(&text).ok()),
+                Some(mut url) => {
+                    url.push_str("/_emulator/config.json");
+                    browser::fetch_text(&url)
+                        .await
+                        .and_then(|text| EmulatorConfig::from_json(&text).ok())
+                }
                 None => None,
             };
             let Some(config) = config else {
