@@ -203,10 +203,13 @@ pub struct Session {
 impl Session {
     /// Who acts, for run records.
     pub fn who(&self, account: Option<&str>) -> String {
-        match account {
-            Some(a) => format!("access key {} · account {a}", self.key_hint),
-            None => format!("access key {}", self.key_hint),
+        let mut who = String::from("access key ");
+        who.push_str(&self.key_hint);
+        if let Some(a) = account {
+            who.push_str(" · account ");
+            who.push_str(a);
         }
+        who
     }
 
     pub fn label(&self) -> String {
@@ -325,10 +328,10 @@ impl SessionCtx {
         let mut creds = Credentials::new(
             req.access_key_id.trim(),
             req.secret_access_key.trim(),
-            req.session_token
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| t.trim().to_string()),
+            match req.session_token.as_deref().map(str::trim) {
+                Some(t) if !t.is_empty() => Some(t.to_string()),
+                _ => None,
+            },
         );
         creds.expiration = req.expiration.map(Timestamp);
         let mut config = ClientConfig::new(creds);
@@ -341,10 +344,10 @@ impl SessionCtx {
                 continue;
             }
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!(
-                    "The {} endpoint must start with http:// or https://",
-                    service.label()
-                ));
+                let mut error = String::from("The ");
+                error.push_str(service.label());
+                error.push_str(" endpoint must start with http:// or https://");
+                return Err(error);
             }
             let sign_as = if o.sign_for_aws_host {
                 SignAs::AwsHost
