@@ -361,6 +361,13 @@ fn push_member(members: &mut String, region: &str, id: &str, role: &str) {
     }
 }
 
+/// Adds `name=value` to a query: `?` before the first, `&` before the others.
+fn query_param(query: &mut String, name: &str, value: &str) {
+    query.push(if query.is_empty() { '?' } else { '&' });
+    query.push_str(name);
+    query.push_str(value);
+}
+
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -443,28 +450,24 @@ impl Filter {
 
     /// `?q=..&service=..` with empty fields left out; `""` when nothing is set.
     pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        let enc = |v: &str| encode_segment(v);
+        // One String pushed onto by one helper: a `format!` per field and a `join` cost more.
+        let mut query = String::new();
         if !self.text.is_empty() {
-            parts.push(format!("q={}", enc(&self.text)));
+            query_param(&mut query, "q=", &encode_segment(&self.text));
         }
         if let Some(s) = self.service {
-            parts.push(format!("service={}", s.as_str()));
+            query_param(&mut query, "service=", s.as_str());
         }
         if let Some(r) = &self.region {
-            parts.push(format!("region={}", enc(r)));
+            query_param(&mut query, "region=", &encode_segment(r));
         }
         if let Some(s) = &self.status {
-            parts.push(format!("status={}", enc(s)));
+            query_param(&mut query, "status=", &encode_segment(s));
         }
         if self.sort != "name" && !self.sort.is_empty() {
-            parts.push(format!("sort={}", enc(&self.sort)));
+            query_param(&mut query, "sort=", &encode_segment(&self.sort));
         }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        query
     }
 
     pub fn matches(&self, row: &Row, needle: &[&str]) -> bool {
