@@ -29,11 +29,19 @@ impl Page {
         if trimmed.is_empty() {
             return Page::Inventory;
         }
-        let segs: Vec<String> = trimmed.split('/').map(decode).collect();
-        if segs.iter().any(String::is_empty) {
-            return Page::NotFound;
+        // Plain loops: the `map(..).collect()` chains were copies of their own.
+        let mut decoded = Vec::new();
+        for seg in trimmed.split('/') {
+            let seg = decode(seg);
+            if seg.is_empty() {
+                return Page::NotFound;
+            }
+            decoded.push(seg);
         }
-        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let mut segs = Vec::with_capacity(decoded.len());
+        for seg in &decoded {
+            segs.push(seg.as_str());
+        }
         let resource =
             |kind, region: &str, id: &str| Page::Resource(ResourceRef::new(kind, region, id));
         match segs.as_slice() {
@@ -61,14 +69,16 @@ fn decode(raw: &str) -> String {
 /// form is (`+` is a space); the first one wins.
 pub fn query_value(search: &str, key: &str) -> Option<String> {
     let form = |s: &str| decode(&s.replace('+', " "));
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (form(k) == key).then(|| form(v))
-        })
+    for pair in search.trim_start_matches('?').split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if form(k) == key {
+            return Some(form(v));
+        }
+    }
+    None
 }
 
 /// Splits `/path?query#fragment` into the path and the `?query` (fragment dropped).
