@@ -222,12 +222,14 @@ impl Session {
 }
 
 pub fn key_hint(access_key_id: &str) -> String {
-    let start = access_key_id
-        .char_indices()
-        .rev()
-        .take(4)
-        .last()
-        .map_or(0, |(i, _)| i);
+    // The start of the last four characters (all of a shorter id), found by a plain loop.
+    let mut start = access_key_id.len();
+    for (taken, (i, _)) in access_key_id.char_indices().rev().enumerate() {
+        if taken == 4 {
+            break;
+        }
+        start = i;
+    }
     let mut hint = String::from("…");
     hint.push_str(&access_key_id[start..]);
     hint
@@ -408,11 +410,9 @@ impl SessionCtx {
         if self.account.with_untracked(Option::is_some) {
             return;
         }
-        if let Some(acct) = arn
-            .and_then(|a| a.split(':').nth(4))
-            .filter(|a| !a.is_empty())
-        {
-            self.account.set(Some(acct.to_string()));
+        match arn.and_then(|a| a.split(':').nth(4)) {
+            Some(acct) if !acct.is_empty() => self.account.set(Some(acct.to_string())),
+            _ => {}
         }
     }
 }
