@@ -215,11 +215,7 @@ impl Row {
 
     pub fn from_replication_group(rg: &ReplicationGroup) -> Row {
         let nodes: usize = rg.shards.iter().map(|s| s.nodes.len()).sum();
-        let mut summary = format!(
-            "{} · {}",
-            plural(rg.shards.len(), "shard"),
-            plural(nodes, "node")
-        );
+        let mut summary = shards_and_nodes(rg.shards.len(), nodes);
         summary.push_str(if rg.is_multi_az() {
             " · Multi-AZ"
         } else {
@@ -296,20 +292,15 @@ impl Row {
 
     pub fn from_db_cluster(c: &DbCluster) -> Row {
         let writers = c.members.iter().filter(|m| m.is_writer).count();
-        let summary = format!(
-            "{}{}{}",
-            plural(c.members.len(), "instance"),
-            if writers > 0 {
-                " · writer"
-            } else {
-                " · readers only"
-            },
-            if c.multi_az == Some(true) {
-                " · Multi-AZ"
-            } else {
-                ""
-            }
-        );
+        let mut summary = plural(c.members.len(), "instance");
+        summary.push_str(if writers > 0 {
+            " · writer"
+        } else {
+            " · readers only"
+        });
+        if c.multi_az == Some(true) {
+            summary.push_str(" · Multi-AZ");
+        }
         Row {
             resource: ResourceRef::new(ResourceKind::NeptuneCluster, &c.region, &c.id),
             name: c.id.clone(),
@@ -336,7 +327,7 @@ impl Row {
             .number_of_shards
             .map(|n| n as usize)
             .unwrap_or(c.shards.len());
-        let mut summary = format!("{} · {}", plural(shards, "shard"), plural(nodes, "node"));
+        let mut summary = shards_and_nodes(shards, nodes);
         summary.push_str(if c.is_multi_az() {
             " · Multi-AZ"
         } else {
@@ -374,6 +365,14 @@ fn query_param(query: &mut String, name: &str, value: &str) {
     query.push(if query.is_empty() { '?' } else { '&' });
     query.push_str(name);
     query.push_str(value);
+}
+
+/// `2 shards · 4 nodes`.
+fn shards_and_nodes(shards: usize, nodes: usize) -> String {
+    let mut text = plural(shards, "shard");
+    text.push_str(" · ");
+    text.push_str(&plural(nodes, "node"));
+    text
 }
 
 pub fn plural(n: usize, word: &str) -> String {
