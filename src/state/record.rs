@@ -179,7 +179,10 @@ impl Run {
                 message: e.string_or_empty("message")?,
             })
         })?;
-        let error = |name: &str| o.opt_object(name)?.map(ErrorInfo::from_json).transpose();
+        let error = |name: &str| match o.opt_object(name)? {
+            Some(e) => ErrorInfo::from_json(e).map(Some),
+            None => Ok(None),
+        };
         // Filled in field by field: a member that does not read drops the one run, not a
         // chain of fields read so far (less code for the many ways out).
         let mut run = Run::new(
