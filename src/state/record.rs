@@ -344,11 +344,7 @@ impl Run {
             if m.contains("failover") && m.contains("completed") {
                 self.seen_change = true;
             }
-            if !self
-                .events
-                .iter()
-                .any(|x| x.at == e.at && x.message == e.message && x.source == e.source)
-            {
+            if !self.events.contains(&e) {
                 self.events.push(e);
             }
         }
