@@ -594,52 +594,54 @@ mod tests {
     }
 }
 
+/// One action of each kind (both forms of switchover), for the tests of what stores them.
+#[cfg(test)]
+pub(crate) fn every_kind() -> [Action; 7] {
+    let s = |v: &str| v.to_string();
+    [
+        Action::PromoteSecondary {
+            datastore: s("d"),
+            target_group: s("g"),
+            target_region: s("r"),
+        },
+        Action::CreateGlobalDatastore {
+            group: s("g"),
+            region: s("r"),
+            suffix: s("x"),
+        },
+        Action::TestFailover {
+            group: s("g"),
+            region: s("r"),
+            shard: s("0001"),
+        },
+        Action::NeptuneFailover {
+            database: s("d"),
+            target_cluster_arn: s("arn"),
+            target_region: s("r"),
+        },
+        Action::NeptuneSwitchover {
+            database: s("d"),
+            target_cluster_arn: s("arn"),
+            target_region: s("r"),
+            via_failover_api: true,
+        },
+        Action::NeptuneSwitchover {
+            database: s("d"),
+            target_cluster_arn: s("arn"),
+            target_region: s("r"),
+            via_failover_api: false,
+        },
+        Action::MemoryDbFailoverShard {
+            cluster: s("c"),
+            region: s("r"),
+            shard: s("0001"),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod json_tests {
     use super::*;
-
-    fn all() -> [Action; 7] {
-        let s = |v: &str| v.to_string();
-        [
-            Action::PromoteSecondary {
-                datastore: s("d"),
-                target_group: s("g"),
-                target_region: s("r"),
-            },
-            Action::CreateGlobalDatastore {
-                group: s("g"),
-                region: s("r"),
-                suffix: s("x"),
-            },
-            Action::TestFailover {
-                group: s("g"),
-                region: s("r"),
-                shard: s("0001"),
-            },
-            Action::NeptuneFailover {
-                database: s("d"),
-                target_cluster_arn: s("arn"),
-                target_region: s("r"),
-            },
-            Action::NeptuneSwitchover {
-                database: s("d"),
-                target_cluster_arn: s("arn"),
-                target_region: s("r"),
-                via_failover_api: true,
-            },
-            Action::NeptuneSwitchover {
-                database: s("d"),
-                target_cluster_arn: s("arn"),
-                target_region: s("r"),
-                via_failover_api: false,
-            },
-            Action::MemoryDbFailoverShard {
-                cluster: s("c"),
-                region: s("r"),
-                shard: s("0001"),
-            },
-        ]
-    }
 
     /// The stored text of each kind, as written before the table of kinds.
     const TEXTS: [&str; 7] = [
@@ -654,7 +656,7 @@ mod json_tests {
 
     #[test]
     fn each_kind_writes_its_stored_text_and_reads_it_back() {
-        for (action, text) in all().into_iter().zip(TEXTS) {
+        for (action, text) in every_kind().into_iter().zip(TEXTS) {
             let value = action.to_json();
             assert_eq!(value.to_text(), text);
             let back = Action::from_json(Object::of(&value, "action").unwrap());

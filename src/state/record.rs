@@ -652,40 +652,7 @@ mod tests {
     #[test]
     fn every_action_kind_round_trips() {
         let s = |v: &str| v.to_string();
-        let actions = [
-            Action::PromoteSecondary {
-                datastore: s("d"),
-                target_group: s("g"),
-                target_region: s("r"),
-            },
-            Action::CreateGlobalDatastore {
-                group: s("g"),
-                region: s("r"),
-                suffix: s("x"),
-            },
-            Action::TestFailover {
-                group: s("g"),
-                region: s("r"),
-                shard: s("0001"),
-            },
-            Action::NeptuneFailover {
-                database: s("d"),
-                target_cluster_arn: s("arn"),
-                target_region: s("r"),
-            },
-            Action::NeptuneSwitchover {
-                database: s("d"),
-                target_cluster_arn: s("arn"),
-                target_region: s("r"),
-                via_failover_api: true,
-            },
-            Action::MemoryDbFailoverShard {
-                cluster: s("c"),
-                region: s("r"),
-                shard: s("0001"),
-            },
-        ];
-        for action in actions {
+        for action in crate::state::action::every_kind() {
             let mut run = Run::new(s("r1"), action, s("who"), s("w"), None, 1_000);
             run.accepted(2_000, obs("modifying", "w"));
             run.connection_lost(ErrorInfo::local("lost", "wait"));
