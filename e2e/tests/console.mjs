@@ -168,16 +168,20 @@ export async function setHidden(page, hidden) {
 }
 
 /**
- * Promotes pricing-cache-euw1 in ldgnf-pricing-cache through the dialog, as a person does
- * (name typed, confirm), and answers its run card once the run is in progress.
+ * Promotes a secondary of a global datastore through the dialog, as a person does (name
+ * typed, confirm), and answers its run card once the run is in progress. By default
+ * pricing-cache-euw1 (eu-west-1) in ldgnf-pricing-cache.
  */
-export async function startPromotion(page) {
-  await openFromInventory(page, 'ldgnf-pricing-cache');
-  await page.getByRole('button', { name: 'Promote pricing-cache-euw1 (eu-west-1) to primary' }).click();
+export async function startPromotion(
+  page,
+  { datastore = 'ldgnf-pricing-cache', group = 'pricing-cache-euw1', region = 'eu-west-1' } = {},
+) {
+  await openFromInventory(page, datastore);
+  await page.getByRole('button', { name: `Promote ${group} (${region}) to primary` }).click();
   await checksSettled(page);
-  await dialog(page).getByLabel('Type ldgnf-pricing-cache to confirm').fill('ldgnf-pricing-cache');
+  await dialog(page).getByLabel(`Type ${datastore} to confirm`).fill(datastore);
   await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
-  const card = runCard(page, 'Promote pricing-cache-euw1');
+  const card = runCard(page, `Promote ${group}`);
   await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
   return card;
 }

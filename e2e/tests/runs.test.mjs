@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  checksSettled, connectViaUrl, dialog, globalDatastore, openFromInventory, runCard, startPromotion,
-  waitSettled, waitUntil,
+  checksSettled, connectViaUrl, dialog, globalDatastore, runCard, startPromotion,
+  waitSettled,
 } from './console.mjs';
 
 test('a reload mid-run resumes polling and the run settles', async () => {
@@ -53,13 +53,9 @@ test('an expired token marks the run "connection lost", and reconnecting resumes
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await openFromInventory(page, 'ldgnf-checkout-sessions');
-    await page.getByRole('button', { name: 'Promote checkout-sessions-euw1 (eu-west-1) to primary' }).click();
-    await checksSettled(page);
-    await dialog(page).getByLabel('Type ldgnf-checkout-sessions to confirm').fill('ldgnf-checkout-sessions');
-    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
-    const card = runCard(page, 'Promote checkout-sessions-euw1');
-    await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
+    const card = await startPromotion(page, {
+      datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-euw1', region: 'eu-west-1',
+    });
     await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
     await card.getByText('Connection lost — retrying').waitFor({ timeout: 20_000 });
     assert.match(await card.innerText(), /Expired|expired/);
