@@ -64,11 +64,10 @@ from wasm_module import (
     imports,
     map_exports,
     map_table_functions,
-    name_at,
     rename_imports,
-    sections,
     table_functions,
     with_function_names,
+    without_sections,
 )
 
 STREAM_EXPORTS = ("intounderlying", "__wbg_intounderlying")
@@ -288,11 +287,7 @@ def order_for_gzip(path):
 def without_custom_sections(data):
     """The module without its custom sections (producers, wasm-bindgen's __wasm_split_unstable,
     names) but target_features, which wasm-opt reads: browsers ignore them all."""
-    out = bytearray(data[:8])
-    for section, start, body, end in sections(data):
-        if section != 0 or name_at(data, body)[0] == "target_features":
-            out += data[start:end]
-    return bytes(out)
+    return without_sections(data, lambda section, name: section == 0 and name != "target_features")
 
 
 def sri(data):

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -271,8 +272,8 @@ class OrderForGzip(unittest.TestCase):
             path = os.path.join(tmp, "m.wasm")
             open(path, "wb").write(data)
             env_path = os.path.join(TOOLS, "node_modules", ".bin") + os.pathsep + os.environ["PATH"]
-            os.environ["PATH"] = env_path
-            order_for_gzip(path)
+            with mock.patch.dict(os.environ, {"PATH": env_path}):
+                order_for_gzip(path)
             out = open(path, "rb").read()
         bodies = [body for _, body in function_bodies(out)]
         # eight first, its call renumbered to seven's new index (2); then three; then seven.

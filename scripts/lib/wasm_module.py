@@ -279,13 +279,19 @@ def map_table_functions(data, new_index):
     return (bytes(out), changed) if changed else (data, 0)
 
 
-def with_function_names(data, names):
-    """The module with its "name" section replaced by one holding names (index -> name) only."""
+def without_sections(data, drop):
+    """The module without the sections for which drop(section id, name) is true; name is a
+    custom section's name, None for the others."""
     out = bytearray(data[:8])
     for section, start, body, end in sections(data):
-        if section == 0 and name_at(data, body)[0] == "name":
-            continue
-        out += data[start:end]
+        if not drop(section, name_at(data, body)[0] if section == 0 else None):
+            out += data[start:end]
+    return bytes(out)
+
+
+def with_function_names(data, names):
+    """The module with its "name" section replaced by one holding names (index -> name) only."""
+    out = without_sections(data, lambda _, name: name == "name")
     entries = b"".join(put_leb(i) + put_name(n) for i, n in sorted(names.items()))
     function_names_part = put_leb(len(names)) + entries
     payload = put_name("name") + b"\x01" + put_leb(len(function_names_part)) + function_names_part
