@@ -27,7 +27,10 @@ for (const name of names) {
 }
 for (const name of names.filter(served)) {
   const data = readFileSync(join(dist, name));
-  const gz = Buffer.from(await gzipAsync(data, { numiterations: 15 }));
+  // blocksplittingmax 0: no cap on the deflate blocks Zopfli may split a file into (the
+  // default stops at 15). On 2358098's wasm: 196,299 -> 196,011 bytes, 1.5 -> 2.2 s; more
+  // iterations gained less (50: -47 bytes, 4 s).
+  const gz = Buffer.from(await gzipAsync(data, { numiterations: 15, blocksplittingmax: 0 }));
   // Never ship a copy that does not read back to the file.
   if (!gunzipSync(gz).equals(data)) throw new Error(`zopfli copy of ${name} does not round-trip`);
   writeFileSync(join(dist, `${name}.gz`), gz);
