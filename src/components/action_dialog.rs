@@ -10,6 +10,8 @@ use crate::state::errors::ErrorInfo;
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use crate::components::shown::CollectAny;
+
 #[component]
 pub fn ActionDialog(
     action: Action,
@@ -105,7 +107,7 @@ pub fn ActionDialog(
                             <span class="checklist__outcome">{c.outcome.as_str()}</span>
                             <span class="checklist__detail">{c.detail}</span>
                         </li>
-                    }).collect_view())}
+                    }).collect_any())}
                 </ul>
                 {children.map(|c| c())}
                 {confirm_name.map(|name| view! {

@@ -5,6 +5,8 @@ use crate::state::browser;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
 use leptos::prelude::*;
+
+use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 const MAX_MATCHES: usize = 12;
@@ -139,7 +141,7 @@ pub fn CommandPalette(
                                     </li>
                                 }
                             })
-                            .collect_view()
+                            .collect_any()
                     })}
                     {shown_when(move || matches.with(Vec::is_empty), move || view! {
                         <li class="palette__empty">"No resource matches."</li>

@@ -5,6 +5,8 @@
 use super::status_badge::StatusBadge;
 use crate::state::rows::Row;
 use leptos::prelude::*;
+
+use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 #[component]
@@ -28,7 +30,7 @@ pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {move || rows.get().into_iter().map(|row| view! { <InventoryRow row=row /> }).collect_view()}
+                {move || rows.get().into_iter().map(|row| view! { <InventoryRow row=row /> }).collect_any()}
             </tbody>
         </table>
     }

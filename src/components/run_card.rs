@@ -9,6 +9,8 @@ use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
 
+use crate::components::shown::CollectAny;
+
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
 pub fn RunList(
@@ -23,7 +25,7 @@ pub fn RunList(
     };
     view! {
         {shown_some(move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> }))}
-        {rebuilt(move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_view())}
+        {rebuilt(move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_any())}
     }
 }
 

@@ -5,6 +5,8 @@ use super::shown::{rebuilt, shown_when};
 use crate::state::record::Run;
 use leptos::prelude::*;
 
+use crate::components::shown::CollectAny;
+
 #[component]
 pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
     // Newest first, at most a handful: the tray is a glance, /runs has the rest.
@@ -32,7 +34,7 @@ pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {
                             <span class="run-tray__clock">{elapsed(now, run.started_at, run.settled_at)}</span>
                         </a>
                     </li>
-                }).collect_view())}
+                }).collect_any())}
             </ul>
         </aside>
     }

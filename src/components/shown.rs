@@ -72,3 +72,22 @@ pub fn effect(run: impl Fn() + 'static) {
 fn effect_any(run: Box<dyn Fn()>) {
     Effect::new(move |_| run());
 }
+
+/// `collect_view` into one list type: each item becomes an `AnyView`, so Leptos's list code
+/// (build, rebuild, mount) is compiled once for `Vec<AnyView>` instead of once per element type.
+pub trait CollectAny {
+    fn collect_any(self) -> Vec<AnyView>;
+}
+
+impl<I: Iterator> CollectAny for I
+where
+    I::Item: IntoView,
+{
+    fn collect_any(self) -> Vec<AnyView> {
+        let mut out = Vec::new();
+        for item in self {
+            out.push(item.into_any());
+        }
+        out
+    }
+}

@@ -5,6 +5,8 @@ use super::status_badge::StatusBadge;
 use crate::model::{NodeRole, Shard};
 use leptos::prelude::*;
 
+use crate::components::shown::CollectAny;
+
 /// One region's member of a resource.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopoRegion {
@@ -46,7 +48,7 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
                         <RegionBox region=r />
                     }
                 })
-                .collect_view()}
+                .collect_any()}
         </div>
     }
 }

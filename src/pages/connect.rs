@@ -11,6 +11,8 @@ use crate::state::session::{
 };
 use leptos::prelude::*;
 
+use crate::components::shown::CollectAny;
+
 /// Credentials read from pasted text, held in memory only and never rendered back.
 #[derive(Clone)]
 struct Pasted {
@@ -197,7 +199,7 @@ pub fn ConnectPage() -> impl IntoView {
                                     <span>{r}</span>
                                 </label>
                             }
-                        }).collect_view()}
+                        }).collect_any()}
                     </div>
                 </fieldset>
                 <fieldset class="connect-form__group">
@@ -227,7 +229,7 @@ pub fn ConnectPage() -> impl IntoView {
                                 </label>
                             </div>
                         }
-                    }).collect_view()}
+                    }).collect_any()}
                 </fieldset>
                 <label class="check connect-form__keep">
                     <input type="checkbox" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev)) />

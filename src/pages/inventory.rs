@@ -10,6 +10,8 @@ use crate::state::route::Router;
 use crate::state::rows::{Filter, FilterField, Row, SORTS, STATUS_FILTERS};
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
+
+use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
@@ -114,7 +116,7 @@ pub fn InventoryPage() -> impl IntoView {
                         <option value="" selected=selected(FilterField::Service, String::new())>"All services"</option>
                         {Service::ALL.into_iter().map(|s| view! {
                             <option value=s.as_str() selected=selected(FilterField::Service, s.as_str().into())>{s.label()}</option>
-                        }).collect_view()}
+                        }).collect_any()}
                     </select>
                 </label>
                 <label class="field">
@@ -123,7 +125,7 @@ pub fn InventoryPage() -> impl IntoView {
                         <option value="" selected=selected(FilterField::Region, String::new())>"All regions"</option>
                         {rebuilt(move || regions.get().into_iter().map(|r| view! {
                             <option value=r.clone() selected=selected(FilterField::Region, r.clone())>{r.clone()}</option>
-                        }).collect_view())}
+                        }).collect_any())}
                     </select>
                 </label>
                 <label class="field">
@@ -132,7 +134,7 @@ pub fn InventoryPage() -> impl IntoView {
                         <option value="" selected=selected(FilterField::Status, String::new())>"Any status"</option>
                         {STATUS_FILTERS.into_iter().map(|(k, label)| view! {
                             <option value=k selected=selected(FilterField::Status, k.into())>{label}</option>
-                        }).collect_view()}
+                        }).collect_any()}
                     </select>
                 </label>
                 <label class="field">
@@ -140,7 +142,7 @@ pub fn InventoryPage() -> impl IntoView {
                     <select class="field__input" aria-label="Sort" on:change=on_change(FilterField::Sort)>
                         {SORTS.into_iter().map(|(k, label)| view! {
                             <option value=k selected=selected(FilterField::Sort, k.into())>{label}</option>
-                        }).collect_view()}
+                        }).collect_any()}
                     </select>
                 </label>
             </form>
@@ -199,7 +201,7 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">"Region"</th>
-                    {Service::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
+                    {Service::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_any()}
                 </tr>
             </thead>
             <tbody>
@@ -227,9 +229,9 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                                     })}
                                 </td>
                             }
-                        }).collect_view()}
+                        }).collect_any()}
                     </tr>
-                }).collect_view())}
+                }).collect_any())}
             </tbody>
         </table>
     }

@@ -18,6 +18,8 @@ use crate::state::rows::{ResourceKind, ResourceRef};
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
+
+use crate::components::shown::CollectAny;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -915,7 +917,7 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                     <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
             })}
             {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> })}
-            {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
+            {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_any()}
         </section>
         <section class="resource-page__actions" aria-labelledby="actions-title">
             <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
@@ -923,12 +925,12 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
             {page.lists.into_iter().map(|(extra, groups)| view! {
                 <div class=format!("action-list {extra}").trim_end().to_string()>
                     {groups.into_iter().map(|group| if group.len() == 1 {
-                        group.into_iter().map(button).collect_view().into_any()
+                        group.into_iter().map(button).collect_any().into_any()
                     } else {
-                        view! { <div class="action-list__group">{group.into_iter().map(button).collect_view()}</div> }.into_any()
-                    }).collect_view()}
+                        view! { <div class="action-list__group">{group.into_iter().map(button).collect_any()}</div> }.into_any()
+                    }).collect_any()}
                 </div>
-            }).collect_view()}
+            }).collect_any()}
             {page.notice.map(|n| view! { <p class="notice">{n}</p> })}
         </section>
     }
