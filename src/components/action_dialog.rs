@@ -4,13 +4,12 @@
 
 use super::error_panel::ErrorPanel;
 use super::shown::{effect, memo, rebuilt, shown_some};
+use crate::components::shown::{CollectAny, OptionAny};
 use crate::state::action::{may_confirm, Action, Check};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
 use leptos::html::Div;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 
 #[component]
 pub fn ActionDialog(
@@ -86,14 +85,14 @@ pub fn ActionDialog(
                     <dd><code>{resource.id.clone()}</code>" · "{resource.kind.label()}</dd>
                     <dt>"Region"</dt>
                     <dd>{region}</dd>
-                    {action.shard().map(|s| view! { <dt>"Shard"</dt><dd><code>{s.to_string()}</code></dd> })}
+                    {action.shard().map(|s| view! { <dt>"Shard"</dt><dd><code>{s.to_string()}</code></dd> }).any_view()}
                 </dl>
                 {danger.then(|| view! {
                     <p class="dialog__warning" role="alert">
                         <span aria-hidden="true">"⚠ "</span>
                         "Data loss: this failover does not wait for replication. Prefer Switch over unless the writer's region is down."
                     </p>
-                })}
+                }).any_view()}
                 <h3 class="dialog__subtitle">"What will happen"</h3>
                 <ul class="dialog__effects">
                     {effects}
@@ -123,7 +122,7 @@ pub fn ActionDialog(
                             on:input=move |ev| typed.set(event_target_value(&ev))
                         />
                     </label>
-                })}
+                }).any_view()}
                 {shown_some(move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> }))}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>

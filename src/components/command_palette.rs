@@ -1,12 +1,11 @@
 //! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
 
 use super::shown::{effect, memo, rebuilt, shown_when};
+use crate::components::shown::CollectAny;
 use crate::state::browser;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 const MAX_MATCHES: usize = 12;

@@ -1,5 +1,6 @@
 //! A timeline of service events, newest last, times in UTC.
 
+use crate::components::shown::OptionAny;
 use crate::model::Timestamp;
 use leptos::prelude::*;
 
@@ -15,7 +16,8 @@ pub fn EventList(
 ) -> impl IntoView {
     let empty = events
         .is_empty()
-        .then(|| view! { <li class="event-list__empty">{empty}</li> });
+        .then(|| view! { <li class="event-list__empty">{empty}</li> })
+        .any_view();
     let mut items = Vec::with_capacity(events.len());
     for e in events {
         items.push(view! {

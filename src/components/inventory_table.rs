@@ -3,10 +3,9 @@
 //! cost about 2.5 KB gzip of wasm for no visible difference.
 
 use super::status_badge::StatusBadge;
+use crate::components::shown::CollectAny;
 use crate::state::rows::Row;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 #[component]

@@ -3,13 +3,12 @@
 use super::error_panel::ErrorPanel;
 use super::event_list::EventList;
 use super::shown::{rebuilt, shown_some};
+use crate::components::shown::{CollectAny, OptionAny};
 use crate::model::Timestamp;
 use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
@@ -85,10 +84,10 @@ pub fn RunCard(
                 <dd>{writer_line(&run)}</dd>
                 <dt>"Who"</dt>
                 <dd>{run.who.clone()}</dd>
-                {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> })}
+                {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> }).any_view()}
             </dl>
-            {run.connection.clone().map(|e| panel(e.retry_context(), e, true))}
-            {run.error.clone().map(|e| panel(e.refusal_context(), e, false))}
+            {run.connection.clone().map(|e| panel(e.retry_context(), e, true)).any_view()}
+            {run.error.clone().map(|e| panel(e.refusal_context(), e, false)).any_view()}
             <details class="run-card__history" open=!phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
@@ -102,7 +101,7 @@ pub fn RunCard(
                 <button type="button" class="button" on:click=on(1)>"Export Markdown"</button>
                 {phase.is_done().then(move || view! {
                     <button type="button" class="button button--quiet" on:click=on(2)>"Dismiss"</button>
-                })}
+                }).any_view()}
             </div>
         </article>
     }

@@ -2,10 +2,9 @@
 
 use super::run_card::elapsed;
 use super::shown::{rebuilt, shown_when};
+use crate::components::shown::CollectAny;
 use crate::state::record::Run;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 
 #[component]
 pub fn RunTray(runs: RwSignal<Vec<Run>>, now: RwSignal<i64>) -> impl IntoView {

@@ -91,3 +91,16 @@ where
         out
     }
 }
+
+/// An optional view as `Option<AnyView>`, for the same reason as [`CollectAny`]: Leptos's
+/// code for an optional child (build, rebuild, mount) is then compiled once, not once per
+/// element type.
+pub trait OptionAny {
+    fn any_view(self) -> Option<AnyView>;
+}
+
+impl<V: IntoView> OptionAny for Option<V> {
+    fn any_view(self) -> Option<AnyView> {
+        self.map(IntoAny::into_any)
+    }
+}

@@ -2,7 +2,7 @@
 //! one-click preset for the local emulator.
 
 use crate::aws::Credentials;
-use crate::components::shown::{shown_some, shown_when};
+use crate::components::shown::{shown_some, shown_when, CollectAny};
 use crate::model::Service;
 use crate::state::route::Router;
 use crate::state::session::{
@@ -10,8 +10,6 @@ use crate::state::session::{
     DEFAULT_REGIONS,
 };
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 
 /// Credentials read from pasted text, held in memory only and never rendered back.
 #[derive(Clone)]

@@ -3,15 +3,13 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
-use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when};
+use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when, CollectAny};
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
 use crate::state::route::Router;
 use crate::state::rows::{Filter, FilterField, Row, SORTS, STATUS_FILTERS};
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with

@@ -5,7 +5,9 @@ use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
-use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when};
+use crate::components::shown::{
+    effect, memo, rebuilt, shown_some, shown_when, CollectAny, OptionAny,
+};
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
@@ -18,8 +20,6 @@ use crate::state::rows::{ResourceKind, ResourceRef};
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
-
-use crate::components::shown::CollectAny;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -338,13 +338,13 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                                 <input class="field__input field__input--mono" type="text" spellcheck="false"
                                     prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
                             </label>
-                        })}
+                        }).any_view()}
                         {is_switch.then(|| view! {
                             <label class="check dialog__extra">
                                 <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
                                 <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
                             </label>
-                        })}
+                        }).any_view()}
                     </ActionDialog>
                 }
             }))}
@@ -911,17 +911,17 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
             <Topology regions=page.regions />
             {page.changing.map(|text| view! {
                 <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
-            })}
+            }).any_view()}
             {page.global.map(|(text, gid)| view! {
                 <p class="resource-page__writes">{text}
                     <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
-            })}
-            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> })}
+            }).any_view()}
+            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> }).any_view()}
             {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_any()}
         </section>
         <section class="resource-page__actions" aria-labelledby="actions-title">
             <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-            {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> })}
+            {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> }).any_view()}
             {page.lists.into_iter().map(|(extra, groups)| view! {
                 <div class=format!("action-list {extra}").trim_end().to_string()>
                     {groups.into_iter().map(|group| if group.len() == 1 {
@@ -931,7 +931,7 @@ fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
                     }).collect_any()}
                 </div>
             }).collect_any()}
-            {page.notice.map(|n| view! { <p class="notice">{n}</p> })}
+            {page.notice.map(|n| view! { <p class="notice">{n}</p> }).any_view()}
         </section>
     }
 }
