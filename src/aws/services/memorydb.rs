@@ -163,18 +163,18 @@ pub mod requests {
 fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> {
     Ok(MemoryDbCluster {
         name: c.string("Name")?,
-        description: text(c.opt_string("Description")?),
+        description: opt_text(c, "Description")?,
         status: c.string_or_empty("Status")?,
-        availability_mode: text(c.opt_string("AvailabilityMode")?),
-        node_type: text(c.opt_string("NodeType")?),
-        engine_version: text(c.opt_string("EngineVersion")?),
-        arn: text(c.opt_string("ARN")?),
+        availability_mode: opt_text(c, "AvailabilityMode")?,
+        node_type: opt_text(c, "NodeType")?,
+        engine_version: opt_text(c, "EngineVersion")?,
+        arn: opt_text(c, "ARN")?,
         number_of_shards: c.opt_u32("NumberOfShards")?,
         shards: c.decode_list("Shards", |s| {
             Ok(Shard {
                 id: s.string("Name")?,
-                status: text(s.opt_string("Status")?),
-                slots: text(s.opt_string("Slots")?),
+                status: opt_text(s, "Status")?,
+                slots: opt_text(s, "Slots")?,
                 nodes: s.decode_list("Nodes", node)?,
             })
         })?,
@@ -182,11 +182,16 @@ fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> 
     })
 }
 
+/// Optional text where an empty string means absent. One out-of-line copy for every member.
+fn opt_text(o: Object<'_>, name: &str) -> Result<Option<String>, DecodeError> {
+    Ok(text(o.opt_string(name)?))
+}
+
 fn node(n: Object<'_>) -> Result<Node, DecodeError> {
     let endpoint = match n.opt_object("Endpoint")? {
         Some(e) => {
             let port = e.opt_u32("Port")?;
-            text(e.opt_string("Address")?).map(|address| match port {
+            opt_text(e, "Address")?.map(|address| match port {
                 Some(p) => format!("{address}:{p}"),
                 None => address,
             })
@@ -197,8 +202,8 @@ fn node(n: Object<'_>) -> Result<Node, DecodeError> {
         id: n.string("Name")?,
         // DescribeClusters does not say which node is the primary.
         role: NodeRole::Unknown,
-        availability_zone: text(n.opt_string("AvailabilityZone")?),
-        status: text(n.opt_string("Status")?),
+        availability_zone: opt_text(n, "AvailabilityZone")?,
+        status: opt_text(n, "Status")?,
         endpoint,
     })
 }
@@ -206,7 +211,7 @@ fn node(n: Object<'_>) -> Result<Node, DecodeError> {
 fn event(e: Object<'_>, region: &str) -> Result<Event, DecodeError> {
     Ok(Event {
         source_id: e.string_or_empty("SourceName")?,
-        source_type: text(e.opt_string("SourceType")?),
+        source_type: opt_text(e, "SourceType")?,
         message: e.string_or_empty("Message")?,
         // Epoch seconds.
         date: Timestamp::from_epoch_millis(e.epoch_millis("Date")?)
