@@ -5,6 +5,7 @@ use super::api::{self, SlotData};
 use super::browser;
 use super::errors::ErrorInfo;
 use super::rows::{ResourceKind, Row};
+use super::runs::{claim, release};
 use super::session::SessionCtx;
 use super::sorted_map::SortedMap;
 use crate::components::shown::{effect, memo};
@@ -35,7 +36,9 @@ pub struct InventoryCtx {
     pub slots: RwSignal<SortedMap<SlotKey, SlotState>>,
     /// All rows, de-duplicated (a global resource is listed by every region it spans).
     pub rows: Memo<Vec<Arc<Row>>>,
-    in_flight: StoredValue<SortedMap<SlotKey, ()>>,
+    /// The slots loading now, keyed `region service`: a String set like the run store's,
+    /// so one copy of the stored-value code serves both.
+    in_flight: StoredValue<SortedMap<String, ()>>,
     /// Raw data per slot, for resource pages that want to start from what is known.
     pub data: RwSignal<SortedMap<SlotKey, SlotData>>,
 }
@@ -92,11 +95,8 @@ impl InventoryCtx {
     fn refresh_slot(&self, session: SessionCtx, region: Region, service: Service) {
         let key = (region.clone(), service);
         // Never two loads of the same slot in flight.
-        if !self
-            .in_flight
-            .try_update_value(|set| set.insert(key.clone(), ()).is_none())
-            .unwrap_or(false)
-        {
+        let loading = format!("{region} {}", service.as_str());
+        if !claim(self.in_flight, &loading) {
             return;
         }
         let ctx = *self;
@@ -108,9 +108,7 @@ impl InventoryCtx {
                 Some(s) => Some((api::load_slot(&s, &region, service).await, s)),
                 None => None,
             };
-            ctx.in_flight.update_value(|set| {
-                set.remove(&key);
-            });
+            release(ctx.in_flight, &loading);
             // No session, or a reconnect in the meantime made this answer stale.
             let Some((result, s)) = loaded else {
                 return;

@@ -264,12 +264,12 @@ impl RunsCtx {
 }
 
 /// Adds `key` to the set; false when it was already there.
-fn claim(set: StoredValue<SortedMap<String, ()>>, key: &str) -> bool {
+pub(super) fn claim(set: StoredValue<SortedMap<String, ()>>, key: &str) -> bool {
     set.try_update_value(|s| s.insert(key.to_string(), ()).is_none())
         .unwrap_or(false)
 }
 
-fn release(set: StoredValue<SortedMap<String, ()>>, key: &str) {
+pub(super) fn release(set: StoredValue<SortedMap<String, ()>>, key: &str) {
     set.update_value(|s| {
         s.remove(key);
     });
