@@ -54,10 +54,10 @@ impl InventoryCtx {
             data: RwSignal::new(SortedMap::new()),
         };
         provide_context(ctx);
-        // A new connection starts a fresh inventory.
+        // A new connection starts a fresh inventory: the effect tracks the session, which
+        // only a connect sets to a new one (a disconnect clears it, and nothing loads then).
         effect(move || {
-            let _ = session.generation.get();
-            if session.get_untracked().is_some() {
+            if session.get().is_some() {
                 ctx.slots.set(SortedMap::new());
                 ctx.refresh_all(session);
             }

@@ -243,8 +243,6 @@ pub struct SessionCtx {
     pub emulator: RwSignal<Option<EmulatorConfig>>,
     /// Account id, learned from the first ARN seen.
     pub account: RwSignal<Option<String>>,
-    /// Bumped on every connect, so views reload.
-    pub generation: RwSignal<u64>,
     /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
     /// now would be premature.
     pub probing: RwSignal<bool>,
@@ -257,7 +255,6 @@ impl SessionCtx {
             current: RwSignal::new_local(None),
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
-            generation: RwSignal::new(0),
             probing: RwSignal::new(true),
         };
         provide_context(ctx);
@@ -385,7 +382,6 @@ impl SessionCtx {
             browser::storage_remove(SECRET_KEY);
         }
         self.current.set(Some(Rc::new(session)));
-        self.generation.update(|g| *g += 1);
         Ok(())
     }
 
