@@ -235,10 +235,18 @@ pub fn key_hint(access_key_id: &str) -> String {
     hint
 }
 
+thread_local! {
+    /// The live session. Held here rather than in a signal: it holds `Rc`s, so a signal of it
+    /// would need local storage, and with it a copy of the signal code of its own. The
+    /// context's `connected` signal (one of `bool`, as others are) tracks it instead.
+    static CURRENT: std::cell::RefCell<Option<Rc<Session>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The connection context.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
-    current: RwSignal<Option<Rc<Session>>, LocalStorage>,
+    /// Set on every connect and disconnect, after [`CURRENT`]: reading it tracks the session.
+    connected: RwSignal<bool>,
     /// The emulator's config, when the page is served by it.
     pub emulator: RwSignal<Option<EmulatorConfig>>,
     /// Account id, learned from the first ARN seen.
@@ -252,7 +260,7 @@ impl SessionCtx {
     /// Creates the context, restores a kept session, and looks for the emulator.
     pub fn provide() -> SessionCtx {
         let ctx = SessionCtx {
-            current: RwSignal::new_local(None),
+            connected: RwSignal::new(false),
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
             probing: RwSignal::new(true),
@@ -282,7 +290,7 @@ impl SessionCtx {
             // hands its demo credentials to anyone), or connect when the URL asks for it.
             let meta = ctx.meta();
             let asked = browser::location().1.contains("connect=emulator");
-            if ctx.current.with_untracked(Option::is_none)
+            if !ctx.connected.get_untracked()
                 && (asked || meta.preset.as_deref() == Some("emulator"))
             {
                 let regions = if asked || meta.regions.is_empty() {
@@ -303,15 +311,23 @@ impl SessionCtx {
 
     /// The live session (tracked).
     pub fn get(&self) -> Option<Rc<Session>> {
-        self.current.get()
+        self.connected.track();
+        self.get_untracked()
     }
 
     pub fn get_untracked(&self) -> Option<Rc<Session>> {
-        self.current.get_untracked()
+        CURRENT.with_borrow(Option::clone)
     }
 
     pub fn is_connected(&self) -> bool {
-        self.current.with(Option::is_some)
+        self.connected.get()
+    }
+
+    /// Replaces the session and tells whoever tracks it.
+    fn set(&self, session: Option<Rc<Session>>) {
+        let connected = session.is_some();
+        CURRENT.set(session);
+        self.connected.set(connected);
     }
 
     /// Builds the client. Fails only on an unusable form (no key, no region, bad URL).
@@ -381,7 +397,7 @@ impl SessionCtx {
         } else {
             browser::storage_remove(SECRET_KEY);
         }
-        self.current.set(Some(Rc::new(session)));
+        self.set(Some(Rc::new(session)));
         Ok(())
     }
 
@@ -391,7 +407,7 @@ impl SessionCtx {
         let mut meta = self.meta();
         meta.preset = None;
         browser::storage_set(META_KEY, &meta.to_json());
-        self.current.set(None);
+        self.set(None);
     }
 
     /// The non-secret settings of the last connection (prefills the form).
