@@ -64,7 +64,7 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
     match service {
         Service::ElastiCache => {
             let ec = c.elasticache(region);
-            let (g, r) = futures_join(
+            let (g, r) = futures::future::join(
                 ec.describe_global_datastores(),
                 ec.describe_replication_groups(),
             )
@@ -75,7 +75,7 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
         Service::Neptune => {
             let np = c.neptune(region);
             let (g, cl) =
-                futures_join(np.describe_global_databases(), np.describe_clusters()).await;
+                futures::future::join(np.describe_global_databases(), np.describe_clusters()).await;
             data.global_databases = g?;
             data.db_clusters = cl?;
         }
@@ -121,14 +121,6 @@ pub async fn join_all<F: std::future::Future>(
         }
     })
     .await
-}
-
-/// Runs two futures concurrently on one thread.
-async fn futures_join<A: std::future::Future, B: std::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    futures::future::join(a, b).await
 }
 
 /// One resource in full, for its page.
