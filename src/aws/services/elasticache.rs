@@ -11,6 +11,7 @@ use crate::model::{
     Event, EventSource, GlobalDatastore, GlobalDatastoreMember, GlobalShard, MemberRole, Node,
     NodeRole, ReplicationGroup, Service, Shard,
 };
+use std::future::Future;
 
 /// ElastiCache in one region.
 #[derive(Clone, Debug)]
@@ -34,126 +35,121 @@ impl<'a> ElastiCache<'a> {
     }
 
     /// Every global datastore visible from this region, with member details, all pages.
-    pub async fn describe_global_datastores(&self) -> Result<Vec<GlobalDatastore>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeGlobalReplicationGroups",
-                |marker| {
-                    CallBody::Query(requests::describe_global_replication_groups(None, marker))
-                },
-                |body, _| parse_describe_global_replication_groups(body),
-            )
-            .await
+    pub fn describe_global_datastores<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<GlobalDatastore>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeGlobalReplicationGroups",
+            |marker| CallBody::Query(requests::describe_global_replication_groups(None, marker)),
+            |body, _| parse_describe_global_replication_groups(body),
+        )
     }
 
-    pub async fn describe_global_datastore(&self, id: &str) -> Result<GlobalDatastore, AwsError> {
-        self.api
-            .find(
-                "DescribeGlobalReplicationGroups",
-                CallBody::Query(requests::describe_global_replication_groups(Some(id), None)),
-                |body, _| parse_describe_global_replication_groups(body),
-                |g| g.id == id,
-                "global datastore",
-                id,
-            )
-            .await
+    pub fn describe_global_datastore<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Future<Output = Result<GlobalDatastore, AwsError>> + use<'a, 's> {
+        self.api.find(
+            "DescribeGlobalReplicationGroups",
+            CallBody::Query(requests::describe_global_replication_groups(Some(id), None)),
+            |body, _| parse_describe_global_replication_groups(body),
+            move |g| g.id == id,
+            "global datastore",
+            id,
+        )
     }
 
     /// Every replication group of the region, all pages.
-    pub async fn describe_replication_groups(&self) -> Result<Vec<ReplicationGroup>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeReplicationGroups",
-                |marker| CallBody::Query(requests::describe_replication_groups(None, marker)),
-                parse_describe_replication_groups,
-            )
-            .await
+    pub fn describe_replication_groups<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<ReplicationGroup>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeReplicationGroups",
+            |marker| CallBody::Query(requests::describe_replication_groups(None, marker)),
+            parse_describe_replication_groups,
+        )
     }
 
-    pub async fn describe_replication_group(&self, id: &str) -> Result<ReplicationGroup, AwsError> {
-        self.api
-            .find(
-                "DescribeReplicationGroups",
-                CallBody::Query(requests::describe_replication_groups(Some(id), None)),
-                parse_describe_replication_groups,
-                |g| g.id == id,
-                "replication group",
-                id,
-            )
-            .await
+    pub fn describe_replication_group<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Future<Output = Result<ReplicationGroup, AwsError>> + use<'a, 's> {
+        self.api.find(
+            "DescribeReplicationGroups",
+            CallBody::Query(requests::describe_replication_groups(Some(id), None)),
+            parse_describe_replication_groups,
+            move |g| g.id == id,
+            "replication group",
+            id,
+        )
     }
 
     /// Events of the region (AWS's default window is the last hour unless `since` is set).
-    pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeEvents",
-                |marker| CallBody::Query(requests::describe_events(source, marker)),
-                parse_describe_events,
-            )
-            .await
+    pub fn describe_events<'s>(
+        &'s self,
+        source: &'s EventSource,
+    ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeEvents",
+            move |marker| CallBody::Query(requests::describe_events(source, marker)),
+            parse_describe_events,
+        )
     }
 
     /// CreateGlobalReplicationGroup: makes `primary_replication_group_id` the primary of a new
     /// global datastore (AWS prefixes the suffix to form the id).
-    pub async fn create_global_datastore(
-        &self,
+    pub fn create_global_datastore<'s>(
+        &'s self,
         suffix: &str,
         primary_replication_group_id: &str,
-        description: Option<&str>,
-    ) -> Result<GlobalDatastore, AwsError> {
+        description: Option<&'s str>,
+    ) -> impl Future<Output = Result<GlobalDatastore, AwsError>> + use<'a, 's> {
         let q = requests::create_global_replication_group(
             suffix,
             primary_replication_group_id,
             description,
         );
-        self.api
-            .call(
-                "CreateGlobalReplicationGroup",
-                CallBody::Query(q),
-                true,
-                |body, _| parse_create_global_replication_group(body),
-            )
-            .await
+        self.api.call(
+            "CreateGlobalReplicationGroup",
+            CallBody::Query(q),
+            true,
+            |body, _| parse_create_global_replication_group(body),
+        )
     }
 
     /// FailoverGlobalReplicationGroup: promotes the secondary in `primary_region`.
-    pub async fn failover_global_datastore(
-        &self,
+    pub fn failover_global_datastore<'s>(
+        &'s self,
         id: &str,
         primary_region: &str,
         primary_replication_group_id: &str,
-    ) -> Result<GlobalDatastore, AwsError> {
+    ) -> impl Future<Output = Result<GlobalDatastore, AwsError>> + use<'a, 's> {
         let q = requests::failover_global_replication_group(
             id,
             primary_region,
             primary_replication_group_id,
         );
-        self.api
-            .call(
-                "FailoverGlobalReplicationGroup",
-                CallBody::Query(q),
-                true,
-                |body, _| parse_failover_global_replication_group(body),
-            )
-            .await
+        self.api.call(
+            "FailoverGlobalReplicationGroup",
+            CallBody::Query(q),
+            true,
+            |body, _| parse_failover_global_replication_group(body),
+        )
     }
 
     /// TestFailover: fails over the primary of one shard (node group) to a replica.
-    pub async fn test_failover(
-        &self,
+    pub fn test_failover<'s>(
+        &'s self,
         replication_group_id: &str,
         shard_id: &str,
-    ) -> Result<ReplicationGroup, AwsError> {
+    ) -> impl Future<Output = Result<ReplicationGroup, AwsError>> + use<'a, 's> {
         let q = requests::test_failover(replication_group_id, shard_id);
-        self.api
-            .call(
-                "TestFailover",
-                CallBody::Query(q),
-                true,
-                parse_test_failover,
-            )
-            .await
+        self.api.call(
+            "TestFailover",
+            CallBody::Query(q),
+            true,
+            parse_test_failover,
+        )
     }
 }
 

@@ -8,6 +8,7 @@ use crate::aws::protocol::DecodeError;
 use crate::model::{
     Event, EventSource, MemoryDbCluster, Node, NodeRole, Service, Shard, Timestamp,
 };
+use std::future::Future;
 
 /// Page size asked for on list calls.
 const MAX_RESULTS: i64 = 100;
@@ -30,54 +31,54 @@ impl<'a> MemoryDb<'a> {
     }
 
     /// Every cluster of the region with its shards and nodes, all pages.
-    pub async fn describe_clusters(&self) -> Result<Vec<MemoryDbCluster>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeClusters",
-                |token| CallBody::Json(to_body(&requests::describe_clusters(None, token))),
-                parse_describe_clusters,
-            )
-            .await
+    pub fn describe_clusters<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<MemoryDbCluster>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeClusters",
+            |token| CallBody::Json(to_body(&requests::describe_clusters(None, token))),
+            parse_describe_clusters,
+        )
     }
 
-    pub async fn describe_cluster(&self, name: &str) -> Result<MemoryDbCluster, AwsError> {
-        self.api
-            .find(
-                "DescribeClusters",
-                CallBody::Json(to_body(&requests::describe_clusters(Some(name), None))),
-                parse_describe_clusters,
-                |c| c.name == name,
-                "cluster",
-                name,
-            )
-            .await
+    pub fn describe_cluster<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Future<Output = Result<MemoryDbCluster, AwsError>> + use<'a, 's> {
+        self.api.find(
+            "DescribeClusters",
+            CallBody::Json(to_body(&requests::describe_clusters(Some(name), None))),
+            parse_describe_clusters,
+            move |c| c.name == name,
+            "cluster",
+            name,
+        )
     }
 
-    pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeEvents",
-                |token| CallBody::Json(to_body(&requests::describe_events(source, token))),
-                parse_describe_events,
-            )
-            .await
+    pub fn describe_events<'s>(
+        &'s self,
+        source: &'s EventSource,
+    ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeEvents",
+            move |token| CallBody::Json(to_body(&requests::describe_events(source, token))),
+            parse_describe_events,
+        )
     }
 
     /// FailoverShard: promotes a replica of one shard.
-    pub async fn failover_shard(
-        &self,
+    pub fn failover_shard<'s>(
+        &'s self,
         cluster: &str,
         shard: &str,
-    ) -> Result<MemoryDbCluster, AwsError> {
+    ) -> impl Future<Output = Result<MemoryDbCluster, AwsError>> + use<'a, 's> {
         let body = to_body(&requests::failover_shard(cluster, shard));
-        self.api
-            .call(
-                "FailoverShard",
-                CallBody::Json(body),
-                true,
-                parse_failover_shard,
-            )
-            .await
+        self.api.call(
+            "FailoverShard",
+            CallBody::Json(body),
+            true,
+            parse_failover_shard,
+        )
     }
 }
 

@@ -18,6 +18,10 @@ use crate::model::{Event, EventSource, Service, Timestamp};
 /// One service in one region: the call, the error context and the paging that every typed
 /// operation shares. Each service module adds its request builders and parsers; a parser is
 /// given the answer's bytes and the region.
+///
+/// The typed operations are plain functions that answer this type's future (`call`, `find`,
+/// `all_pages`) rather than `async fn`s awaiting it: each such wrapper was one more state
+/// machine, with its drop glue, per operation (about 1.3 KB of gzipped wasm in all).
 #[derive(Clone, Debug)]
 pub(crate) struct Api<'a> {
     client: &'a Client,

@@ -12,6 +12,7 @@ use crate::model::{
     region_of_arn, DbCluster, DbClusterMember, Event, EventSource, FailoverState, GlobalDatabase,
     GlobalDatabaseMember, Service,
 };
+use std::future::Future;
 
 /// The engine name Neptune resources carry; the RDS endpoint also lists Aurora's.
 const ENGINE: &str = "neptune";
@@ -51,91 +52,89 @@ impl<'a> Neptune<'a> {
         Ok(all.into_iter().filter(is_neptune).collect())
     }
 
-    pub async fn describe_global_database(&self, id: &str) -> Result<GlobalDatabase, AwsError> {
-        self.api
-            .find(
-                "DescribeGlobalClusters",
-                CallBody::Query(requests::describe_global_clusters(Some(id), None)),
-                |body, _| parse_describe_global_clusters(body),
-                |g| g.id == id,
-                "global database",
-                id,
-            )
-            .await
+    pub fn describe_global_database<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
+        self.api.find(
+            "DescribeGlobalClusters",
+            CallBody::Query(requests::describe_global_clusters(Some(id), None)),
+            |body, _| parse_describe_global_clusters(body),
+            move |g| g.id == id,
+            "global database",
+            id,
+        )
     }
 
     /// The region's Neptune DB clusters (filter `engine=neptune`), all pages.
-    pub async fn describe_clusters(&self) -> Result<Vec<DbCluster>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeDBClusters",
-                |marker| CallBody::Query(requests::describe_db_clusters(marker)),
-                parse_describe_db_clusters,
-            )
-            .await
+    pub fn describe_clusters<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<DbCluster>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeDBClusters",
+            |marker| CallBody::Query(requests::describe_db_clusters(marker)),
+            parse_describe_db_clusters,
+        )
     }
 
-    pub async fn describe_events(&self, source: &EventSource) -> Result<Vec<Event>, AwsError> {
-        self.api
-            .all_pages(
-                "DescribeEvents",
-                |marker| CallBody::Query(requests::describe_events(source, marker)),
-                parse_describe_events,
-            )
-            .await
+    pub fn describe_events<'s>(
+        &'s self,
+        source: &'s EventSource,
+    ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeEvents",
+            move |marker| CallBody::Query(requests::describe_events(source, marker)),
+            parse_describe_events,
+        )
     }
 
     /// FailoverGlobalCluster with `AllowDataLoss`: with `true`, a failover that may lose
     /// writes not yet replicated (for a regional outage); with `false` AWS performs a
     /// switchover.
-    pub async fn failover_global_database(
-        &self,
+    pub fn failover_global_database<'s>(
+        &'s self,
         id: &str,
         target_cluster_arn: &str,
         allow_data_loss: bool,
-    ) -> Result<GlobalDatabase, AwsError> {
+    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
         let q =
             requests::failover_global_cluster(id, target_cluster_arn, Some(allow_data_loss), None);
-        self.failover_call("FailoverGlobalCluster", q).await
+        self.failover_call("FailoverGlobalCluster", q)
     }
 
     /// SwitchoverGlobalCluster: a planned move of the writer with no data loss.
-    pub async fn switchover_global_database(
-        &self,
+    pub fn switchover_global_database<'s>(
+        &'s self,
         id: &str,
         target_cluster_arn: &str,
-    ) -> Result<GlobalDatabase, AwsError> {
+    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
         let q = requests::switchover_global_cluster(id, target_cluster_arn);
-        self.api
-            .call(
-                "SwitchoverGlobalCluster",
-                CallBody::Query(q),
-                true,
-                |body, _| parse_switchover_global_cluster(body),
-            )
-            .await
+        self.api.call(
+            "SwitchoverGlobalCluster",
+            CallBody::Query(q),
+            true,
+            |body, _| parse_switchover_global_cluster(body),
+        )
     }
 
     /// FailoverGlobalCluster with `Switchover=true`, the older way to ask for a switchover.
-    pub async fn failover_global_database_as_switchover(
-        &self,
+    pub fn failover_global_database_as_switchover<'s>(
+        &'s self,
         id: &str,
         target_cluster_arn: &str,
-    ) -> Result<GlobalDatabase, AwsError> {
+    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
         let q = requests::failover_global_cluster(id, target_cluster_arn, None, Some(true));
-        self.failover_call("FailoverGlobalCluster", q).await
+        self.failover_call("FailoverGlobalCluster", q)
     }
 
-    async fn failover_call(
-        &self,
+    fn failover_call<'s>(
+        &'s self,
         op: &'static str,
         q: QueryRequest,
-    ) -> Result<GlobalDatabase, AwsError> {
-        self.api
-            .call(op, CallBody::Query(q), true, |body, _| {
-                parse_failover_global_cluster(body)
-            })
-            .await
+    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
+        self.api.call(op, CallBody::Query(q), true, |body, _| {
+            parse_failover_global_cluster(body)
+        })
     }
 }
 
