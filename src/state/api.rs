@@ -215,6 +215,22 @@ pub async fn fetch_events(
     result.map_err(|e| to_error(&e))
 }
 
+/// Events of one service in each region, read at once, in the order of `regions`. One
+/// place joins these reads, so one copy of the join serves every caller.
+async fn events_in(
+    session: &Session,
+    service: Service,
+    regions: &[String],
+    source: &EventSource,
+) -> Vec<Result<Vec<Event>, ErrorInfo>> {
+    join_all(
+        regions
+            .iter()
+            .map(|region| fetch_events(session, service, region, source)),
+    )
+    .await
+}
+
 /// Recent events about a resource, across the regions it spans, as lines oldest first.
 pub async fn resource_events(
     session: &Session,
@@ -228,11 +244,8 @@ pub async fn resource_events(
         source_type: None,
         since: Some(Timestamp(since)),
     };
-    let reads = regions
-        .iter()
-        .map(|region| fetch_events(session, service, region, &source));
     let mut out = Vec::new();
-    for result in join_all(reads).await {
+    for result in events_in(session, service, regions, &source).await {
         for e in result? {
             if is_related(&e, related) {
                 out.push(RunEvent {
@@ -260,12 +273,8 @@ pub async fn count_test_failovers(session: &Session, now: i64) -> Result<u32, St
         source_type: None,
         since: Some(Timestamp(now - 24 * 3600 * 1000)),
     };
-    let reads = session
-        .regions
-        .iter()
-        .map(|region| fetch_events(session, Service::ElastiCache, region, &source));
     let mut used = 0;
-    for result in join_all(reads).await {
+    for result in events_in(session, Service::ElastiCache, &session.regions, &source).await {
         let events = result.map_err(|e| e.one_line())?;
         used += events
             .iter()
