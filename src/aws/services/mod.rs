@@ -14,6 +14,8 @@ use super::protocol::query::QueryRequest;
 use super::protocol::xml::{decode, Element};
 use super::protocol::DecodeError;
 use crate::model::{Event, EventSource, Service, Timestamp};
+use futures::FutureExt;
+use std::future::Future;
 
 /// One service in one region: the call, the error context and the paging that every typed
 /// operation shares. Each service module adds its request builders and parsers; a parser is
@@ -73,37 +75,47 @@ impl<'a> Api<'a> {
             .await
     }
 
-    /// One call, its answer decoded.
-    pub(crate) async fn call<T>(
-        &self,
+    /// One call, its answer decoded. The non-generic [`Api::send`] future mapped by the
+    /// decoding, not an `async fn`: no state machine of its own per answer type.
+    pub(crate) fn call<'s, T, P>(
+        &'s self,
         op: &'static str,
         body: CallBody,
         mutating: bool,
-        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
-    ) -> Result<T, AwsError> {
-        let answer = self.send(op, body, mutating).await?;
-        self.decoded(op, &answer, parse)
+        parse: P,
+    ) -> impl Future<Output = Result<T, AwsError>> + use<'s, 'a, T, P>
+    where
+        P: FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    {
+        self.send(op, body, mutating)
+            .map(move |answer| self.decoded(op, &answer?, parse))
     }
 
     /// A read of one named resource: the item of the answer that `is_it`, or a decode error
-    /// saying the answer lacks that `what` called `id` (`replication group "orders"`).
-    pub(crate) async fn find<T>(
-        &self,
+    /// saying the answer lacks that `what` called `id` (`replication group "orders"`). Mapped
+    /// like [`Api::call`].
+    pub(crate) fn find<'s, T, P, F>(
+        &'s self,
         op: &'static str,
         body: CallBody,
-        parse: impl FnOnce(&[u8], &str) -> Result<Page<T>, DecodeError>,
-        is_it: impl Fn(&T) -> bool,
-        what: &str,
-        id: &str,
-    ) -> Result<T, AwsError> {
-        let answer = self.send(op, body, false).await?;
-        let page = self.decoded(op, &answer, parse)?;
-        for item in page.items {
-            if is_it(&item) {
-                return Ok(item);
+        parse: P,
+        is_it: F,
+        what: &'s str,
+        id: &'s str,
+    ) -> impl Future<Output = Result<T, AwsError>> + use<'s, 'a, T, P, F>
+    where
+        P: FnOnce(&[u8], &str) -> Result<Page<T>, DecodeError>,
+        F: Fn(&T) -> bool,
+    {
+        self.send(op, body, false).map(move |answer| {
+            let page = self.decoded(op, &answer?, parse)?;
+            for item in page.items {
+                if is_it(&item) {
+                    return Ok(item);
+                }
             }
-        }
-        Err(self.missing(op, what, id))
+            Err(self.missing(op, what, id))
+        })
     }
 
     /// The error of [`Api::find`] when the answer lacks the resource. Not generic: one copy
