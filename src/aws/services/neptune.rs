@@ -40,16 +40,18 @@ impl<'a> Neptune<'a> {
 
     /// Every Neptune global database, all pages. The RDS endpoint also returns Aurora global
     /// clusters: those (engine other than `neptune`) are left out.
-    pub async fn describe_global_databases(&self) -> Result<Vec<GlobalDatabase>, AwsError> {
-        let all = self
-            .api
-            .all_pages(
-                "DescribeGlobalClusters",
-                |marker| CallBody::Query(requests::describe_global_clusters(None, marker)),
-                |body, _| parse_describe_global_clusters(body),
-            )
-            .await?;
-        Ok(all.into_iter().filter(is_neptune).collect())
+    pub fn describe_global_databases<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<GlobalDatabase>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeGlobalClusters",
+            |marker| CallBody::Query(requests::describe_global_clusters(None, marker)),
+            |body, _| {
+                let mut page = parse_describe_global_clusters(body)?;
+                page.items.retain(is_neptune);
+                Ok(page)
+            },
+        )
     }
 
     pub fn describe_global_database<'s>(
