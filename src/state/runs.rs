@@ -101,6 +101,17 @@ impl RunsCtx {
     }
 
     fn update(&self, id: &str, f: impl FnOnce(&mut Run)) {
+        let mut f = Some(f);
+        self.update_any(id, &mut |run| {
+            if let Some(f) = f.take() {
+                f(run);
+            }
+        });
+    }
+
+    /// The body of [`RunsCtx::update`]: not generic, so one copy of the signal's update
+    /// serves every change.
+    fn update_any(&self, id: &str, f: &mut dyn FnMut(&mut Run)) {
         self.runs.update(|runs| {
             if let Some(run) = runs.iter_mut().find(|r| r.id == id) {
                 f(run);
