@@ -11,6 +11,7 @@ use crate::aws::protocol::{
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Regions offered on the Connect screen.
@@ -239,7 +240,36 @@ thread_local! {
     /// The live session. Held here rather than in a signal: it holds `Rc`s, so a signal of it
     /// would need local storage, and with it a copy of the signal code of its own. The
     /// context's `connected` signal (one of `bool`, as others are) tracks it instead.
-    static CURRENT: std::cell::RefCell<Option<Rc<Session>>> = const { std::cell::RefCell::new(None) };
+    static CURRENT: RefCell<Option<Rc<Session>>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    /// The emulator's config once found; [`Emulator`] reads it.
+    static EMULATOR: RefCell<Option<EmulatorConfig>> = const { RefCell::new(None) };
+}
+
+/// The emulator's config, read as a signal's value is (`get` tracks, `get_untracked` does not).
+/// Kept like the session: a `bool` signal tracks a value held outside the reactive graph, so
+/// the config needs no signal code of its own type.
+#[derive(Clone, Copy)]
+pub struct Emulator {
+    found: RwSignal<bool>,
+}
+
+impl Emulator {
+    pub fn get(&self) -> Option<EmulatorConfig> {
+        self.found.track();
+        self.get_untracked()
+    }
+
+    pub fn get_untracked(&self) -> Option<EmulatorConfig> {
+        EMULATOR.with_borrow(Option::clone)
+    }
+
+    fn set(&self, config: EmulatorConfig) {
+        EMULATOR.set(Some(config));
+        self.found.set(true);
+    }
 }
 
 /// The connection context.
@@ -248,7 +278,7 @@ pub struct SessionCtx {
     /// Set on every connect and disconnect, after [`CURRENT`]: reading it tracks the session.
     connected: RwSignal<bool>,
     /// The emulator's config, when the page is served by it.
-    pub emulator: RwSignal<Option<EmulatorConfig>>,
+    pub emulator: Emulator,
     /// Account id, learned from the first ARN seen.
     pub account: RwSignal<Option<String>>,
     /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
@@ -261,7 +291,9 @@ impl SessionCtx {
     pub fn provide() -> SessionCtx {
         let ctx = SessionCtx {
             connected: RwSignal::new(false),
-            emulator: RwSignal::new(None),
+            emulator: Emulator {
+                found: RwSignal::new(false),
+            },
             account: RwSignal::new(None),
             probing: RwSignal::new(true),
         };
@@ -285,7 +317,7 @@ impl SessionCtx {
                 ctx.probing.set(false);
                 return;
             };
-            ctx.emulator.set(Some(config.clone()));
+            ctx.emulator.set(config.clone());
             // Reconnect the emulator preset after a reload (no secret was stored: the emulator
             // hands its demo credentials to anyone), or connect when the URL asks for it.
             let meta = ctx.meta();
