@@ -11,6 +11,7 @@ use super::sorted_map::SortedMap;
 use crate::components::shown::{effect, memo};
 use crate::model::{Region, Service};
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// How often the inventory refreshes while shown.
@@ -40,7 +41,7 @@ pub struct InventoryCtx {
     /// so one copy of the stored-value code serves both.
     in_flight: StoredValue<SortedMap<String, ()>>,
     /// Raw data per slot, for resource pages that want to start from what is known.
-    pub data: RwSignal<SortedMap<SlotKey, SlotData>>,
+    pub data: SlotDataStore,
 }
 
 impl InventoryCtx {
@@ -51,7 +52,7 @@ impl InventoryCtx {
             slots,
             rows,
             in_flight: StoredValue::new(SortedMap::new()),
-            data: RwSignal::new(SortedMap::new()),
+            data: SlotDataStore,
         };
         provide_context(ctx);
         // A new connection starts a fresh inventory: the effect tracks the session, which
@@ -122,9 +123,7 @@ impl InventoryCtx {
             let result = result.map(|data| {
                 let rows = rows_of(&data);
                 session.learn_account(first_arn(&data));
-                ctx.data.update(|d| {
-                    d.insert(key.clone(), data);
-                });
+                DATA.with_borrow_mut(|d| d.insert(key.clone(), data));
                 rows
             });
             ctx.slots.update(|slots| {
@@ -143,6 +142,24 @@ impl InventoryCtx {
                 slots.insert(key, state);
             });
         });
+    }
+}
+
+thread_local! {
+    /// What [`SlotDataStore`] holds.
+    static DATA: RefCell<SortedMap<SlotKey, SlotData>> = RefCell::new(SortedMap::new());
+}
+
+/// The raw data of every slot loaded. Only ever read untracked (a resource page starts from
+/// it and reads the resource itself), so it is no signal: a signal of this type was a copy of
+/// the signal code of its own.
+#[derive(Clone, Copy)]
+pub struct SlotDataStore;
+
+impl SlotDataStore {
+    /// Reads the data without tracking it.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&SortedMap<SlotKey, SlotData>) -> R) -> R {
+        DATA.with_borrow(f)
     }
 }
 
