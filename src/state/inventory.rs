@@ -34,7 +34,7 @@ pub type SlotKey = (Region, Service);
 
 #[derive(Clone, Copy)]
 pub struct InventoryCtx {
-    pub slots: RwSignal<SortedMap<SlotKey, SlotState>>,
+    pub slots: Slots,
     /// All rows, de-duplicated (a global resource is listed by every region it spans).
     pub rows: Memo<Vec<Arc<Row>>>,
     /// The slots loading now, keyed `region service`: a String set like the run store's,
@@ -46,7 +46,9 @@ pub struct InventoryCtx {
 
 impl InventoryCtx {
     pub fn provide(session: SessionCtx) -> InventoryCtx {
-        let slots = RwSignal::new(SortedMap::<SlotKey, SlotState>::new());
+        let slots = Slots {
+            changed: RwSignal::new(false),
+        };
         let rows = memo(move || slots.with(all_rows));
         let ctx = InventoryCtx {
             slots,
@@ -59,7 +61,7 @@ impl InventoryCtx {
         // only a connect sets to a new one (a disconnect clears it, and nothing loads then).
         effect(move || {
             if session.get().is_some() {
-                ctx.slots.set(SortedMap::new());
+                ctx.slots.update(|slots| *slots = SortedMap::new());
                 ctx.refresh_all(session);
             }
         });
@@ -146,8 +148,33 @@ impl InventoryCtx {
 }
 
 thread_local! {
+    /// What [`Slots`] holds.
+    static SLOTS: RefCell<SortedMap<SlotKey, SlotState>> = RefCell::new(SortedMap::new());
     /// What [`SlotDataStore`] holds.
     static DATA: RefCell<SortedMap<SlotKey, SlotData>> = RefCell::new(SortedMap::new());
+}
+
+/// The state of every slot, read as a signal's value is (`with` tracks it). Held outside the
+/// reactive graph and tracked by a `bool` signal (one of a type the app has anyway), as the
+/// session is: a signal of this map's type was a copy of the signal code of its own.
+#[derive(Clone, Copy)]
+pub struct Slots {
+    /// Set on every change; reading the slots tracks it.
+    changed: RwSignal<bool>,
+}
+
+impl Slots {
+    /// Reads the slots, tracked.
+    pub fn with<R>(&self, f: impl FnOnce(&SortedMap<SlotKey, SlotState>) -> R) -> R {
+        self.changed.track();
+        SLOTS.with_borrow(f)
+    }
+
+    /// Changes the slots, then tells whoever tracks them.
+    fn update(&self, f: impl FnOnce(&mut SortedMap<SlotKey, SlotState>)) {
+        SLOTS.with_borrow_mut(f);
+        self.changed.set(true);
+    }
 }
 
 /// The raw data of every slot loaded. Only ever read untracked (a resource page starts from
