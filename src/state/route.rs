@@ -10,6 +10,7 @@
 use super::browser;
 use super::rows::{ResourceKind, ResourceRef};
 use leptos::prelude::*;
+use std::cell::RefCell;
 
 /// What a path shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,24 +91,46 @@ fn split_url(url: &str) -> (String, String) {
     }
 }
 
+thread_local! {
+    /// The path and the page it shows; [`CurrentPage`] reads the page.
+    static LOCATION: RefCell<(String, Page)> = const { RefCell::new((String::new(), Page::NotFound)) };
+}
+
+/// The page the path shows, read as a memo's value is: `get` tracks it, and readers re-run
+/// only when the page changes (not with the query, nor for another path to the same page).
+/// Held outside the reactive graph and tracked by a `bool` signal: a memo of `Page` was a
+/// copy of the memo code of its own.
+#[derive(Clone, Copy)]
+pub struct CurrentPage {
+    /// Set whenever the page changes.
+    changed: RwSignal<bool>,
+}
+
+impl CurrentPage {
+    pub fn get(&self) -> Page {
+        self.changed.track();
+        LOCATION.with_borrow(|(_, page)| page.clone())
+    }
+}
+
 /// The location as the app sees it, provided as context by `<App/>`.
 #[derive(Clone, Copy)]
 pub struct Router {
-    path: RwSignal<String>,
     search: RwSignal<String>,
     /// The page the path shows; changes only when the page does (not with the query).
-    pub page: Memo<Page>,
+    pub page: CurrentPage,
 }
 
 impl Router {
     pub fn provide() -> Router {
         let (path, search) = browser::location();
-        let path = RwSignal::new(path);
-        let search = RwSignal::new(search);
+        let page = Page::parse(&path);
+        LOCATION.set((path, page));
         let router = Router {
-            path,
-            search,
-            page: Memo::new(move |_| path.with(|p| Page::parse(p))),
+            search: RwSignal::new(search),
+            page: CurrentPage {
+                changed: RwSignal::new(false),
+            },
         };
         provide_context(router);
         browser::on_popstate(move || {
@@ -123,8 +146,20 @@ impl Router {
     }
 
     fn set(&self, path: String, search: String) {
-        if self.path.with_untracked(|p| *p != path) {
-            self.path.set(path);
+        let page_changed = LOCATION.with_borrow_mut(|(p, page)| {
+            if *p == path {
+                return false;
+            }
+            let new_page = Page::parse(&path);
+            *p = path;
+            if *page == new_page {
+                return false;
+            }
+            *page = new_page;
+            true
+        });
+        if page_changed {
+            self.page.changed.set(true);
         }
         if self.search.with_untracked(|s| *s != search) {
             self.search.set(search);
@@ -137,7 +172,7 @@ impl Router {
     pub fn navigate(&self, url: &str, replace: bool) {
         browser::set_url(url, replace);
         let (path, search) = split_url(url);
-        let new_page = self.path.with_untracked(|p| *p != path);
+        let new_page = LOCATION.with_borrow(|(p, _)| *p != path);
         self.set(path, search);
         if new_page && !replace {
             browser::scroll_to_top();
