@@ -37,9 +37,6 @@ pub struct InventoryCtx {
     pub slots: Slots,
     /// All rows, de-duplicated (a global resource is listed by every region it spans).
     pub rows: Memo<Vec<Arc<Row>>>,
-    /// The slots loading now, keyed `region service`: a String set like the run store's,
-    /// so one copy of the stored-value code serves both.
-    in_flight: StoredValue<SortedMap<String, ()>>,
     /// Raw data per slot, for resource pages that want to start from what is known.
     pub data: SlotDataStore,
 }
@@ -53,7 +50,6 @@ impl InventoryCtx {
         let ctx = InventoryCtx {
             slots,
             rows,
-            in_flight: StoredValue::new(SortedMap::new()),
             data: SlotDataStore,
         };
         provide_context(ctx);
@@ -99,7 +95,7 @@ impl InventoryCtx {
         let key = (region.clone(), service);
         // Never two loads of the same slot in flight.
         let loading = format!("{region} {}", service.as_str());
-        if !claim(self.in_flight, &loading) {
+        if !claim(&LOADING, &loading) {
             return;
         }
         let ctx = *self;
@@ -111,7 +107,7 @@ impl InventoryCtx {
                 Some(s) => Some((api::load_slot(&s, &region, service).await, s)),
                 None => None,
             };
-            release(ctx.in_flight, &loading);
+            release(&LOADING, &loading);
             // No session, or a reconnect in the meantime made this answer stale.
             let Some((result, s)) = loaded else {
                 return;
@@ -148,10 +144,12 @@ impl InventoryCtx {
 }
 
 thread_local! {
+    /// The slots loading now, keyed `region service`: claimed like the run store's reads.
+    static LOADING: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
     /// What [`Slots`] holds.
-    static SLOTS: RefCell<SortedMap<SlotKey, SlotState>> = RefCell::new(SortedMap::new());
+    static SLOTS: RefCell<SortedMap<SlotKey, SlotState>> = const { RefCell::new(SortedMap::new()) };
     /// What [`SlotDataStore`] holds.
-    static DATA: RefCell<SortedMap<SlotKey, SlotData>> = RefCell::new(SortedMap::new());
+    static DATA: RefCell<SortedMap<SlotKey, SlotData>> = const { RefCell::new(SortedMap::new()) };
 }
 
 /// The state of every slot, read as a signal's value is (`with` tracks it). Held outside the

@@ -11,6 +11,8 @@ use super::session::SessionCtx;
 use super::sorted_map::SortedMap;
 use crate::components::shown::effect;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::thread::LocalKey;
 
 const RUNS_KEY: &str = "fc.runs";
 /// While disconnected, check again this often (cheap: no request).
@@ -25,8 +27,6 @@ pub struct RunsCtx {
     pub runs: RwSignal<Vec<Run>>,
     /// Wall clock for elapsed counters, ticking once a second.
     pub now: RwSignal<i64>,
-    loops: StoredValue<SortedMap<String, ()>>,
-    busy: StoredValue<SortedMap<String, ()>>,
     session: SessionCtx,
 }
 
@@ -38,8 +38,6 @@ impl RunsCtx {
         let ctx = RunsCtx {
             runs: RwSignal::new(stored),
             now: RwSignal::new(browser::now_ms()),
-            loops: StoredValue::new(SortedMap::new()),
-            busy: StoredValue::new(SortedMap::new()),
             session,
         };
         provide_context(ctx);
@@ -85,11 +83,11 @@ impl RunsCtx {
     /// Claims the one read of `resource_key` allowed in flight: false while another read of
     /// it (a run's poll, or a resource page's refresh) is under way. Pair with `release_read`.
     pub fn claim_read(&self, resource_key: &str) -> bool {
-        claim(self.busy, resource_key)
+        claim(&BUSY, resource_key)
     }
 
     pub fn release_read(&self, resource_key: &str) {
-        release(self.busy, resource_key);
+        release(&BUSY, resource_key);
     }
 
     /// A run on this resource that has not settled.
@@ -212,7 +210,7 @@ impl RunsCtx {
 
     /// One polling loop per run; never two.
     fn spawn_poll(&self, id: String) {
-        if !claim(self.loops, &id) {
+        if !claim(&LOOPS, &id) {
             return;
         }
         let ctx = *self;
@@ -269,19 +267,27 @@ impl RunsCtx {
                     }
                 });
             }
-            release(ctx.loops, &id);
+            release(&LOOPS, &id);
         });
     }
 }
 
-/// Adds `key` to the set; false when it was already there.
-pub(super) fn claim(set: StoredValue<SortedMap<String, ()>>, key: &str) -> bool {
-    set.try_update_value(|s| s.insert(key.to_string(), ()).is_none())
-        .unwrap_or(false)
+/// A set of keys claimed for one thing in flight each. Nothing renders these, so they are
+/// plain thread-locals, not reactive stored values (whose code was a copy of its own).
+pub(super) type Claims = LocalKey<RefCell<SortedMap<String, ()>>>;
+
+thread_local! {
+    /// The runs with a polling loop.
+    static LOOPS: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
+    /// The resources with a read in flight.
+    static BUSY: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
 }
 
-pub(super) fn release(set: StoredValue<SortedMap<String, ()>>, key: &str) {
-    set.update_value(|s| {
-        s.remove(key);
-    });
+/// Adds `key` to the set; false when it was already there.
+pub(super) fn claim(set: &'static Claims, key: &str) -> bool {
+    set.with_borrow_mut(|s| s.insert(key.to_string(), ()).is_none())
+}
+
+pub(super) fn release(set: &'static Claims, key: &str) {
+    set.with_borrow_mut(|s| s.remove(key));
 }
