@@ -11,7 +11,7 @@ use super::sorted_map::SortedMap;
 use crate::components::shown::{effect, memo};
 use crate::model::{Region, Service};
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 /// How often the inventory refreshes while shown.
@@ -31,6 +31,12 @@ pub enum SlotState {
 }
 
 pub type SlotKey = (Region, Service);
+
+thread_local! {
+    /// The app's one InventoryCtx, set by [`InventoryCtx::provide`]. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    static PROVIDED: Cell<Option<InventoryCtx>> = const { Cell::new(None) };
+}
 
 #[derive(Clone, Copy)]
 pub struct InventoryCtx {
@@ -52,7 +58,7 @@ impl InventoryCtx {
             rows,
             data: SlotDataStore,
         };
-        provide_context(ctx);
+        PROVIDED.set(Some(ctx));
         // A new connection starts a fresh inventory: the effect tracks the session, which
         // only a connect sets to a new one (a disconnect clears it, and nothing loads then).
         effect(move || {
@@ -75,8 +81,11 @@ impl InventoryCtx {
         ctx
     }
 
+    /// The app's one InventoryCtx (see [`PROVIDED`]).
     pub fn expect() -> InventoryCtx {
-        expect_context::<InventoryCtx>()
+        PROVIDED
+            .get()
+            .expect("InventoryCtx::provide runs before the views that use it")
     }
 
     /// Starts loading every region × service that is not already loading.

@@ -10,7 +10,7 @@
 use super::browser;
 use super::rows::{ResourceKind, ResourceRef};
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// What a path shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +113,13 @@ impl CurrentPage {
     }
 }
 
-/// The location as the app sees it, provided as context by `<App/>`.
+thread_local! {
+    /// The app's one Router, set by [`Router::provide`]. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    static PROVIDED: Cell<Option<Router>> = const { Cell::new(None) };
+}
+
+/// The location as the app sees it, provided by `<App/>`.
 #[derive(Clone, Copy)]
 pub struct Router {
     search: RwSignal<String>,
@@ -132,7 +138,7 @@ impl Router {
                 changed: RwSignal::new(false),
             },
         };
-        provide_context(router);
+        PROVIDED.set(Some(router));
         browser::on_popstate(move || {
             let (p, s) = browser::location();
             router.set(p, s);
@@ -141,8 +147,11 @@ impl Router {
         router
     }
 
+    /// The app's one Router (see [`PROVIDED`]).
     pub fn expect() -> Router {
-        expect_context::<Router>()
+        PROVIDED
+            .get()
+            .expect("Router::provide runs before the views that use it")
     }
 
     fn set(&self, path: String, search: String) {

@@ -11,7 +11,7 @@ use super::session::SessionCtx;
 use super::sorted_map::SortedMap;
 use crate::components::shown::effect;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::thread::LocalKey;
 
 const RUNS_KEY: &str = "fc.runs";
@@ -21,6 +21,12 @@ const IDLE_CHECK_MS: u32 = 500;
 /// retries), and the pause before round n is n times this.
 const PRE_READ_ROUNDS: u32 = 3;
 const PRE_READ_PAUSE_MS: u32 = 1_000;
+
+thread_local! {
+    /// The app's one RunsCtx, set by [`RunsCtx::provide`]. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    static PROVIDED: Cell<Option<RunsCtx>> = const { Cell::new(None) };
+}
 
 #[derive(Clone, Copy)]
 pub struct RunsCtx {
@@ -40,7 +46,7 @@ impl RunsCtx {
             now: RwSignal::new(browser::now_ms()),
             session,
         };
-        provide_context(ctx);
+        PROVIDED.set(Some(ctx));
         effect(move || {
             ctx.runs
                 .with(|runs| browser::storage_set(RUNS_KEY, &Run::list_to_json(runs)));
@@ -71,8 +77,11 @@ impl RunsCtx {
         ctx
     }
 
+    /// The app's one RunsCtx (see [`PROVIDED`]).
     pub fn expect() -> RunsCtx {
-        expect_context::<RunsCtx>()
+        PROVIDED
+            .get()
+            .expect("RunsCtx::provide runs before the views that use it")
     }
 
     pub fn get(&self, id: &str) -> Option<Run> {

@@ -11,7 +11,7 @@ use crate::aws::protocol::{
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// Regions offered on the Connect screen.
@@ -272,6 +272,12 @@ impl Emulator {
     }
 }
 
+thread_local! {
+    /// The app's one SessionCtx, set by [`SessionCtx::provide`]. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    static PROVIDED: Cell<Option<SessionCtx>> = const { Cell::new(None) };
+}
+
 /// The connection context.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
@@ -297,7 +303,7 @@ impl SessionCtx {
             account: RwSignal::new(None),
             probing: RwSignal::new(true),
         };
-        provide_context(ctx);
+        PROVIDED.set(Some(ctx));
         if let Some(req) =
             browser::storage_get(SECRET_KEY).and_then(|t| ConnectRequest::from_json(&t).ok())
         {
@@ -337,8 +343,11 @@ impl SessionCtx {
         ctx
     }
 
+    /// The app's one SessionCtx (see [`PROVIDED`]).
     pub fn expect() -> SessionCtx {
-        expect_context::<SessionCtx>()
+        PROVIDED
+            .get()
+            .expect("SessionCtx::provide runs before the views that use it")
     }
 
     /// The live session (tracked).
