@@ -33,8 +33,9 @@ pub enum SlotState {
 pub type SlotKey = (Region, Service);
 
 thread_local! {
-    /// The app's one InventoryCtx, set by [`InventoryCtx::provide`]. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    /// The app's one `InventoryCtx`, set by its `provide`. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context
+    /// type.
     static PROVIDED: Cell<Option<InventoryCtx>> = const { Cell::new(None) };
 }
 
@@ -81,7 +82,7 @@ impl InventoryCtx {
         ctx
     }
 
-    /// The app's one InventoryCtx (see [`PROVIDED`]).
+    /// The app's one `InventoryCtx` (kept in a thread-local, not a Leptos context).
     pub fn expect() -> InventoryCtx {
         PROVIDED
             .get()

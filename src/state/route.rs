@@ -114,8 +114,9 @@ impl CurrentPage {
 }
 
 thread_local! {
-    /// The app's one Router, set by [`Router::provide`]. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    /// The app's one `Router`, set by its `provide`. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context
+    /// type.
     static PROVIDED: Cell<Option<Router>> = const { Cell::new(None) };
 }
 
@@ -147,7 +148,7 @@ impl Router {
         router
     }
 
-    /// The app's one Router (see [`PROVIDED`]).
+    /// The app's one `Router` (kept in a thread-local, not a Leptos context).
     pub fn expect() -> Router {
         PROVIDED
             .get()

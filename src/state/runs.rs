@@ -23,8 +23,9 @@ const PRE_READ_ROUNDS: u32 = 3;
 const PRE_READ_PAUSE_MS: u32 = 1_000;
 
 thread_local! {
-    /// The app's one RunsCtx, set by [`RunsCtx::provide`]. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    /// The app's one `RunsCtx`, set by its `provide`. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context
+    /// type.
     static PROVIDED: Cell<Option<RunsCtx>> = const { Cell::new(None) };
 }
 
@@ -77,7 +78,7 @@ impl RunsCtx {
         ctx
     }
 
-    /// The app's one RunsCtx (see [`PROVIDED`]).
+    /// The app's one `RunsCtx` (kept in a thread-local, not a Leptos context).
     pub fn expect() -> RunsCtx {
         PROVIDED
             .get()

@@ -273,8 +273,9 @@ impl Emulator {
 }
 
 thread_local! {
-    /// The app's one SessionCtx, set by [`SessionCtx::provide`]. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context type.
+    /// The app's one `SessionCtx`, set by its `provide`. A thread-local rather than a Leptos
+    /// context: `provide_context`/`expect_context` were a copy of their code per context
+    /// type.
     static PROVIDED: Cell<Option<SessionCtx>> = const { Cell::new(None) };
 }
 
@@ -343,7 +344,7 @@ impl SessionCtx {
         ctx
     }
 
-    /// The app's one SessionCtx (see [`PROVIDED`]).
+    /// The app's one `SessionCtx` (kept in a thread-local, not a Leptos context).
     pub fn expect() -> SessionCtx {
         PROVIDED
             .get()
