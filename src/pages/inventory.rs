@@ -55,21 +55,11 @@ pub fn InventoryPage() -> impl IntoView {
         }
         matched.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
     });
-    let set_filter = move |f: Filter| {
-        limit.set(PAGE);
-        router.navigate(&format!("/{}", f.to_query()), true);
+    let filters = Filters {
+        filter,
+        limit,
+        router,
     };
-    // One handler and one `selected` reader for every control (one type each, not one per
-    // control: each closure type has its own copy of Leptos's event and attribute code).
-    let on_change = move |field: FilterField| {
-        move |ev: leptos::ev::Event| {
-            let mut f = filter.get_untracked();
-            f.set_field(field, event_target_value(&ev));
-            set_filter(f);
-        }
-    };
-    let selected =
-        move |field: FilterField, value: String| move || filter.with(|f| f.field(field) == value);
     let regions = Memo::new(move |_| session.get().map(|s| s.regions.clone()).unwrap_or_default());
 
     view! {
@@ -105,44 +95,21 @@ pub fn InventoryPage() -> impl IntoView {
                         type="search"
                         placeholder="name, region, writer…"
                         prop:value=move || filter.with(|f| f.text.clone())
-                        on:input=on_change(FilterField::Text)
+                        on:input=move |ev| filters.set(FilterField::Text, &ev)
                     />
                 </label>
-                <label class="field">
-                    <span class="field__label">"Service"</span>
-                    <select class="field__input" aria-label="Service" on:change=on_change(FilterField::Service)>
-                        <option value="" selected=selected(FilterField::Service, String::new())>"All services"</option>
-                        {Service::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=selected(FilterField::Service, s.as_str().into())>{s.label()}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Region"</span>
-                    <select class="field__input" aria-label="Region" on:change=on_change(FilterField::Region)>
-                        <option value="" selected=selected(FilterField::Region, String::new())>"All regions"</option>
-                        {rebuilt(move || regions.get().into_iter().map(|r| view! {
-                            <option value=r.clone() selected=selected(FilterField::Region, r.clone())>{r.clone()}</option>
-                        }).collect_any())}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Status"</span>
-                    <select class="field__input" aria-label="Status" on:change=on_change(FilterField::Status)>
-                        <option value="" selected=selected(FilterField::Status, String::new())>"Any status"</option>
-                        {STATUS_FILTERS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=selected(FilterField::Status, k.into())>{label}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Sort"</span>
-                    <select class="field__input" aria-label="Sort" on:change=on_change(FilterField::Sort)>
-                        {SORTS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=selected(FilterField::Sort, k.into())>{label}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
+                {filters.select("Service", FilterField::Service, Some("All services"), Service::ALL.into_iter().map(|s| {
+                    filters.choice(FilterField::Service, s.as_str(), s.label())
+                }).collect_any().into_any())}
+                {filters.select("Region", FilterField::Region, Some("All regions"), rebuilt(move || {
+                    regions.get().iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_any()
+                }).into_any())}
+                {filters.select("Status", FilterField::Status, Some("Any status"), STATUS_FILTERS.into_iter().map(|(k, label)| {
+                    filters.choice(FilterField::Status, k, label)
+                }).collect_any().into_any())}
+                {filters.select("Sort", FilterField::Sort, None, SORTS.into_iter().map(|(k, label)| {
+                    filters.choice(FilterField::Sort, k, label)
+                }).collect_any().into_any())}
             </form>
             // Nothing below the filters until the emulator preset has connected: the grid's
             // rows and the table then appear together, instead of the grid growing above a
@@ -162,6 +129,56 @@ pub fn InventoryPage() -> impl IntoView {
                 <p class="notice">"No resource matches this filter."</p>
             })}
         </div>
+    }
+}
+
+/// The filter in the URL and what its controls need, so that the four selects and their
+/// options each share one copy of the view code instead of one per control.
+#[derive(Clone, Copy)]
+struct Filters {
+    filter: Memo<Filter>,
+    limit: RwSignal<usize>,
+    router: Router,
+}
+
+impl Filters {
+    /// Sets `field` to the control's value; the table starts again at one page of rows.
+    fn set(self, field: FilterField, ev: &leptos::ev::Event) {
+        let mut f = self.filter.get_untracked();
+        f.set_field(field, event_target_value(ev));
+        self.limit.set(PAGE);
+        self.router.navigate(&format!("/{}", f.to_query()), true);
+    }
+
+    /// The select of `field`, headed by an empty "all" option when the filter can be off.
+    fn select(
+        self,
+        label: &'static str,
+        field: FilterField,
+        all: Option<&'static str>,
+        options: AnyView,
+    ) -> AnyView {
+        view! {
+            <label class="field">
+                <span class="field__label">{label}</span>
+                <select class="field__input" aria-label=label on:change=move |ev| self.set(field, &ev)>
+                    {all.map(|text| self.choice(field, "", text))}
+                    {options}
+                </select>
+            </label>
+        }
+        .into_any()
+    }
+
+    /// An option of `field`'s select, selected while the filter holds `value`.
+    fn choice(self, field: FilterField, value: &str, label: &str) -> AnyView {
+        let value = value.to_string();
+        view! {
+            <option value=value.clone() selected=move || self.filter.with(|f| f.field(field) == value)>
+                {label.to_string()}
+            </option>
+        }
+        .into_any()
     }
 }
 
