@@ -11,10 +11,11 @@ use crate::state::session::{
 };
 use leptos::prelude::*;
 
-/// Credentials read from pasted text, held in memory only and never rendered back.
-#[derive(Clone)]
-struct Pasted {
-    creds: Credentials,
+/// The credentials in text that was pasted and read. The page keeps that text (in memory only,
+/// never rendered back) rather than the parsed credentials: its signal then shares Leptos's
+/// code for `RwSignal<Option<String>>` with the error messages, instead of a copy of its own.
+fn read_pasted(text: Option<String>) -> Option<Credentials> {
+    Credentials::parse(&text?).ok()
 }
 
 #[component]
@@ -26,7 +27,7 @@ pub fn ConnectPage() -> impl IntoView {
     let key_id = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let pasted = RwSignal::new(None::<Pasted>);
+    let pasted = RwSignal::new(None::<String>);
     let paste_text = RwSignal::new(String::new());
     let paste_error = RwSignal::new(None::<String>);
     let mut initial_regions = meta.regions.clone();
@@ -48,8 +49,8 @@ pub fn ConnectPage() -> impl IntoView {
             return;
         }
         match Credentials::parse(&text) {
-            Ok(creds) => {
-                pasted.set(Some(Pasted { creds }));
+            Ok(_) => {
+                pasted.set(Some(text));
                 paste_error.set(None);
                 // The text held the secret: it is not kept on screen.
                 paste_text.set(String::new());
@@ -62,12 +63,12 @@ pub fn ConnectPage() -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (access_key_id, secret_access_key, session_token, expiration) =
-                match pasted.get_untracked() {
-                    Some(p) => (
-                        p.creds.access_key_id,
-                        p.creds.secret_access_key,
-                        p.creds.session_token,
-                        p.creds.expiration.map(|t| t.millis()),
+                match read_pasted(pasted.get_untracked()) {
+                    Some(creds) => (
+                        creds.access_key_id,
+                        creds.secret_access_key,
+                        creds.session_token,
+                        creds.expiration.map(|t| t.millis()),
                     ),
                     None => (
                         key_id.get_untracked(),
@@ -150,11 +151,11 @@ pub fn ConnectPage() -> impl IntoView {
                         ></textarea>
                     </label>
                     {field_error(paste_error)}
-                    {shown_some(move || pasted.get().map(|p| view! {
+                    {shown_some(move || read_pasted(pasted.get()).map(|creds| view! {
                         <p class="connect-form__parsed" role="status">
-                            "✓ Read credentials for access key "<code>{key_hint(&p.creds.access_key_id)}</code>
-                            {if p.creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
-                            {p.creds.expiration.map(|t| format!(", expires {}", t.to_iso8601()))}
+                            "✓ Read credentials for access key "<code>{key_hint(&creds.access_key_id)}</code>
+                            {if creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
+                            {creds.expiration.map(|t| format!(", expires {}", t.to_iso8601()))}
                             " "
                             <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
                         </p>
