@@ -60,7 +60,6 @@ pub fn InventoryPage() -> impl IntoView {
         limit,
         router,
     };
-    let regions = Memo::new(move |_| session.get().map(|s| s.regions.clone()).unwrap_or_default());
 
     view! {
         <div class="page inventory-page">
@@ -102,7 +101,7 @@ pub fn InventoryPage() -> impl IntoView {
                     filters.choice(FilterField::Service, s.as_str(), s.label())
                 }).collect_any().into_any())}
                 {filters.select("Region", FilterField::Region, Some("All regions"), rebuilt(move || {
-                    regions.get().iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_any()
+                    regions(&session).iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_any()
                 }).into_any())}
                 {filters.select("Status", FilterField::Status, Some("Any status"), STATUS_FILTERS.into_iter().map(|(k, label)| {
                     filters.choice(FilterField::Status, k, label)
@@ -115,7 +114,7 @@ pub fn InventoryPage() -> impl IntoView {
             // rows and the table then appear together, instead of the grid growing above a
             // table already drawn.
             {shown_when(move || session.is_connected() || !session.probing.get(), move || view! {
-                <SlotGrid regions=regions />
+                <SlotGrid />
                 <InventoryTable rows=shown />
             })}
             {shown_when(move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }, move || view! {
@@ -182,6 +181,12 @@ impl Filters {
     }
 }
 
+/// The session's regions (tracked). Not memoised: the session changes only on connect and
+/// disconnect, and a `Memo<Vec<String>>` would be a copy of Leptos's memo code of its own.
+fn regions(session: &SessionCtx) -> Vec<String> {
+    session.get().map(|s| s.regions.clone()).unwrap_or_default()
+}
+
 /// Every cell has answered (rows or an error): the table can be drawn without rows arriving
 /// above rows already drawn.
 fn all_answered(
@@ -209,7 +214,8 @@ fn refused(inventory: &InventoryCtx) -> Option<crate::state::errors::ErrorInfo> 
 
 /// Region × service load states: each cell on its own, errors shown in place.
 #[component]
-fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
+fn SlotGrid() -> impl IntoView {
+    let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
     view! {
         <table class="slot-grid" aria-label="Load state by region and service">
@@ -220,7 +226,7 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {rebuilt(move || regions.get().into_iter().map(|region| view! {
+                {rebuilt(move || regions(&session).into_iter().map(|region| view! {
                     <tr>
                         <th scope="row">{region.clone()}</th>
                         {Service::ALL.into_iter().map(|service| {
