@@ -120,19 +120,20 @@ pub fn CommandPalette(
                     }
                 />
                 <ul id="palette-list" class="palette__list" role="listbox" aria-label="Matching resources">
+                    // Rebuilt when the selection moves too: the rows are patched in place (same
+                    // list type), and plain attributes cost less wasm than reactive ones.
                     {rebuilt(move || {
+                        let sel = selected.get();
                         matches
                             .get()
                             .into_iter()
                             .enumerate()
                             .map(|(i, row)| {
-                                let is_sel = move || selected.get() == i;
                                 view! {
                                     <li
                                         role="option"
-                                        class="palette__option"
-                                        class:palette__option--selected=is_sel
-                                        aria-selected=move || is_sel().to_string()
+                                        class=if i == sel { "palette__option palette__option--selected" } else { "palette__option" }
+                                        aria-selected=if i == sel { "true" } else { "false" }
                                         on:click=move |_| pick(i)
                                     >
                                         <span class="palette__name">{row.name.clone()}</span>
