@@ -13,8 +13,9 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
-/// thousands of resources.
-const PAGE: usize = 200;
+/// thousands of resources. A u64, as the row limit's signal is: `RwSignal<u64>` shares Leptos's
+/// signal code with the session's generation counter, where a `RwSignal<usize>` was a copy.
+const PAGE: u64 = 200;
 
 /// How long the table waits for every region × service cell before it shows what has come.
 /// Rows arrive cell by cell and sort into place, so rows drawn early would be pushed down by
@@ -53,7 +54,12 @@ pub fn InventoryPage() -> impl IntoView {
         if !drawn.get() {
             return Vec::new();
         }
-        matched.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+        matched.with(|m| {
+            m.iter()
+                .take(limit.get() as usize)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let filters = Filters {
         filter,
@@ -120,7 +126,7 @@ pub fn InventoryPage() -> impl IntoView {
             {shown_when(move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }, move || view! {
                 <p class="inventory-page__more">
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
-                        {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE))}
+                        {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE as usize))}
                     </button>
                 </p>
             })}
@@ -136,7 +142,7 @@ pub fn InventoryPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Filters {
     filter: Memo<Filter>,
-    limit: RwSignal<usize>,
+    limit: RwSignal<u64>,
     router: Router,
 }
 
