@@ -28,10 +28,10 @@ pub fn InventoryPage() -> impl IntoView {
     let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
     let router = Router::expect();
-    let filter = Memo::new(move |_| Filter::from_query(|k| router.query(k)));
     let limit = RwSignal::new(PAGE);
+    let filters = Filters { limit, router };
     let matched = memo(move || {
-        let f = filter.get();
+        let f = filters.current();
         inventory.rows.with(|rows| {
             f.apply(rows)
                 .into_iter()
@@ -61,11 +61,6 @@ pub fn InventoryPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let filters = Filters {
-        filter,
-        limit,
-        router,
-    };
 
     view! {
         <div class="page inventory-page">
@@ -99,7 +94,7 @@ pub fn InventoryPage() -> impl IntoView {
                         class="field__input"
                         type="search"
                         placeholder="name, region, writer…"
-                        prop:value=move || filter.with(|f| f.text.clone())
+                        prop:value=move || filters.current().text
                         on:input=move |ev| filters.set(FilterField::Text, &ev)
                     />
                 </label>
@@ -141,15 +136,20 @@ pub fn InventoryPage() -> impl IntoView {
 /// options each share one copy of the view code instead of one per control.
 #[derive(Clone, Copy)]
 struct Filters {
-    filter: Memo<Filter>,
     limit: RwSignal<u64>,
     router: Router,
 }
 
 impl Filters {
+    /// The filter the URL holds (tracked). Read from the query each time, not memoised: that is
+    /// cheap, and a `Memo<Filter>` was a copy of Leptos's memo code of its own.
+    fn current(self) -> Filter {
+        Filter::from_query(|k| self.router.query(k))
+    }
+
     /// Sets `field` to the control's value; the table starts again at one page of rows.
     fn set(self, field: FilterField, ev: &leptos::ev::Event) {
-        let mut f = self.filter.get_untracked();
+        let mut f = untrack(|| self.current());
         f.set_field(field, event_target_value(ev));
         self.limit.set(PAGE);
         self.router.navigate(&format!("/{}", f.to_query()), true);
@@ -179,7 +179,7 @@ impl Filters {
     fn choice(self, field: FilterField, value: &str, label: &str) -> AnyView {
         let value = value.to_string();
         view! {
-            <option value=value.clone() selected=move || self.filter.with(|f| f.field(field) == value)>
+            <option value=value.clone() selected=move || self.current().field(field) == value>
                 {label.to_string()}
             </option>
         }
