@@ -18,7 +18,9 @@ pub fn CommandPalette(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let selected = RwSignal::new(0usize);
+    // The selected row's index, a u64 like the inventory's row limit: one copy of Leptos's signal
+    // code for both and the session's generation counter.
+    let selected = RwSignal::new(0u64);
     let root = NodeRef::<Div>::new();
     let matches = memo(move || {
         let filter = Filter {
@@ -68,21 +70,21 @@ pub fn CommandPalette(
         }
         "ArrowDown" => {
             ev.prevent_default();
-            let len = matches.with_untracked(Vec::len);
+            let len = matches.with_untracked(Vec::len) as u64;
             if len > 0 {
                 selected.update(|s| *s = (*s + 1) % len);
             }
         }
         "ArrowUp" => {
             ev.prevent_default();
-            let len = matches.with_untracked(Vec::len);
+            let len = matches.with_untracked(Vec::len) as u64;
             if len > 0 {
                 selected.update(|s| *s = (*s + len - 1) % len);
             }
         }
         "Enter" => {
             ev.prevent_default();
-            pick(selected.get_untracked());
+            pick(selected.get_untracked() as usize);
         }
         "Tab" => {
             if let Some(el) = root.get_untracked() {
@@ -120,19 +122,20 @@ pub fn CommandPalette(
                     }
                 />
                 <ul id="palette-list" class="palette__list" role="listbox" aria-label="Matching resources">
+                    // Rebuilt when the selection moves too: the rows are patched in place (same
+                    // list type), and plain attributes cost less wasm than reactive ones.
                     {rebuilt(move || {
+                        let sel = selected.get() as usize;
                         matches
                             .get()
                             .into_iter()
                             .enumerate()
                             .map(|(i, row)| {
-                                let is_sel = move || selected.get() == i;
                                 view! {
                                     <li
                                         role="option"
-                                        class="palette__option"
-                                        class:palette__option--selected=is_sel
-                                        aria-selected=move || is_sel().to_string()
+                                        class=if i == sel { "palette__option palette__option--selected" } else { "palette__option" }
+                                        aria-selected=if i == sel { "true" } else { "false" }
                                         on:click=move |_| pick(i)
                                     >
                                         <span class="palette__name">{row.name.clone()}</span>

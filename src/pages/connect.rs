@@ -11,10 +11,11 @@ use crate::state::session::{
 };
 use leptos::prelude::*;
 
-/// Credentials read from pasted text, held in memory only and never rendered back.
-#[derive(Clone)]
-struct Pasted {
-    creds: Credentials,
+/// The credentials in text that was pasted and read. The page keeps that text (in memory only,
+/// never rendered back) rather than the parsed credentials: its signal then shares Leptos's
+/// code for `RwSignal<Option<String>>` with the error messages, instead of a copy of its own.
+fn read_pasted(text: Option<String>) -> Option<Credentials> {
+    Credentials::parse(&text?).ok()
 }
 
 #[component]
@@ -26,7 +27,7 @@ pub fn ConnectPage() -> impl IntoView {
     let key_id = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let pasted = RwSignal::new(None::<Pasted>);
+    let pasted = RwSignal::new(None::<String>);
     let paste_text = RwSignal::new(String::new());
     let paste_error = RwSignal::new(None::<String>);
     let mut initial_regions = meta.regions.clone();
@@ -48,8 +49,8 @@ pub fn ConnectPage() -> impl IntoView {
             return;
         }
         match Credentials::parse(&text) {
-            Ok(creds) => {
-                pasted.set(Some(Pasted { creds }));
+            Ok(_) => {
+                pasted.set(Some(text));
                 paste_error.set(None);
                 // The text held the secret: it is not kept on screen.
                 paste_text.set(String::new());
@@ -62,12 +63,12 @@ pub fn ConnectPage() -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (access_key_id, secret_access_key, session_token, expiration) =
-                match pasted.get_untracked() {
-                    Some(p) => (
-                        p.creds.access_key_id,
-                        p.creds.secret_access_key,
-                        p.creds.session_token,
-                        p.creds.expiration.map(|t| t.millis()),
+                match read_pasted(pasted.get_untracked()) {
+                    Some(creds) => (
+                        creds.access_key_id,
+                        creds.secret_access_key,
+                        creds.session_token,
+                        creds.expiration.map(|t| t.millis()),
                     ),
                     None => (
                         key_id.get_untracked(),
@@ -149,55 +150,36 @@ pub fn ConnectPage() -> impl IntoView {
                             }
                         ></textarea>
                     </label>
-                    {shown_some(move || paste_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> }))}
-                    {shown_some(move || pasted.get().map(|p| view! {
+                    {field_error(paste_error)}
+                    {shown_some(move || read_pasted(pasted.get()).map(|creds| view! {
                         <p class="connect-form__parsed" role="status">
-                            "✓ Read credentials for access key "<code>{key_hint(&p.creds.access_key_id)}</code>
-                            {if p.creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
-                            {p.creds.expiration.map(|t| format!(", expires {}", t.to_iso8601()))}
+                            "✓ Read credentials for access key "<code>{key_hint(&creds.access_key_id)}</code>
+                            {if creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
+                            {creds.expiration.map(|t| format!(", expires {}", t.to_iso8601()))}
                             " "
                             <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
                         </p>
                     }))}
                     {shown_when(move || pasted.with(Option::is_none), move || view! {
                         <div class="connect-form__fields">
-                            <label class="field">
-                                <span class="field__label">"Access key id"</span>
-                                <input class="field__input field__input--mono" type="text" spellcheck="false" autocomplete="off"
-                                    prop:value=move || key_id.get() on:input=move |ev| key_id.set(event_target_value(&ev)) />
-                            </label>
-                            <label class="field">
-                                <span class="field__label">"Secret access key"</span>
-                                <input class="field__input field__input--mono" type="password" autocomplete="off"
-                                    prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
-                            </label>
-                            <label class="field">
-                                <span class="field__label">"Session token (optional)"</span>
-                                <input class="field__input field__input--mono" type="password" autocomplete="off"
-                                    prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
-                            </label>
+                            {credential_field("Access key id", "text", key_id)}
+                            {credential_field("Secret access key", "password", secret)}
+                            {credential_field("Session token (optional)", "password", token)}
                         </div>
                     })}
                 </fieldset>
                 <fieldset class="connect-form__group">
                     <legend>"Regions"</legend>
                     <div class="connect-form__regions">
-                        {COMMON_REGIONS.iter().map(|&r| {
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox"
-                                        prop:checked=move || regions.with(|list| list.iter().any(|x| x == r))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            regions.update(|list| {
-                                                list.retain(|x| x != r);
-                                                if on { list.push(r.to_string()); }
-                                            });
-                                        } />
-                                    <span>{r}</span>
-                                </label>
-                            }
-                        }).collect_any()}
+                        {COMMON_REGIONS.iter().map(|&r| checkbox(
+                            "check",
+                            r,
+                            move || regions.with(|list| list.iter().any(|x| x == r)),
+                            move |on| regions.update(|list| {
+                                list.retain(|x| x != r);
+                                if on { list.push(r.to_string()); }
+                            }),
+                        )).collect_any()}
                     </div>
                 </fieldset>
                 <fieldset class="connect-form__group">
@@ -216,28 +198,80 @@ pub fn ConnectPage() -> impl IntoView {
                                             overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).url = url);
                                         } />
                                 </label>
-                                <label class="check">
-                                    <input type="checkbox"
-                                        prop:checked=move || overrides.with(|o| o.get(key).is_some_and(|x| x.sign_for_aws_host))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).sign_for_aws_host = on);
-                                        } />
-                                    <span>"Sign for the AWS host"</span>
-                                </label>
+                                {checkbox(
+                                    "check",
+                                    "Sign for the AWS host",
+                                    move || overrides.with(|o| o.get(key).is_some_and(|x| x.sign_for_aws_host)),
+                                    move |on| overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).sign_for_aws_host = on),
+                                )}
                             </div>
                         }
                     }).collect_any()}
                 </fieldset>
-                <label class="check connect-form__keep">
-                    <input type="checkbox" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev)) />
-                    <span>"Keep credentials in this tab's session storage (survives a reload; cleared when the tab closes)"</span>
-                </label>
-                {shown_some(move || form_error.get().map(|e| view! { <p class="field__error" role="alert">{e}</p> }))}
+                {checkbox(
+                    "check connect-form__keep",
+                    "Keep credentials in this tab's session storage (survives a reload; cleared when the tab closes)",
+                    move || keep.get(),
+                    move |on| keep.set(on),
+                )}
+                {field_error(form_error)}
                 <div class="connect-form__buttons">
                     <button type="submit" class="button button--primary">"Connect"</button>
                 </div>
             </form>
         </div>
     }
+}
+
+/// A credential field bound to `value`: one copy of its view code for the three fields. All
+/// turn the spell checker off (browsers never check password fields anyway).
+fn credential_field(
+    label: &'static str,
+    input_type: &'static str,
+    value: RwSignal<String>,
+) -> AnyView {
+    view! {
+        <label class="field">
+            <span class="field__label">{label}</span>
+            <input class="field__input field__input--mono" type=input_type
+                spellcheck="false" autocomplete="off"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+    .into_any()
+}
+
+/// The message in `error`, if any, as an alert under its field.
+fn field_error(error: RwSignal<Option<String>>) -> impl IntoView {
+    shown_some(move || {
+        error
+            .get()
+            .map(|e| view! { <p class="field__error" role="alert">{e}</p> })
+    })
+}
+
+/// A labelled checkbox: `checked` reads its state, `set` is called with the new one. Boxed, so
+/// the region, override and keep boxes share one copy of the view code.
+fn checkbox(
+    class: &'static str,
+    text: &'static str,
+    checked: impl Fn() -> bool + Send + Sync + 'static,
+    set: impl Fn(bool) + 'static,
+) -> AnyView {
+    checkbox_any(class, text, Box::new(checked), Box::new(set))
+}
+
+fn checkbox_any(
+    class: &'static str,
+    text: &'static str,
+    checked: Box<dyn Fn() -> bool + Send + Sync>,
+    set: Box<dyn Fn(bool)>,
+) -> AnyView {
+    view! {
+        <label class=class>
+            <input type="checkbox" prop:checked=checked on:change=move |ev| set(event_target_checked(&ev)) />
+            <span>{text}</span>
+        </label>
+    }
+    .into_any()
 }

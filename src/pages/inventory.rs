@@ -13,8 +13,9 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
-/// thousands of resources.
-const PAGE: usize = 200;
+/// thousands of resources. A u64, as the row limit's signal is: `RwSignal<u64>` shares Leptos's
+/// signal code with the session's generation counter, where a `RwSignal<usize>` was a copy.
+const PAGE: u64 = 200;
 
 /// How long the table waits for every region × service cell before it shows what has come.
 /// Rows arrive cell by cell and sort into place, so rows drawn early would be pushed down by
@@ -27,10 +28,10 @@ pub fn InventoryPage() -> impl IntoView {
     let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
     let router = Router::expect();
-    let filter = Memo::new(move |_| Filter::from_query(|k| router.query(k)));
     let limit = RwSignal::new(PAGE);
+    let filters = Filters { limit, router };
     let matched = memo(move || {
-        let f = filter.get();
+        let f = filters.current();
         inventory.rows.with(|rows| {
             f.apply(rows)
                 .into_iter()
@@ -53,24 +54,13 @@ pub fn InventoryPage() -> impl IntoView {
         if !drawn.get() {
             return Vec::new();
         }
-        matched.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+        matched.with(|m| {
+            m.iter()
+                .take(limit.get() as usize)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
-    let set_filter = move |f: Filter| {
-        limit.set(PAGE);
-        router.navigate(&format!("/{}", f.to_query()), true);
-    };
-    // One handler and one `selected` reader for every control (one type each, not one per
-    // control: each closure type has its own copy of Leptos's event and attribute code).
-    let on_change = move |field: FilterField| {
-        move |ev: leptos::ev::Event| {
-            let mut f = filter.get_untracked();
-            f.set_field(field, event_target_value(&ev));
-            set_filter(f);
-        }
-    };
-    let selected =
-        move |field: FilterField, value: String| move || filter.with(|f| f.field(field) == value);
-    let regions = Memo::new(move |_| session.get().map(|s| s.regions.clone()).unwrap_or_default());
 
     view! {
         <div class="page inventory-page">
@@ -104,57 +94,34 @@ pub fn InventoryPage() -> impl IntoView {
                         class="field__input"
                         type="search"
                         placeholder="name, region, writer…"
-                        prop:value=move || filter.with(|f| f.text.clone())
-                        on:input=on_change(FilterField::Text)
+                        prop:value=move || filters.current().text
+                        on:input=move |ev| filters.set(FilterField::Text, &ev)
                     />
                 </label>
-                <label class="field">
-                    <span class="field__label">"Service"</span>
-                    <select class="field__input" aria-label="Service" on:change=on_change(FilterField::Service)>
-                        <option value="" selected=selected(FilterField::Service, String::new())>"All services"</option>
-                        {Service::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=selected(FilterField::Service, s.as_str().into())>{s.label()}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Region"</span>
-                    <select class="field__input" aria-label="Region" on:change=on_change(FilterField::Region)>
-                        <option value="" selected=selected(FilterField::Region, String::new())>"All regions"</option>
-                        {rebuilt(move || regions.get().into_iter().map(|r| view! {
-                            <option value=r.clone() selected=selected(FilterField::Region, r.clone())>{r.clone()}</option>
-                        }).collect_any())}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Status"</span>
-                    <select class="field__input" aria-label="Status" on:change=on_change(FilterField::Status)>
-                        <option value="" selected=selected(FilterField::Status, String::new())>"Any status"</option>
-                        {STATUS_FILTERS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=selected(FilterField::Status, k.into())>{label}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field__label">"Sort"</span>
-                    <select class="field__input" aria-label="Sort" on:change=on_change(FilterField::Sort)>
-                        {SORTS.into_iter().map(|(k, label)| view! {
-                            <option value=k selected=selected(FilterField::Sort, k.into())>{label}</option>
-                        }).collect_any()}
-                    </select>
-                </label>
+                {filters.select("Service", FilterField::Service, Some("All services"), Service::ALL.into_iter().map(|s| {
+                    filters.choice(FilterField::Service, s.as_str(), s.label())
+                }).collect_any().into_any())}
+                {filters.select("Region", FilterField::Region, Some("All regions"), rebuilt(move || {
+                    regions(&session).iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_any()
+                }).into_any())}
+                {filters.select("Status", FilterField::Status, Some("Any status"), STATUS_FILTERS.into_iter().map(|(k, label)| {
+                    filters.choice(FilterField::Status, k, label)
+                }).collect_any().into_any())}
+                {filters.select("Sort", FilterField::Sort, None, SORTS.into_iter().map(|(k, label)| {
+                    filters.choice(FilterField::Sort, k, label)
+                }).collect_any().into_any())}
             </form>
             // Nothing below the filters until the emulator preset has connected: the grid's
             // rows and the table then appear together, instead of the grid growing above a
             // table already drawn.
             {shown_when(move || session.is_connected() || !session.probing.get(), move || view! {
-                <SlotGrid regions=regions />
+                <SlotGrid />
                 <InventoryTable rows=shown />
             })}
             {shown_when(move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }, move || view! {
                 <p class="inventory-page__more">
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
-                        {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE))}
+                        {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE as usize))}
                     </button>
                 </p>
             })}
@@ -163,6 +130,67 @@ pub fn InventoryPage() -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The filter in the URL and what its controls need, so that the four selects and their
+/// options each share one copy of the view code instead of one per control.
+#[derive(Clone, Copy)]
+struct Filters {
+    limit: RwSignal<u64>,
+    router: Router,
+}
+
+impl Filters {
+    /// The filter the URL holds (tracked). Read from the query each time, not memoised: that is
+    /// cheap, and a `Memo<Filter>` was a copy of Leptos's memo code of its own.
+    fn current(self) -> Filter {
+        Filter::from_query(|k| self.router.query(k))
+    }
+
+    /// Sets `field` to the control's value; the table starts again at one page of rows.
+    fn set(self, field: FilterField, ev: &leptos::ev::Event) {
+        let mut f = untrack(|| self.current());
+        f.set_field(field, event_target_value(ev));
+        self.limit.set(PAGE);
+        self.router.navigate(&format!("/{}", f.to_query()), true);
+    }
+
+    /// The select of `field`, headed by an empty "all" option when the filter can be off.
+    fn select(
+        self,
+        label: &'static str,
+        field: FilterField,
+        all: Option<&'static str>,
+        options: AnyView,
+    ) -> AnyView {
+        view! {
+            <label class="field">
+                <span class="field__label">{label}</span>
+                <select class="field__input" aria-label=label on:change=move |ev| self.set(field, &ev)>
+                    {all.map(|text| self.choice(field, "", text))}
+                    {options}
+                </select>
+            </label>
+        }
+        .into_any()
+    }
+
+    /// An option of `field`'s select, selected while the filter holds `value`.
+    fn choice(self, field: FilterField, value: &str, label: &str) -> AnyView {
+        let value = value.to_string();
+        view! {
+            <option value=value.clone() selected=move || self.current().field(field) == value>
+                {label.to_string()}
+            </option>
+        }
+        .into_any()
+    }
+}
+
+/// The session's regions (tracked). Not memoised: the session changes only on connect and
+/// disconnect, and a `Memo<Vec<String>>` would be a copy of Leptos's memo code of its own.
+fn regions(session: &SessionCtx) -> Vec<String> {
+    session.get().map(|s| s.regions.clone()).unwrap_or_default()
 }
 
 /// Every cell has answered (rows or an error): the table can be drawn without rows arriving
@@ -192,7 +220,8 @@ fn refused(inventory: &InventoryCtx) -> Option<crate::state::errors::ErrorInfo> 
 
 /// Region × service load states: each cell on its own, errors shown in place.
 #[component]
-fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
+fn SlotGrid() -> impl IntoView {
+    let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
     view! {
         <table class="slot-grid" aria-label="Load state by region and service">
@@ -203,7 +232,7 @@ fn SlotGrid(regions: Memo<Vec<String>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {rebuilt(move || regions.get().into_iter().map(|region| view! {
+                {rebuilt(move || regions(&session).into_iter().map(|region| view! {
                     <tr>
                         <th scope="row">{region.clone()}</th>
                         {Service::ALL.into_iter().map(|service| {
