@@ -269,6 +269,15 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // so the page says so and shows the runs it has instead of waiting for a picture.
     let offline = move || !session.is_connected() && !session.probing.get();
 
+    let inventory = crate::state::inventory::InventoryCtx::expect();
+    let cluster_status = move |region: &str, id: &str| {
+        inventory.data.with_untracked(|d| {
+            d.get(&(region.to_string(), crate::model::Service::Neptune))
+                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
+                .map(|c| c.status.clone())
+        })
+    };
+
     let title_region = if rref.region.is_empty() {
         "global".to_string()
     } else {
@@ -298,16 +307,17 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 </p>
             </div>
             <div class="resource-page__body">
-                {rebuilt(move || match detail.get() {
+                // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
+                {rebuilt(move || detail.with(|d| match d {
                     None if offline() => view! {
                         <div class="notice" role="status">
                             <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
                         </div>
                     }.into_any(),
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e context="Could not read this resource" /> }.into_any(),
-                    Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
-                })}
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
+                    Some(Ok(d)) => view! { <DetailView page=layout(d, &cluster_status) open=open /> }.into_any(),
+                }))}
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
@@ -875,16 +885,7 @@ fn shard_buttons(
 }
 
 #[component]
-fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
-    let inventory = crate::state::inventory::InventoryCtx::expect();
-    let cluster_status = |region: &str, id: &str| {
-        inventory.data.with_untracked(|d| {
-            d.get(&(region.to_string(), crate::model::Service::Neptune))
-                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
-                .map(|c| c.status.clone())
-        })
-    };
-    let page = layout(&detail, &cluster_status);
+fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
     let button = move |b: ActionButton| {
         let class = format!(
             "button {}{}",
