@@ -141,10 +141,11 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         });
     }
 
+    // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
+    let sent_run = move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()));
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
     effect(move || {
-        let Some(p) = pending.get() else { return };
-        let Some(id) = p.run_id else { return };
+        let Some(id) = sent_run() else { return };
         if runs
             .get(&id)
             .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
@@ -184,32 +185,35 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let checks = {
         let key = key.clone();
         Memo::new(move |_| -> Vec<Check> {
-            let Some(p) = pending.get() else {
-                return Vec::new();
-            };
-            let facts = detail.with(|d| match d {
-                Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
-                _ => PreflightFacts {
-                    status: "unknown".into(),
-                    ..Default::default()
-                },
-            });
-            let mut checks = preflight(&p.action, &facts);
-            if let Action::CreateGlobalDatastore { .. } = p.action {
-                let ok = suffix.with(|s| {
-                    !s.trim().is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                });
-                checks.push(Check {
-                    label: "Suffix is set".into(),
-                    outcome: if ok {
-                        crate::state::action::CheckOutcome::Pass
-                    } else {
-                        crate::state::action::CheckOutcome::Fail
+            pending.with(|p| {
+                let Some(p) = p else {
+                    return Vec::new();
+                };
+                let facts = detail.with(|d| match d {
+                    Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
+                    _ => PreflightFacts {
+                        status: "unknown".into(),
+                        ..Default::default()
                     },
-                    detail: "letters, digits and hyphens".into(),
                 });
-            }
-            checks
+                let mut checks = preflight(&p.action, &facts);
+                if let Action::CreateGlobalDatastore { .. } = p.action {
+                    let ok = suffix.with(|s| {
+                        !s.trim().is_empty()
+                            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                    checks.push(Check {
+                        label: "Suffix is set".into(),
+                        outcome: if ok {
+                            crate::state::action::CheckOutcome::Pass
+                        } else {
+                            crate::state::action::CheckOutcome::Fail
+                        },
+                        detail: "letters, digits and hyphens".into(),
+                    });
+                }
+                checks
+            })
         })
     };
 
@@ -247,8 +251,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     });
     let close = Callback::new(move |_| pending.set(None));
     let dialog_error = Memo::new(move |_| {
-        pending
-            .with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
+        sent_run()
             .and_then(|id| runs.get(&id))
             .and_then(|r| r.error)
     });
@@ -336,11 +339,11 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 })}
             </section>
             })}
-            {shown_some(move || pending.get().map(|p| {
-                let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
-                let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
+            {shown_some(move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
+                let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
+                let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                 view! {
-                    <ActionDialog action=p.action.clone() writer=p.writer.clone() checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                    <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
                         {is_create.then(|| view! {
                             <label class="field dialog__extra">
                                 <span class="field__label">"Global datastore suffix"</span>
