@@ -9,6 +9,7 @@ use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
+use leptos::tachys::reactive_graph::{ReactiveFunction, SharedReactiveFunction};
 
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
@@ -107,9 +108,14 @@ pub fn RunCard(
     }
 }
 
-/// The live elapsed counter of a run (the card's and the tray's: one reactive text type).
-pub fn elapsed(now: RwSignal<i64>, started: i64, settled: Option<i64>) -> impl Fn() -> String {
-    move || format_clock(settled.unwrap_or_else(|| now.get()) - started)
+/// The live elapsed counter of a run (the card's and the tray's). Shared as the type `view!`
+/// gives its own text closures, so Leptos's render code for it is not compiled again.
+pub fn elapsed(
+    now: RwSignal<i64>,
+    started: i64,
+    settled: Option<i64>,
+) -> SharedReactiveFunction<String> {
+    (move || format_clock(settled.unwrap_or_else(|| now.get()) - started)).into_shared()
 }
 
 /// `before ⟶ now`, and while the move is pending, where it is going.
