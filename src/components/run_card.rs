@@ -89,7 +89,9 @@ pub fn RunCard(
             </dl>
             {run.connection.clone().map(|e| panel(e.retry_context(), e, true)).any_view()}
             {run.error.clone().map(|e| panel(e.refusal_context(), e, false)).any_view()}
-            <details class="run-card__history" open=!phase.is_done()>
+            // Set as a property (the browser reflects it as the attribute): the property type is
+            // shared with the app's other `prop:`s, `open=` would be compiled for this one place.
+            <details class="run-card__history" prop:open=move || !phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
                     {transitions}
