@@ -131,7 +131,9 @@ pub fn ActionDialog(
                     <button
                         type="button"
                         class=if danger { "button button--danger" } else { "button button--primary" }
-                        disabled=move || !ready.get() || sent.get()
+                        // As a property (reflected as the attribute), sharing the code of the
+                        // app's other reactive `prop:`s instead of a `disabled=` type of its own.
+                        prop:disabled=move || !ready.get() || sent.get()
                         on:click=confirm
                     >
                         {move || if sent.get() { format!("{verb} — sent") } else { verb.to_string() }}
