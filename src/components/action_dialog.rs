@@ -126,7 +126,8 @@ pub fn ActionDialog(
                 {shown_some(move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> }))}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
-                        {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }}
+                        // A String, as the app's other reactive texts: `&str` would be a type of its own.
+                        {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }.to_string()}
                     </button>
                     <button
                         type="button"
