@@ -65,8 +65,9 @@ pub fn ActionDialog(
     let title = action.title();
     let region = action.call_region().to_string();
     let mut effects = Vec::new();
+    // As `AnyView`, like `EventList`'s items: one list type for the app.
     for effect in action.effects(&writer) {
-        effects.push(view! { <li>{effect}</li> });
+        effects.push(view! { <li>{effect}</li> }.into_any());
     }
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>

@@ -55,14 +55,18 @@ pub fn RunCard(
     let path = run.action.resource().path();
     let events = std::mem::take(&mut run.events);
     let mut transitions = Vec::with_capacity(run.history.len());
+    // As `AnyView`, like `EventList`'s items: one list type for the app.
     for h in &run.history {
-        transitions.push(view! {
-            <li>
-                <time>{Timestamp(h.at).time_of_day()}</time>" "
-                <span>{h.status.clone()}</span>
-                {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
-            </li>
-        });
+        transitions.push(
+            view! {
+                <li>
+                    <time>{Timestamp(h.at).time_of_day()}</time>" "
+                    <span>{h.status.clone()}</span>
+                    {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
+                </li>
+            }
+            .into_any(),
+        );
     }
     view! {
         <article class=format!("run-card run-card--{}", phase.class_name()) aria-label=run.action.title()>

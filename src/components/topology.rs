@@ -99,6 +99,7 @@ pub fn ShardGrid(
     if shards.is_empty() {
         return ().into_any();
     }
+    // Cards and nodes as `AnyView`, like `EventList`'s items: one list type for the app.
     let mut cards = Vec::with_capacity(shards.len());
     for s in shards {
         let status = s.status.unwrap_or_default();
@@ -117,7 +118,8 @@ pub fn ShardGrid(
                     <span class="shard-grid__role">{role}</span>
                     <span class="shard-grid__az">{n.availability_zone.unwrap_or_default()}</span>
                 </li>
-            });
+            }
+            .into_any());
         }
         cards.push(view! {
             <li class="shard-grid__shard">
@@ -127,7 +129,8 @@ pub fn ShardGrid(
                 </p>
                 <ul class="shard-grid__nodes">{nodes}</ul>
             </li>
-        });
+        }
+        .into_any());
     }
     view! { <ul class="shard-grid">{cards}</ul> }.into_any()
 }
