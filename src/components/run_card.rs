@@ -62,7 +62,7 @@ pub fn RunCard(
                 <li>
                     <time>{Timestamp(h.at).time_of_day()}</time>" "
                     <span>{h.status.clone()}</span>
-                    {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
+                    {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer)).any_view()}
                 </li>
             }
             .into_any(),

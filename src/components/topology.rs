@@ -51,7 +51,8 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
                                 <span class="topology__arrow-line">"replicates ⟶"</span>
                             </div>
                         }
-                    });
+                    })
+                    .any_view();
                     view! {
                         {arrow}
                         <RegionBox region=r />
