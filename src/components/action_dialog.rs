@@ -18,9 +18,8 @@ pub fn ActionDialog(
     #[prop(into)]
     writer: String,
     checks: Memo<Vec<Check>>,
-    /// The error AWS returned, if the call was refused.
-    #[prop(into)]
-    error: Memo<Option<ErrorInfo>>,
+    /// The error AWS returned, if the call was refused (read only here).
+    error: RwSignal<Option<ErrorInfo>>,
     on_confirm: Callback<()>,
     on_close: Callback<()>,
     /// Extra inputs (the new datastore's suffix).

@@ -143,14 +143,22 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
     let sent_run = move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()));
+    // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
+    // already has (`refresh_error`), kept by the effect below: a `Memo` of this type was
+    // Leptos's memo code compiled for it alone.
+    let dialog_error = RwSignal::new(None::<ErrorInfo>);
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
     effect(move || {
-        let Some(id) = sent_run() else { return };
-        if runs
-            .get(&id)
+        let run = sent_run().and_then(|id| runs.get(&id));
+        if run
+            .as_ref()
             .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
         {
             pending.set(None);
+        }
+        let error = run.and_then(|r| r.error);
+        if dialog_error.with_untracked(|old| *old != error) {
+            dialog_error.set(error);
         }
     });
 
@@ -250,11 +258,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         }));
     });
     let close = Callback::new(move |_| pending.set(None));
-    let dialog_error = Memo::new(move |_| {
-        sent_run()
-            .and_then(|id| runs.get(&id))
-            .and_then(|r| r.error)
-    });
 
     let page_runs = {
         let key = key.clone();
