@@ -284,13 +284,18 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     };
 
-    // The freshness line's title: why the latest refresh failed; no title while fresh. Set by
-    // hand from a directive (`use:`): `title=move || Option<String>` pulled in Leptos's code for
-    // a reactive optional attribute (2.8 KB of wasm) for this one place. Boxed as the directive
+    // The freshness line, while the latest refresh failed: marked stale, and its title says why
+    // (no title while fresh). Set by hand from a directive (`use:`): `title=move || Option<String>`
+    // pulled in Leptos's code for a reactive optional attribute (2.8 KB of wasm) for this one
+    // place, and the effect that sets the title sets the class as well. Boxed as the directive
     // type Leptos keeps, so it is not compiled for a closure type too.
     let why_stale: Arc<dyn Fn(leptos::web_sys::Element)> = Arc::new(move |el| {
         effect(move || {
-            let _ = match refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line)) {
+            let why = refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line));
+            let _ = el
+                .class_list()
+                .toggle_with_force("resource-page__freshness--stale", why.is_some());
+            let _ = match why {
                 Some(why) => el.set_attribute("title", &why),
                 None => el.remove_attribute("title"),
             };
@@ -320,7 +325,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         view! { <StatusBadge status=status /> }
                     })}
                 </span>
-                <p class="resource-page__freshness" class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some) role="status"
+                <p class="resource-page__freshness" role="status"
                     use:why_stale>
                     {move || freshness(read_at.get(), refresh_error.get().as_ref(), runs.now.get())}
                 </p>
