@@ -68,75 +68,86 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let key = key.clone();
         let alive = alive.clone();
         leptos::task::spawn_local(async move {
-            while alive.load(Ordering::Relaxed) {
+            'poll: while alive.load(Ordering::Relaxed) {
                 // Paused while hidden; shown again, the page reads at once.
                 browser::until_visible().await;
-                let Some(s) = session.get_untracked() else {
-                    browser::sleep_ms(500).await;
-                    continue;
-                };
-                // One read of a resource in flight at a time: wait while a run polls it.
-                if !runs.claim_read(&key) {
-                    browser::sleep_ms(200).await;
-                    continue;
-                }
-                let d = api::fetch_detail(&s, &rref).await;
-                if !alive.load(Ordering::Relaxed) {
+                // How long to wait before the next read. One wait for every path: each `.await`
+                // of its own was more state-machine code.
+                let wait = 'read: {
+                    let Some(s) = session.get_untracked() else {
+                        break 'read 500;
+                    };
+                    // One read of a resource in flight at a time: wait while a run polls it.
+                    if !runs.claim_read(&key) {
+                        break 'read 200;
+                    }
+                    let d = api::fetch_detail(&s, &rref).await;
+                    if !alive.load(Ordering::Relaxed) {
+                        runs.release_read(&key);
+                        break 'poll;
+                    }
+                    let (service, regions, related) =
+                        event_scope(&rref, d.as_ref().ok(), &s.regions);
+                    let e = api::resource_events(
+                        &s,
+                        service,
+                        &regions,
+                        &related,
+                        api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
+                    )
+                    .await;
                     runs.release_read(&key);
-                    break;
-                }
-                let (service, regions, related) = event_scope(&rref, d.as_ref().ok(), &s.regions);
-                let e = api::resource_events(
-                    &s,
-                    service,
-                    &regions,
-                    &related,
-                    api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
-                )
-                .await;
-                runs.release_read(&key);
-                if !alive.load(Ordering::Relaxed) {
-                    break;
-                }
-                let changing = d.as_ref().is_ok_and(detail_changing);
-                match d {
-                    Ok(d) => {
-                        read_at.set(Some(browser::now_ms()));
-                        if refresh_error.with_untracked(Option::is_some) {
-                            refresh_error.set(None);
-                        }
-                        // Only a real change re-renders the picture and the buttons (keeps focus).
-                        if detail.with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d)) {
-                            detail.set(Some(Ok(d)));
-                        }
+                    if !alive.load(Ordering::Relaxed) {
+                        break 'poll;
                     }
-                    // A failed refresh keeps the last picture read, marked stale with its age:
-                    // at 3 a.m. an old answer that says it is old beats a blank page.
-                    Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
-                        refresh_error.set(Some(err));
-                    }
-                    Err(err) => {
-                        if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone()))) {
-                            detail.set(Some(Err(err)));
+                    let changing = d.as_ref().is_ok_and(detail_changing);
+                    match d {
+                        Ok(d) => {
+                            read_at.set(Some(browser::now_ms()));
+                            if refresh_error.with_untracked(Option::is_some) {
+                                refresh_error.set(None);
+                            }
+                            // Only a real change re-renders the picture and the buttons (keeps focus).
+                            if detail
+                                .with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d))
+                            {
+                                detail.set(Some(Ok(d)));
+                            }
+                        }
+                        // A failed refresh keeps the last picture read, marked stale with its age:
+                        // at 3 a.m. an old answer that says it is old beats a blank page.
+                        Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
+                            refresh_error.set(Some(err));
+                        }
+                        Err(err) => {
+                            if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone())))
+                            {
+                                detail.set(Some(Err(err)));
+                            }
                         }
                     }
-                }
-                // Likewise the events: a failed refresh keeps the list already shown.
-                let keep_events =
-                    e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
-                // Newest first.
-                let e = Some(e.map(|mut list| {
-                    list.reverse();
-                    list
-                }));
-                if !keep_events && events.with_untracked(|old| old != &e) {
-                    events.set(e);
-                }
-                let busy = runs.runs.with_untracked(|r| {
-                    r.iter()
-                        .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
-                });
-                browser::sleep_ms(if changing || busy { 1_000 } else { 5_000 }).await;
+                    // Likewise the events: a failed refresh keeps the list already shown.
+                    let keep_events =
+                        e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
+                    // Newest first.
+                    let e = Some(e.map(|mut list| {
+                        list.reverse();
+                        list
+                    }));
+                    if !keep_events && events.with_untracked(|old| old != &e) {
+                        events.set(e);
+                    }
+                    let busy = runs.runs.with_untracked(|r| {
+                        r.iter()
+                            .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
+                    });
+                    if changing || busy {
+                        1_000
+                    } else {
+                        5_000
+                    }
+                };
+                browser::sleep_ms(wait).await;
             }
         });
     }
