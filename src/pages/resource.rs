@@ -363,12 +363,12 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </section>
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
-                {rebuilt(move || match events.get() {
+                {rebuilt(move || events.with(|e| match e {
                     None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
-                    Some(Ok(list)) => view! { <EventList events=list empty="No events in the last six hours." /> }.into_any(),
-                })}
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
+                    Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
+                }))}
             </section>
             })}
             {shown_some(move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
