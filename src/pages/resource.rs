@@ -243,25 +243,18 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         if p.run_id.is_some() {
             return; // already sent: one request, ever
         }
-        let action = match p.action.clone() {
-            Action::CreateGlobalDatastore { group, region, .. } => Action::CreateGlobalDatastore {
-                group,
-                region,
-                suffix: suffix.get_untracked().trim().to_string(),
-            },
+        // What the dialog's inputs add to the action.
+        let mut action = p.action.clone();
+        match &mut action {
+            Action::CreateGlobalDatastore { suffix: s, .. } => {
+                *s = suffix.get_untracked().trim().to_string();
+            }
             Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
+                via_failover_api: v,
                 ..
-            } => Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
-                via_failover_api: via_failover_api.get_untracked(),
-            },
-            other => other,
-        };
+            } => *v = via_failover_api.get_untracked(),
+            _ => {}
+        }
         let id = runs.start(action, p.expected.clone());
         pending.set(Some(Pending {
             run_id: Some(id),
