@@ -18,9 +18,8 @@ pub fn ActionDialog(
     #[prop(into)]
     writer: String,
     checks: Memo<Vec<Check>>,
-    /// The error AWS returned, if the call was refused.
-    #[prop(into)]
-    error: Memo<Option<ErrorInfo>>,
+    /// The error AWS returned, if the call was refused (read only here).
+    error: RwSignal<Option<ErrorInfo>>,
     on_confirm: Callback<()>,
     on_close: Callback<()>,
     /// Extra inputs (the new datastore's suffix).
@@ -65,8 +64,9 @@ pub fn ActionDialog(
     let title = action.title();
     let region = action.call_region().to_string();
     let mut effects = Vec::new();
+    // As `AnyView`, like `EventList`'s items: one list type for the app.
     for effect in action.effects(&writer) {
-        effects.push(view! { <li>{effect}</li> });
+        effects.push(view! { <li>{effect}</li> }.into_any());
     }
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
@@ -126,12 +126,15 @@ pub fn ActionDialog(
                 {shown_some(move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> }))}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
-                        {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }}
+                        // A String, as the app's other reactive texts: `&str` would be a type of its own.
+                        {move || if error.get().is_some() || sent.get() { "Close" } else { "Cancel" }.to_string()}
                     </button>
                     <button
                         type="button"
                         class=if danger { "button button--danger" } else { "button button--primary" }
-                        disabled=move || !ready.get() || sent.get()
+                        // As a property (reflected as the attribute), sharing the code of the
+                        // app's other reactive `prop:`s instead of a `disabled=` type of its own.
+                        prop:disabled=move || !ready.get() || sent.get()
                         on:click=confirm
                     >
                         {move || if sent.get() { format!("{verb} — sent") } else { verb.to_string() }}

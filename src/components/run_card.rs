@@ -9,6 +9,7 @@ use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
+use leptos::tachys::reactive_graph::{ReactiveFunction, SharedReactiveFunction};
 
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
@@ -54,14 +55,18 @@ pub fn RunCard(
     let path = run.action.resource().path();
     let events = std::mem::take(&mut run.events);
     let mut transitions = Vec::with_capacity(run.history.len());
+    // As `AnyView`, like `EventList`'s items: one list type for the app.
     for h in &run.history {
-        transitions.push(view! {
-            <li>
-                <time>{Timestamp(h.at).time_of_day()}</time>" "
-                <span>{h.status.clone()}</span>
-                {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
-            </li>
-        });
+        transitions.push(
+            view! {
+                <li>
+                    <time>{Timestamp(h.at).time_of_day()}</time>" "
+                    <span>{h.status.clone()}</span>
+                    {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer)).any_view()}
+                </li>
+            }
+            .into_any(),
+        );
     }
     view! {
         <article class=format!("run-card run-card--{}", phase.class_name()) aria-label=run.action.title()>
@@ -88,7 +93,9 @@ pub fn RunCard(
             </dl>
             {run.connection.clone().map(|e| panel(e.retry_context(), e, true)).any_view()}
             {run.error.clone().map(|e| panel(e.refusal_context(), e, false)).any_view()}
-            <details class="run-card__history" open=!phase.is_done()>
+            // Set as a property (the browser reflects it as the attribute): the property type is
+            // shared with the app's other `prop:`s, `open=` would be compiled for this one place.
+            <details class="run-card__history" prop:open=move || !phase.is_done()>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
                     {transitions}
@@ -107,9 +114,14 @@ pub fn RunCard(
     }
 }
 
-/// The live elapsed counter of a run (the card's and the tray's: one reactive text type).
-pub fn elapsed(now: RwSignal<i64>, started: i64, settled: Option<i64>) -> impl Fn() -> String {
-    move || format_clock(settled.unwrap_or_else(|| now.get()) - started)
+/// The live elapsed counter of a run (the card's and the tray's). Shared as the type `view!`
+/// gives its own text closures, so Leptos's render code for it is not compiled again.
+pub fn elapsed(
+    now: RwSignal<i64>,
+    started: i64,
+    settled: Option<i64>,
+) -> SharedReactiveFunction<String> {
+    (move || format_clock(settled.unwrap_or_else(|| now.get()) - started)).into_shared()
 }
 
 /// `before ⟶ now`, and while the move is pending, where it is going.

@@ -24,9 +24,19 @@ pub struct TopoRegion {
 
 #[component]
 pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
-    // Writer first, so arrows read left to right from it.
-    let mut regions = regions;
-    regions.sort_by_key(|r| !r.writes);
+    // Writer first, so arrows read left to right from it; the others keep their order. A plain
+    // loop: a stable sort's code for `TopoRegion` costs more wasm.
+    let mut others = Vec::new();
+    let mut regions_sorted = Vec::with_capacity(regions.len());
+    for r in regions {
+        if r.writes {
+            regions_sorted.push(r);
+        } else {
+            others.push(r);
+        }
+    }
+    regions_sorted.append(&mut others);
+    let regions = regions_sorted;
     let writer_name = regions.iter().find(|r| r.writes).map(|r| r.region.clone());
     let count = regions.len();
     view! {
@@ -41,7 +51,8 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
                                 <span class="topology__arrow-line">"replicates ⟶"</span>
                             </div>
                         }
-                    });
+                    })
+                    .any_view();
                     view! {
                         {arrow}
                         <RegionBox region=r />
@@ -89,6 +100,7 @@ pub fn ShardGrid(
     if shards.is_empty() {
         return ().into_any();
     }
+    // Cards and nodes as `AnyView`, like `EventList`'s items: one list type for the app.
     let mut cards = Vec::with_capacity(shards.len());
     for s in shards {
         let status = s.status.unwrap_or_default();
@@ -107,7 +119,8 @@ pub fn ShardGrid(
                     <span class="shard-grid__role">{role}</span>
                     <span class="shard-grid__az">{n.availability_zone.unwrap_or_default()}</span>
                 </li>
-            });
+            }
+            .into_any());
         }
         cards.push(view! {
             <li class="shard-grid__shard">
@@ -117,7 +130,8 @@ pub fn ShardGrid(
                 </p>
                 <ul class="shard-grid__nodes">{nodes}</ul>
             </li>
-        });
+        }
+        .into_any());
     }
     view! { <ul class="shard-grid">{cards}</ul> }.into_any()
 }

@@ -68,88 +68,108 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let key = key.clone();
         let alive = alive.clone();
         leptos::task::spawn_local(async move {
-            while alive.load(Ordering::Relaxed) {
+            'poll: while alive.load(Ordering::Relaxed) {
                 // Paused while hidden; shown again, the page reads at once.
                 browser::until_visible().await;
-                let Some(s) = session.get_untracked() else {
-                    browser::sleep_ms(500).await;
-                    continue;
-                };
-                // One read of a resource in flight at a time: wait while a run polls it.
-                if !runs.claim_read(&key) {
-                    browser::sleep_ms(200).await;
-                    continue;
-                }
-                let d = api::fetch_detail(&s, &rref).await;
-                if !alive.load(Ordering::Relaxed) {
+                // How long to wait before the next read. One wait for every path: each `.await`
+                // of its own was more state-machine code.
+                let wait = 'read: {
+                    let Some(s) = session.get_untracked() else {
+                        break 'read 500;
+                    };
+                    // One read of a resource in flight at a time: wait while a run polls it.
+                    if !runs.claim_read(&key) {
+                        break 'read 200;
+                    }
+                    let d = api::fetch_detail(&s, &rref).await;
+                    if !alive.load(Ordering::Relaxed) {
+                        runs.release_read(&key);
+                        break 'poll;
+                    }
+                    let (service, regions, related) =
+                        event_scope(&rref, d.as_ref().ok(), &s.regions);
+                    let e = api::resource_events(
+                        &s,
+                        service,
+                        &regions,
+                        &related,
+                        api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
+                    )
+                    .await;
                     runs.release_read(&key);
-                    break;
-                }
-                let (service, regions, related) = event_scope(&rref, d.as_ref().ok(), &s.regions);
-                let e = api::resource_events(
-                    &s,
-                    service,
-                    &regions,
-                    &related,
-                    api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
-                )
-                .await;
-                runs.release_read(&key);
-                if !alive.load(Ordering::Relaxed) {
-                    break;
-                }
-                let changing = d.as_ref().is_ok_and(detail_changing);
-                match d {
-                    Ok(d) => {
-                        read_at.set(Some(browser::now_ms()));
-                        if refresh_error.with_untracked(Option::is_some) {
-                            refresh_error.set(None);
-                        }
-                        // Only a real change re-renders the picture and the buttons (keeps focus).
-                        if detail.with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d)) {
-                            detail.set(Some(Ok(d)));
-                        }
+                    if !alive.load(Ordering::Relaxed) {
+                        break 'poll;
                     }
-                    // A failed refresh keeps the last picture read, marked stale with its age:
-                    // at 3 a.m. an old answer that says it is old beats a blank page.
-                    Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
-                        refresh_error.set(Some(err));
-                    }
-                    Err(err) => {
-                        if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone()))) {
-                            detail.set(Some(Err(err)));
+                    let changing = d.as_ref().is_ok_and(detail_changing);
+                    match d {
+                        Ok(d) => {
+                            read_at.set(Some(browser::now_ms()));
+                            if refresh_error.with_untracked(Option::is_some) {
+                                refresh_error.set(None);
+                            }
+                            // Only a real change re-renders the picture and the buttons (keeps focus).
+                            if detail
+                                .with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d))
+                            {
+                                detail.set(Some(Ok(d)));
+                            }
+                        }
+                        // A failed refresh keeps the last picture read, marked stale with its age:
+                        // at 3 a.m. an old answer that says it is old beats a blank page.
+                        Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
+                            refresh_error.set(Some(err));
+                        }
+                        Err(err) => {
+                            if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone())))
+                            {
+                                detail.set(Some(Err(err)));
+                            }
                         }
                     }
-                }
-                // Likewise the events: a failed refresh keeps the list already shown.
-                let keep_events =
-                    e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
-                // Newest first.
-                let e = Some(e.map(|mut list| {
-                    list.reverse();
-                    list
-                }));
-                if !keep_events && events.with_untracked(|old| old != &e) {
-                    events.set(e);
-                }
-                let busy = runs.runs.with_untracked(|r| {
-                    r.iter()
-                        .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
-                });
-                browser::sleep_ms(if changing || busy { 1_000 } else { 5_000 }).await;
+                    // Likewise the events: a failed refresh keeps the list already shown.
+                    let keep_events =
+                        e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
+                    // Newest first.
+                    let e = Some(e.map(|mut list| {
+                        list.reverse();
+                        list
+                    }));
+                    if !keep_events && events.with_untracked(|old| old != &e) {
+                        events.set(e);
+                    }
+                    let busy = runs.runs.with_untracked(|r| {
+                        r.iter()
+                            .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
+                    });
+                    if changing || busy {
+                        1_000
+                    } else {
+                        5_000
+                    }
+                };
+                browser::sleep_ms(wait).await;
             }
         });
     }
 
+    // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
+    let sent_run = move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()));
+    // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
+    // already has (`refresh_error`), kept by the effect below: a `Memo` of this type was
+    // Leptos's memo code compiled for it alone.
+    let dialog_error = RwSignal::new(None::<ErrorInfo>);
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
     effect(move || {
-        let Some(p) = pending.get() else { return };
-        let Some(id) = p.run_id else { return };
-        if runs
-            .get(&id)
+        let run = sent_run().and_then(|id| runs.get(&id));
+        if run
+            .as_ref()
             .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
         {
             pending.set(None);
+        }
+        let error = run.and_then(|r| r.error);
+        if dialog_error.with_untracked(|old| *old != error) {
+            dialog_error.set(error);
         }
     });
 
@@ -184,32 +204,35 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let checks = {
         let key = key.clone();
         Memo::new(move |_| -> Vec<Check> {
-            let Some(p) = pending.get() else {
-                return Vec::new();
-            };
-            let facts = detail.with(|d| match d {
-                Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
-                _ => PreflightFacts {
-                    status: "unknown".into(),
-                    ..Default::default()
-                },
-            });
-            let mut checks = preflight(&p.action, &facts);
-            if let Action::CreateGlobalDatastore { .. } = p.action {
-                let ok = suffix.with(|s| {
-                    !s.trim().is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                });
-                checks.push(Check {
-                    label: "Suffix is set".into(),
-                    outcome: if ok {
-                        crate::state::action::CheckOutcome::Pass
-                    } else {
-                        crate::state::action::CheckOutcome::Fail
+            pending.with(|p| {
+                let Some(p) = p else {
+                    return Vec::new();
+                };
+                let facts = detail.with(|d| match d {
+                    Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
+                    _ => PreflightFacts {
+                        status: "unknown".into(),
+                        ..Default::default()
                     },
-                    detail: "letters, digits and hyphens".into(),
                 });
-            }
-            checks
+                let mut checks = preflight(&p.action, &facts);
+                if let Action::CreateGlobalDatastore { .. } = p.action {
+                    let ok = suffix.with(|s| {
+                        !s.trim().is_empty()
+                            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                    checks.push(Check {
+                        label: "Suffix is set".into(),
+                        outcome: if ok {
+                            crate::state::action::CheckOutcome::Pass
+                        } else {
+                            crate::state::action::CheckOutcome::Fail
+                        },
+                        detail: "letters, digits and hyphens".into(),
+                    });
+                }
+                checks
+            })
         })
     };
 
@@ -220,25 +243,18 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         if p.run_id.is_some() {
             return; // already sent: one request, ever
         }
-        let action = match p.action.clone() {
-            Action::CreateGlobalDatastore { group, region, .. } => Action::CreateGlobalDatastore {
-                group,
-                region,
-                suffix: suffix.get_untracked().trim().to_string(),
-            },
+        // What the dialog's inputs add to the action.
+        let mut action = p.action.clone();
+        match &mut action {
+            Action::CreateGlobalDatastore { suffix: s, .. } => {
+                *s = suffix.get_untracked().trim().to_string();
+            }
             Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
+                via_failover_api: v,
                 ..
-            } => Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
-                via_failover_api: via_failover_api.get_untracked(),
-            },
-            other => other,
-        };
+            } => *v = via_failover_api.get_untracked(),
+            _ => {}
+        }
         let id = runs.start(action, p.expected.clone());
         pending.set(Some(Pending {
             run_id: Some(id),
@@ -246,12 +262,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         }));
     });
     let close = Callback::new(move |_| pending.set(None));
-    let dialog_error = Memo::new(move |_| {
-        pending
-            .with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
-            .and_then(|id| runs.get(&id))
-            .and_then(|r| r.error)
-    });
 
     let page_runs = {
         let key = key.clone();
@@ -268,6 +278,33 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // Not connected and not about to be (no emulator preset pending): nothing will be read,
     // so the page says so and shows the runs it has instead of waiting for a picture.
     let offline = move || !session.is_connected() && !session.probing.get();
+
+    let inventory = crate::state::inventory::InventoryCtx::expect();
+    let cluster_status = move |region: &str, id: &str| {
+        inventory.data.with_untracked(|d| {
+            d.get(&(region.to_string(), crate::model::Service::Neptune))
+                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
+                .map(|c| c.status.clone())
+        })
+    };
+
+    // The freshness line, while the latest refresh failed: marked stale, and its title says why
+    // (no title while fresh). Set by hand from a directive (`use:`): `title=move || Option<String>`
+    // pulled in Leptos's code for a reactive optional attribute (2.8 KB of wasm) for this one
+    // place, and the effect that sets the title sets the class as well. Boxed as the directive
+    // type Leptos keeps, so it is not compiled for a closure type too.
+    let why_stale: Arc<dyn Fn(leptos::web_sys::Element)> = Arc::new(move |el| {
+        effect(move || {
+            let why = refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line));
+            let _ = el
+                .class_list()
+                .toggle_with_force("resource-page__freshness--stale", why.is_some());
+            let _ = match why {
+                Some(why) => el.set_attribute("title", &why),
+                None => el.remove_attribute("title"),
+            };
+        })
+    });
 
     let title_region = if rref.region.is_empty() {
         "global".to_string()
@@ -292,22 +329,23 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         view! { <StatusBadge status=status /> }
                     })}
                 </span>
-                <p class="resource-page__freshness" class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some) role="status"
-                    title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
+                <p class="resource-page__freshness" role="status"
+                    use:why_stale>
                     {move || freshness(read_at.get(), refresh_error.get().as_ref(), runs.now.get())}
                 </p>
             </div>
             <div class="resource-page__body">
-                {rebuilt(move || match detail.get() {
+                // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
+                {rebuilt(move || detail.with(|d| match d {
                     None if offline() => view! {
                         <div class="notice" role="status">
                             <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
                         </div>
                     }.into_any(),
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e context="Could not read this resource" /> }.into_any(),
-                    Some(Ok(d)) => view! { <DetailView detail=d open=open /> }.into_any(),
-                })}
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
+                    Some(Ok(d)) => view! { <DetailView page=layout(d, &cluster_status) open=open /> }.into_any(),
+                }))}
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
@@ -318,19 +356,19 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </section>
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
-                {rebuilt(move || match events.get() {
+                {rebuilt(move || events.with(|e| match e {
                     None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e context="Events" compact=true /> }.into_any(),
-                    Some(Ok(list)) => view! { <EventList events=list empty="No events in the last six hours." /> }.into_any(),
-                })}
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
+                    Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
+                }))}
             </section>
             })}
-            {shown_some(move || pending.get().map(|p| {
-                let is_create = matches!(p.action, Action::CreateGlobalDatastore { .. });
-                let is_switch = matches!(p.action, Action::NeptuneSwitchover { .. });
+            {shown_some(move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
+                let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
+                let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                 view! {
-                    <ActionDialog action=p.action.clone() writer=p.writer.clone() checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                    <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
                         {is_create.then(|| view! {
                             <label class="field dialog__extra">
                                 <span class="field__label">"Global datastore suffix"</span>
@@ -875,16 +913,7 @@ fn shard_buttons(
 }
 
 #[component]
-fn DetailView(detail: Detail, open: OpenCb) -> impl IntoView {
-    let inventory = crate::state::inventory::InventoryCtx::expect();
-    let cluster_status = |region: &str, id: &str| {
-        inventory.data.with_untracked(|d| {
-            d.get(&(region.to_string(), crate::model::Service::Neptune))
-                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
-                .map(|c| c.status.clone())
-        })
-    };
-    let page = layout(&detail, &cluster_status);
+fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
     let button = move |b: ActionButton| {
         let class = format!(
             "button {}{}",
