@@ -22,7 +22,7 @@ fn shown_any(
     view: Box<dyn Fn() -> AnyView + Send + Sync>,
 ) -> impl IntoView {
     let visible = memo_any(when);
-    move || visible.get().then(&view)
+    some_any(Box::new(move || visible.get().then(&view)))
 }
 
 /// The view `view` answers, nothing while it answers `None`; re-run whenever what it reads
@@ -34,6 +34,8 @@ pub fn shown_some<V: IntoView + 'static>(
     some_any(Box::new(move || view().map(IntoAny::into_any)))
 }
 
+/// The one reactive view type all the helpers here end in (`rebuilt` answers `Some` always),
+/// so Leptos's render-effect code for a reactive child is compiled once for the whole app.
 fn some_any(view: Box<dyn Fn() -> Option<AnyView> + Send + Sync>) -> impl IntoView {
     move || view()
 }
@@ -47,7 +49,7 @@ pub fn rebuilt<V: IntoView + 'static>(
 }
 
 fn any_of(view: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
-    move || view()
+    some_any(Box::new(move || Some(view())))
 }
 
 /// `Memo::new` over a boxed computation: one copy of the memo's code per value type (the
