@@ -18,9 +18,9 @@ pub fn CommandPalette(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
-    // The selected row's index, a u64 like the inventory's row limit: one copy of Leptos's signal
-    // code for both and the session's generation counter.
-    let selected = RwSignal::new(0u64);
+    // The selected row's index, an i64 like the inventory's row limit and the runs' clock: one
+    // copy of Leptos's signal code for all three.
+    let selected = RwSignal::new(0i64);
     let root = NodeRef::<Div>::new();
     let matches = memo(move || {
         let filter = Filter {
@@ -70,14 +70,14 @@ pub fn CommandPalette(
         }
         "ArrowDown" => {
             ev.prevent_default();
-            let len = matches.with_untracked(Vec::len) as u64;
+            let len = matches.with_untracked(Vec::len) as i64;
             if len > 0 {
                 selected.update(|s| *s = (*s + 1) % len);
             }
         }
         "ArrowUp" => {
             ev.prevent_default();
-            let len = matches.with_untracked(Vec::len) as u64;
+            let len = matches.with_untracked(Vec::len) as i64;
             if len > 0 {
                 selected.update(|s| *s = (*s + len - 1) % len);
             }

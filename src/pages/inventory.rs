@@ -13,9 +13,9 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
-/// thousands of resources. A u64, as the row limit's signal is: `RwSignal<u64>` shares Leptos's
-/// signal code with the session's generation counter, where a `RwSignal<usize>` was a copy.
-const PAGE: u64 = 200;
+/// thousands of resources. An i64, as the row limit's signal is: `RwSignal<i64>` shares Leptos's
+/// signal code with the runs' clock, where a `RwSignal<usize>` was a copy of its own.
+const PAGE: i64 = 200;
 
 /// How long the table waits for every region × service cell before it shows what has come.
 /// Rows arrive cell by cell and sort into place, so rows drawn early would be pushed down by
@@ -136,7 +136,7 @@ pub fn InventoryPage() -> impl IntoView {
 /// options each share one copy of the view code instead of one per control.
 #[derive(Clone, Copy)]
 struct Filters {
-    limit: RwSignal<u64>,
+    limit: RwSignal<i64>,
     router: Router,
 }
 
