@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  checksSettled, connectViaUrl, dialog, globalDatastore, runCard, startPromotion,
-  waitSettled,
+  checksSettled, connectViaUrl, countCalls, dialog, globalDatastore, runCard, startPromotion,
+  waitSettled, waitUntil,
 } from './console.mjs';
 
 test('a reload mid-run resumes polling and the run settles', async () => {
@@ -112,6 +112,37 @@ test('keyboard only: jump, open the action, type the name, confirm, watch it set
     await page.keyboard.press('Enter');
     await waitSettled(page, 'Promote checkout-sessions-usw2');
     assert.equal(globalDatastore(await emulator.state(), 'ldgnf-checkout-sessions').primaryReplicationGroupId, 'checkout-sessions-usw2');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('a run card keeps the reader\'s choice to close or open its history while it polls', async () => {
+  // Slow time, so the run stays in progress across several polls.
+  const emulator = await startEmulator({ timeScale: 2 });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    const card = await startPromotion(page);
+    const history = card.locator('details.run-card__history');
+    const isOpen = () => history.evaluate((d) => d.open);
+    // Open while the run is in progress; the reader closes it.
+    assert.equal(await isOpen(), true);
+    await history.locator('summary').click();
+    assert.equal(await isOpen(), false);
+    // Each poll redraws the card in place; the history must stay as the reader left it.
+    const calls = countCalls(page, emulator.url);
+    await waitUntil('three more AWS calls', async () => calls.n >= 3);
+    assert.match(await card.locator('.run-card__phase').textContent(), /in progress/);
+    assert.equal(await isOpen(), false, 'the history reopened by itself on a poll');
+    // And opened again, it stays open.
+    await history.locator('summary').click();
+    const more = countCalls(page, emulator.url);
+    await waitUntil('three more AWS calls', async () => more.n >= 3);
+    assert.equal(await isOpen(), true, 'the history closed by itself on a poll');
     session.assertNoErrors();
   } finally {
     await session.close();

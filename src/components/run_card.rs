@@ -5,11 +5,14 @@ use super::event_list::EventList;
 use super::shown::{rebuilt, shown_some};
 use crate::components::shown::{CollectAny, OptionAny};
 use crate::model::Timestamp;
+use crate::state::browser;
 use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
+use crate::state::sorted_map::SortedMap;
 use leptos::prelude::*;
 use leptos::tachys::reactive_graph::{ReactiveFunction, SharedReactiveFunction};
+use std::cell::RefCell;
 
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
 #[component]
@@ -27,6 +30,11 @@ pub fn RunList(
         {shown_some(move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> }))}
         {rebuilt(move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_any())}
     }
+}
+
+thread_local! {
+    /// Runs whose history the reader opened or closed against the default, by run id.
+    static HISTORY_CHOICE: RefCell<SortedMap<String, bool>> = const { RefCell::new(SortedMap::new()) };
 }
 
 #[component]
@@ -49,6 +57,28 @@ pub fn RunCard(
         view! { <ErrorPanel context=context error=error compact=compact /> }
     };
     let phase = run.phase;
+    // The history is open while the run is in progress and closed once it is done, unless the
+    // reader chose otherwise. The card is redrawn in place on every poll, and Leptos then sets
+    // each of an element's attributes again; so the choice is kept here, by run, not in the DOM.
+    let default_open = !phase.is_done();
+    let history_open = HISTORY_CHOICE
+        .with_borrow(|m| m.get(&run.id).copied())
+        .unwrap_or(default_open);
+    let on_toggle = {
+        let id = run.id.clone();
+        move |ev: leptos::ev::Event| {
+            let open = browser::target_is_open(&ev);
+            HISTORY_CHOICE.with_borrow_mut(|m| {
+                // Only a choice against the default is kept: toggles of the redraw itself
+                // match it, and a closed history still closes by default when the run ends.
+                if open == default_open {
+                    m.remove(&id);
+                } else {
+                    m.insert(id.clone(), open);
+                }
+            });
+        }
+    };
     let started = run.started_at;
     let settled_at = run.settled_at;
     let settle = run.time_to_settle();
@@ -93,9 +123,7 @@ pub fn RunCard(
             </dl>
             {run.connection.clone().map(|e| panel(e.retry_context(), e, true)).any_view()}
             {run.error.clone().map(|e| panel(e.refusal_context(), e, false)).any_view()}
-            // Set as a property (the browser reflects it as the attribute): the property type is
-            // shared with the app's other `prop:`s, `open=` would be compiled for this one place.
-            <details class="run-card__history" prop:open=move || !phase.is_done()>
+            <details class="run-card__history" open=history_open on:toggle=on_toggle>
                 <summary>{format!("Status transitions ({})", run.history.len())}</summary>
                 <ol class="run-card__transitions">
                     {transitions}

@@ -203,6 +203,14 @@ mod imp {
         }
     }
 
+    /// Whether the element an event was dispatched to has the `open` attribute (a
+    /// `<details>` on its `toggle` event).
+    pub fn target_is_open(ev: &web_sys::Event) -> bool {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.has_attribute("open"))
+    }
+
     pub fn focus_element(id: &str) {
         if let Some(el) = window()
             .and_then(|w| w.document())
@@ -330,6 +338,9 @@ mod imp {
     }
     pub fn download(_filename: &str, _mime: &str, _text: &str) {}
     pub fn remove_element(_id: &str) {}
+    pub fn target_is_open(_ev: &leptos::web_sys::Event) -> bool {
+        false
+    }
     pub fn focus_element(_id: &str) {}
     pub fn active_element_is_editable() -> bool {
         false
