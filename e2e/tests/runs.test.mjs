@@ -143,6 +143,9 @@ test('a run card keeps the reader\'s choice to close or open its history while i
     const more = countCalls(page, emulator.url);
     await waitUntil('three more AWS calls', async () => more.n >= 3);
     assert.equal(await isOpen(), true, 'the history closed by itself on a poll');
+    // Left open as it is by default, it closes when the run is done, as a finished run's does.
+    await waitSettled(page, 'Promote pricing-cache-euw1', 120_000);
+    assert.equal(await isOpen(), false, 'a finished run kept its history open');
     session.assertNoErrors();
   } finally {
     await session.close();
