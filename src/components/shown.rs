@@ -106,3 +106,52 @@ impl<V: IntoView> OptionAny for Option<V> {
         self.map(IntoAny::into_any)
     }
 }
+
+/// A value held outside the reactive graph and read and set as a signal's is: `with` tracks a
+/// `bool` signal (a type the app has anyway) and `set` sets it. A `RwSignal` of a type of its
+/// own was a copy of Leptos's signal code (read, read untracked, set) for that type alone.
+pub struct Held<T> {
+    value: std::sync::Arc<std::sync::Mutex<T>>,
+    changed: RwSignal<bool>,
+}
+
+impl<T> Clone for Held<T> {
+    fn clone(&self) -> Self {
+        Held {
+            value: self.value.clone(),
+            changed: self.changed,
+        }
+    }
+}
+
+impl<T> Held<T> {
+    pub fn new(value: T) -> Self {
+        Held {
+            value: std::sync::Arc::new(std::sync::Mutex::new(value)),
+            changed: RwSignal::new(false),
+        }
+    }
+
+    /// Reads the value, tracked.
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.changed.track();
+        self.with_untracked(f)
+    }
+
+    /// Reads the value without tracking it.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Replaces the value, then tells whoever tracks it (always, as `RwSignal::set` does).
+    pub fn set(&self, value: T) {
+        *self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = value;
+        self.changed.set(true);
+    }
+}

@@ -6,7 +6,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
 use crate::components::shown::{
-    effect, memo, rebuilt, shown_some, shown_when, CollectAny, OptionAny,
+    effect, memo, rebuilt, shown_some, shown_when, CollectAny, Held, OptionAny,
 };
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
@@ -46,9 +46,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let session = SessionCtx::expect();
     let runs = RunsCtx::expect();
     let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
-    let events = RwSignal::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
-    let pending = RwSignal::new(None::<Pending>);
-    let quota = RwSignal::new(None::<Result<u32, String>>);
+    // These three are held outside the reactive graph (see `Held`).
+    let events = Held::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
+    let pending = Held::new(None::<Pending>);
+    let quota = Held::new(None::<Result<u32, String>>);
     let suffix = RwSignal::new(String::new());
     let via_failover_api = RwSignal::new(false);
     // When the picture was last read, and why the latest refresh failed (the picture stays).
@@ -67,6 +68,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let rref = rref.clone();
         let key = key.clone();
         let alive = alive.clone();
+        let events = events.clone();
         leptos::task::spawn_local(async move {
             'poll: while alive.load(Ordering::Relaxed) {
                 // Paused while hidden; shown again, the page reads at once.
@@ -153,19 +155,23 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     }
 
     // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
-    let sent_run = move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()));
+    let sent_run = {
+        let pending = pending.clone();
+        move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
+    };
     // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
     // already has (`refresh_error`), kept by the effect below: a `Memo` of this type was
     // Leptos's memo code compiled for it alone.
     let dialog_error = RwSignal::new(None::<ErrorInfo>);
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
+    let pending2 = pending.clone();
     effect(move || {
         let run = sent_run().and_then(|id| runs.get(&id));
         if run
             .as_ref()
             .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
         {
-            pending.set(None);
+            pending2.set(None);
         }
         let error = run.and_then(|r| r.error);
         if dialog_error.with_untracked(|old| *old != error) {
@@ -173,11 +179,14 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         }
     });
 
+    let pending2 = pending.clone();
+    let quota2 = quota.clone();
     let open = Callback::new(
         move |(action, writer, expected): (Action, String, Option<String>)| {
             if let Action::TestFailover { .. } = action {
-                quota.set(None);
+                quota2.set(None);
                 let now = browser::now_ms();
+                let quota = quota2.clone();
                 leptos::task::spawn_local(async move {
                     let Some(s) = session.get_untracked() else {
                         quota.set(Some(Err("not connected".into())));
@@ -192,7 +201,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 suffix.set(s.clone());
             }
             via_failover_api.set(false);
-            pending.set(Some(Pending {
+            pending2.set(Some(Pending {
                 action,
                 writer,
                 expected,
@@ -203,13 +212,19 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let checks = {
         let key = key.clone();
+        let pending = pending.clone();
         Memo::new(move |_| -> Vec<Check> {
             pending.with(|p| {
                 let Some(p) = p else {
                     return Vec::new();
                 };
                 let facts = detail.with(|d| match d {
-                    Some(Ok(d)) => facts_for(&p.action, d, runs.in_flight_on(&key), quota.get()),
+                    Some(Ok(d)) => facts_for(
+                        &p.action,
+                        d,
+                        runs.in_flight_on(&key),
+                        quota.with(Clone::clone),
+                    ),
                     _ => PreflightFacts {
                         status: "unknown".into(),
                         ..Default::default()
@@ -236,8 +251,9 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     };
 
+    let pending2 = pending.clone();
     let confirm = Callback::new(move |_| {
-        let Some(p) = pending.get_untracked() else {
+        let Some(p) = pending2.with_untracked(Clone::clone) else {
             return;
         };
         if p.run_id.is_some() {
@@ -256,12 +272,13 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             _ => {}
         }
         let id = runs.start(action, p.expected.clone());
-        pending.set(Some(Pending {
+        pending2.set(Some(Pending {
             run_id: Some(id),
             ..p
         }));
     });
-    let close = Callback::new(move |_| pending.set(None));
+    let pending2 = pending.clone();
+    let close = Callback::new(move |_| pending2.set(None));
 
     let page_runs = {
         let key = key.clone();
@@ -349,7 +366,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
-            {shown_when(move || detail.with(Option::is_some) || offline(), move || view! {
+            {shown_when(move || detail.with(Option::is_some) || offline(), move || { let events = events.clone(); view! {
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
                 <RunList runs=page_runs empty="None from this tab yet." />
@@ -363,7 +380,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
                 }))}
             </section>
-            })}
+            }})}
             {shown_some(move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
                 let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
                 let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
