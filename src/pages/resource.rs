@@ -45,8 +45,8 @@ struct Pending {
 fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let session = SessionCtx::expect();
     let runs = RunsCtx::expect();
-    let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
-    // These three are held outside the reactive graph (see `Held`).
+    // These four are held outside the reactive graph (see `Held`).
+    let detail = Held::new(None::<Result<Detail, ErrorInfo>>);
     let events = Held::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
     let pending = Held::new(None::<Pending>);
     let quota = Held::new(None::<Result<u32, String>>);
@@ -69,6 +69,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let key = key.clone();
         let alive = alive.clone();
         let events = events.clone();
+        let detail = detail.clone();
         leptos::task::spawn_local(async move {
             'poll: while alive.load(Ordering::Relaxed) {
                 // Paused while hidden; shown again, the page reads at once.
@@ -213,6 +214,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let checks = {
         let key = key.clone();
         let pending = pending.clone();
+        let detail = detail.clone();
         Memo::new(move |_| -> Vec<Check> {
             pending.with(|p| {
                 let Some(p) = p else {
@@ -328,6 +330,8 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     } else {
         rref.region.clone()
     };
+    // The page's three views of the detail.
+    let (detail2, detail3) = (detail.clone(), detail.clone());
     view! {
         <div class="page resource-page">
             <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
@@ -337,7 +341,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 <span class="resource-page__status">
                     // Always a badge, so the heading line keeps its height when the status comes.
                     {rebuilt(move || {
-                        let status = detail.with(|d| match d {
+                        let status = detail2.with(|d| match d {
                             Some(Ok(d)) => detail_status(d),
                             Some(Err(_)) => "unknown".to_string(),
                             None if offline() => "not connected".to_string(),
@@ -353,7 +357,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             </div>
             <div class="resource-page__body">
                 // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
-                {rebuilt(move || detail.with(|d| match d {
+                {rebuilt(move || detail3.with(|d| match d {
                     None if offline() => view! {
                         <div class="notice" role="status">
                             <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
