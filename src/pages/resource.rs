@@ -45,7 +45,7 @@ struct Pending {
 fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let session = SessionCtx::expect();
     let runs = RunsCtx::expect();
-    // These four are held outside the reactive graph (see `Held`).
+    // These four and `read_at` are held outside the reactive graph (see `Held`).
     let detail = Held::new(None::<Result<Detail, ErrorInfo>>);
     let events = Held::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
     let pending = Held::new(None::<Pending>);
@@ -53,7 +53,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let suffix = RwSignal::new(String::new());
     let via_failover_api = RwSignal::new(false);
     // When the picture was last read, and why the latest refresh failed (the picture stays).
-    let read_at = RwSignal::new(None::<i64>);
+    let read_at = Held::new(None::<i64>);
     let refresh_error = RwSignal::new(None::<ErrorInfo>);
     let key = rref.key();
 
@@ -70,6 +70,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let alive = alive.clone();
         let events = events.clone();
         let detail = detail.clone();
+        let read_at = read_at.clone();
         leptos::task::spawn_local(async move {
             'poll: while alive.load(Ordering::Relaxed) {
                 // Paused while hidden; shown again, the page reads at once.
@@ -352,7 +353,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 </span>
                 <p class="resource-page__freshness" role="status"
                     use:why_stale>
-                    {move || freshness(read_at.get(), refresh_error.get().as_ref(), runs.now.get())}
+                    {move || freshness(read_at.with(|at| *at), refresh_error.get().as_ref(), runs.now.get())}
                 </p>
             </div>
             <div class="resource-page__body">
