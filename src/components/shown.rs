@@ -110,8 +110,9 @@ impl<V: IntoView> OptionAny for Option<V> {
 /// A value held outside the reactive graph and read and set as a signal's is: `with` tracks a
 /// `bool` signal (a type the app has anyway) and `set` sets it. A `RwSignal` of a type of its
 /// own was a copy of Leptos's signal code (read, read untracked, set) for that type alone.
+/// A `RwLock`, as a signal's value is in: reads may nest.
 pub struct Held<T> {
-    value: std::sync::Arc<std::sync::Mutex<T>>,
+    value: std::sync::Arc<std::sync::RwLock<T>>,
     changed: RwSignal<bool>,
 }
 
@@ -127,7 +128,7 @@ impl<T> Clone for Held<T> {
 impl<T> Held<T> {
     pub fn new(value: T) -> Self {
         Held {
-            value: std::sync::Arc::new(std::sync::Mutex::new(value)),
+            value: std::sync::Arc::new(std::sync::RwLock::new(value)),
             changed: RwSignal::new(false),
         }
     }
@@ -142,7 +143,7 @@ impl<T> Held<T> {
     pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         f(&self
             .value
-            .lock()
+            .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
@@ -150,7 +151,7 @@ impl<T> Held<T> {
     pub fn set(&self, value: T) {
         *self
             .value
-            .lock()
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = value;
         self.changed.set(true);
     }
