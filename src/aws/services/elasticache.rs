@@ -40,7 +40,9 @@ impl<'a> ElastiCache<'a> {
     ) -> impl Future<Output = Result<Vec<GlobalDatastore>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeGlobalReplicationGroups",
-            |marker| CallBody::Query(requests::describe_global_replication_groups(None, marker)),
+            Box::new(|marker| {
+                CallBody::Query(requests::describe_global_replication_groups(None, marker))
+            }),
             |body, _| parse_describe_global_replication_groups(body),
         )
     }
@@ -65,7 +67,7 @@ impl<'a> ElastiCache<'a> {
     ) -> impl Future<Output = Result<Vec<ReplicationGroup>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeReplicationGroups",
-            |marker| CallBody::Query(requests::describe_replication_groups(None, marker)),
+            Box::new(|marker| CallBody::Query(requests::describe_replication_groups(None, marker))),
             parse_describe_replication_groups,
         )
     }
@@ -91,7 +93,7 @@ impl<'a> ElastiCache<'a> {
     ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeEvents",
-            move |marker| CallBody::Query(requests::describe_events(source, marker)),
+            Box::new(move |marker| CallBody::Query(requests::describe_events(source, marker))),
             parse_describe_events,
         )
     }

@@ -36,7 +36,7 @@ impl<'a> MemoryDb<'a> {
     ) -> impl Future<Output = Result<Vec<MemoryDbCluster>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeClusters",
-            |token| CallBody::Json(to_body(&requests::describe_clusters(None, token))),
+            Box::new(|token| CallBody::Json(to_body(&requests::describe_clusters(None, token)))),
             parse_describe_clusters,
         )
     }
@@ -61,7 +61,9 @@ impl<'a> MemoryDb<'a> {
     ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeEvents",
-            move |token| CallBody::Json(to_body(&requests::describe_events(source, token))),
+            Box::new(move |token| {
+                CallBody::Json(to_body(&requests::describe_events(source, token)))
+            }),
             parse_describe_events,
         )
     }

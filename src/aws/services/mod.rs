@@ -128,14 +128,17 @@ impl<'a> Api<'a> {
 
     /// Every page of a list read, following its token to the end (capped by `Pages`, with a
     /// clear error).
+    ///
+    /// Generic over the item type only (a boxed request, a parser `fn`): the three services'
+    /// event reads are one copy of this future, not one per request and parser.
     pub(crate) async fn all_pages<T>(
         &self,
         op: &'static str,
-        request: impl Fn(Option<&str>) -> CallBody,
-        parse: impl Fn(&[u8], &str) -> Result<Page<T>, DecodeError>,
+        request: Request<'_>,
+        parse: ParsePage<T>,
     ) -> Result<Vec<T>, AwsError> {
         let mut out = Vec::new();
-        self.each_page(op, &request, &mut |answer, region| {
+        self.each_page(op, &*request, &mut |answer, region| {
             let page = parse(answer, region)?;
             out.extend(page.items);
             Ok(page.next_token)
@@ -162,6 +165,12 @@ impl<'a> Api<'a> {
         }
     }
 }
+
+/// The request of one page of a list read, given the token of the page (none for the first).
+type Request<'r> = Box<dyn Fn(Option<&str>) -> CallBody + 'r>;
+
+/// Decodes one page of a list answer (bytes, region) into its items and next token.
+type ParsePage<T> = fn(&[u8], &str) -> Result<Page<T>, DecodeError>;
 
 /// Decodes one page of a list answer (bytes, region), keeps its items and gives the next
 /// token.

@@ -45,7 +45,7 @@ impl<'a> Neptune<'a> {
     ) -> impl Future<Output = Result<Vec<GlobalDatabase>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeGlobalClusters",
-            |marker| CallBody::Query(requests::describe_global_clusters(None, marker)),
+            Box::new(|marker| CallBody::Query(requests::describe_global_clusters(None, marker))),
             |body, _| {
                 let mut page = parse_describe_global_clusters(body)?;
                 page.items.retain(is_neptune);
@@ -74,7 +74,7 @@ impl<'a> Neptune<'a> {
     ) -> impl Future<Output = Result<Vec<DbCluster>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeDBClusters",
-            |marker| CallBody::Query(requests::describe_db_clusters(marker)),
+            Box::new(|marker| CallBody::Query(requests::describe_db_clusters(marker))),
             parse_describe_db_clusters,
         )
     }
@@ -85,7 +85,7 @@ impl<'a> Neptune<'a> {
     ) -> impl Future<Output = Result<Vec<Event>, AwsError>> + use<'a, 's> {
         self.api.all_pages(
             "DescribeEvents",
-            move |marker| CallBody::Query(requests::describe_events(source, marker)),
+            Box::new(move |marker| CallBody::Query(requests::describe_events(source, marker))),
             parse_describe_events,
         )
     }
