@@ -36,11 +36,6 @@ pub fn App() -> impl IntoView {
         });
     on_cleanup(move || handle.remove());
 
-    let on_pick = Callback::new(move |path: String| {
-        palette_open.set(false);
-        router.navigate(&path, false);
-    });
-
     view! {
         <AppHeader
             session=Memo::new(move |_| session.get().map(|s| s.label()))
@@ -60,7 +55,7 @@ pub fn App() -> impl IntoView {
         {shown_when(move || palette_open.get(), move || view! {
             <CommandPalette
                 rows=inventory.rows
-                on_pick=on_pick
+                router=router
                 on_close=Callback::new(move |_| palette_open.set(false))
             />
         })}

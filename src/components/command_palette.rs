@@ -3,6 +3,7 @@
 use super::shown::{effect, memo, rebuilt, shown_when};
 use crate::components::shown::CollectAny;
 use crate::state::browser;
+use crate::state::route::Router;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -13,8 +14,9 @@ const MAX_MATCHES: usize = 12;
 #[component]
 pub fn CommandPalette(
     rows: Memo<Vec<Arc<Row>>>,
-    /// Called with the path to go to; the palette closes itself.
-    on_pick: Callback<String>,
+    /// Where a picked row goes (after `on_close`). The router itself rather than a
+    /// `Callback<String>`: that was Leptos's callback code for a type used nowhere else.
+    router: Router,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
@@ -60,7 +62,8 @@ pub fn CommandPalette(
     });
     let pick = move |i: usize| {
         if let Some(row) = matches.with_untracked(|m| m.get(i).cloned()) {
-            on_pick.run(row.resource.path());
+            on_close.run(());
+            router.navigate(&row.resource.path(), false);
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
