@@ -118,8 +118,8 @@ for (const [name, s] of [jsRows[0], jsRows[2]]) {
 }
 const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
 out.push(
-  `  budget: under 200 KB gzip, aim 150 KB; the console is ${kb(consoleTotal.gzip)} gzip -9, ` +
-    `${kb(servedTotal)} as served (Zopfli gzip), ${kb(consoleTotal.brotli)} brotli`,
+  `  budget: at most 280 KB gzip as served; the console is ${kb(servedTotal)} as served (Zopfli gzip), ` +
+    `${kb(consoleTotal.gzip)} gzip -9, ${kb(consoleTotal.brotli)} brotli 11`,
 );
 console.log(out.join('\n'));
 

@@ -6,19 +6,35 @@ A generic function counts for the crate that defines it (drop glue and sorting o
 console's types count for `core`). Figures are before wasm-opt, so only relative.
 """
 import collections
-import os
 import re
 import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "lib"))
-from wasm_module import leb as read_leb, sections  # noqa: E402
 
 data = open(sys.argv[1], "rb").read()
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 
 
 def leb(i):
-    return read_leb(data, i)
+    """Reads an unsigned LEB128 at i; answers (value, next index)."""
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def sections(data):
+    """Yields (id, size, start of payload, end of payload) for each section."""
+    if data[:4] != b"\0asm":
+        sys.exit(f"{sys.argv[1]} is not a wasm module")
+    i = 8
+    while i < len(data):
+        section = data[i]
+        size, start = leb(i + 1)
+        yield section, size, start, start + size
+        i = start + size
 
 
 imported_functions, bodies, names = 0, [], {}

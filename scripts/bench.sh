@@ -8,10 +8,14 @@
 #   3. the console in Chromium against the emulator: first paint, time to a rendered inventory,
 #      layout shift, large-topology render and filter keystrokes, AWS calls per minute idle,
 #      hidden and with a run active, and the lag from the emulator settling to the console
-#      showing it (e2e/bench/console-bench.mjs).
+#      showing it (e2e/bench/console-bench.mjs);
+#   4. what each crate costs: code bytes of the wasm per crate, before wasm-opt
+#      (bench/wasm_code_by_crate.py);
+#   5. every figure of this run beside the same figure before issue 14 (the build at 919813a,
+#      bench/before-issue-14.txt), by bench/compare.mjs.
 #
-#   scripts/bench.sh              all three; builds what is missing first (about 4 minutes)
-#   scripts/bench.sh --size-only  only 1, on dist/ as it is (scripts/test.sh runs this at its end)
+#   scripts/bench.sh              all five; builds what is missing first (about 4 minutes)
+#   scripts/bench.sh --size-only  only 1 and 4, on dist/ as it is (scripts/test.sh runs this at its end)
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
@@ -50,11 +54,24 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
+# Everything the benches print also goes to .cache/bench-now.txt, for the comparison at the end.
+now_file="$CACHE_DIR/bench-now.txt"
+: >"$now_file"
 log "transfer size: the console next to the AWS SDK for JavaScript v3 and React"
-node "$ROOT/bench/bench.mjs" --dist "$ROOT/dist" --json "$CACHE_DIR/bench.json"
+node "$ROOT/bench/bench.mjs" --dist "$ROOT/dist" --json "$CACHE_DIR/bench.json" | tee -a "$now_file"
+
+log "what each crate costs: wasm code bytes per crate (cargo's output, before wasm-opt)"
+wasm="${CARGO_TARGET_DIR:-$ROOT/target/web}/wasm32-unknown-unknown/release/failover-console.wasm"
+if [ -f "$wasm" ]; then
+  python3 "$ROOT/bench/wasm_code_by_crate.py" "$wasm" 25
+else
+  warn "no $wasm: build the console first (scripts/build-web.sh)"
+fi
 
 [ "$size_only" = 1 ] && exit 0
 log "signing throughput: the console's wasm signer next to aws4fetch (same Chromium)"
-(cd "$ROOT/e2e" && node bench/signing-bench.mjs)
+(cd "$ROOT/e2e" && node bench/signing-bench.mjs) | tee -a "$now_file"
 log "the console in Chromium against the emulator (about 3 minutes)"
-(cd "$ROOT/e2e" && node bench/console-bench.mjs)
+(cd "$ROOT/e2e" && node bench/console-bench.mjs) | tee -a "$now_file"
+log "this run beside the build before issue 14 (919813a)"
+node "$ROOT/bench/compare.mjs" "$ROOT/bench/before-issue-14.txt" "$now_file"

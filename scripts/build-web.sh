@@ -7,7 +7,7 @@ cd "$ROOT"
 
 STAMP="$ROOT/dist/.fc-build-hash"
 # wasm-env.sh holds the wasm compiler flags, so it is an input too.
-inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml scripts/lib/csp.py scripts/lib/css_bundle.py scripts/lib/slim_dist.py scripts/lib/wasm_module.py scripts/lib/precompress.mjs scripts/lib/wasm-env.sh tools/package-lock.json)-$WASM_TOOLCHAIN_MODE-${FC_CSP_CONNECT:-}"
+inputs_hash="$(hash_tree src style index.html Cargo.toml Cargo.lock Trunk.toml scripts/lib/csp.py scripts/lib/css_bundle.py scripts/lib/minify_js.py scripts/lib/precompress.mjs scripts/lib/wasm-env.sh tools/package-lock.json)-$WASM_TOOLCHAIN_MODE-${FC_CSP_CONNECT:-}"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ] && [ "${FC_FORCE_BUILD:-0}" != 1 ]; then
   log "console build is up to date (dist/)"
@@ -19,7 +19,7 @@ else
     die "trunk build failed (full log: .cache/trunk.log)"
   fi
   [ -f dist/index.html ] || die "trunk build produced no dist/index.html"
-  python3 "$ROOT/scripts/lib/slim_dist.py" dist/index.html
+  python3 "$ROOT/scripts/lib/minify_js.py" dist/index.html >&2
   python3 "$ROOT/scripts/lib/css_bundle.py" dist/index.html >&2
   python3 "$ROOT/scripts/lib/csp.py" dist/index.html >&2
   # Last: the gzip copies the server sends must be of the final files.

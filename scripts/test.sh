@@ -40,7 +40,7 @@ stage "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D war
 stage "cargo test (native)" cargo test --workspace
 must "build emulator" cargo build --quiet -p failover-emulator
 export FAILOVER_EMULATOR_BIN="$ROOT/target/debug/failover-emulator"
-stage "emulator via boto3, build scripts (pytest)" "$ROOT/.venv/bin/python" -m pytest -q tests/emulator scripts/lib/test_slim_dist.py
+stage "emulator via boto3 (pytest)" "$ROOT/.venv/bin/python" -m pytest -q tests/emulator
 must "build console (wasm)" "$ROOT/scripts/build-web.sh"
 if [ "${FC_SKIP_E2E:-0}" = 1 ]; then
   warn "FC_SKIP_E2E=1: browser tests skipped"

@@ -4,7 +4,7 @@
 //
 // Measures, in headless Chromium against the emulator on loopback:
 // - first contentful paint and navigation → rendered inventory (default topology),
-// - the bytes Chromium received for the console's wasm, JS and CSS (the gzip copies served),
+// - the bytes Chromium received for the console's wasm, JS and CSS (the brotli copies served),
 // - cumulative layout shift while the inventory loads and polls, and on deep-linked resource pages,
 // - first paint of a bare one-line page in the same Chromium, as the floor,
 // - the large topology: shards in view, time to render, filter keystroke → DOM updated,
@@ -45,7 +45,7 @@ async function defaultTopology() {
     const rendered = Date.now() - t0;
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
     put('navigation → inventory rendered (default)', ms(rendered), 'budget 1000 ms');
-    // What Chromium received for the console's files (the emulator sends their gzip copies).
+    // What Chromium received for the console's files (the emulator sends their brotli copies).
     const got = await page.evaluate(() => {
       const out = { wasm: 0, js: 0, css: 0 };
       for (const e of performance.getEntriesByType('resource')) {
@@ -58,7 +58,7 @@ async function defaultTopology() {
     put(
       'bytes received at load: wasm + JS + CSS',
       kbs(got.wasm + got.js + got.css),
-      `wasm ${kbs(got.wasm)}, JS ${kbs(got.js)}, CSS ${kbs(got.css)}; budget 200 KB`,
+      `wasm ${kbs(got.wasm)}, JS ${kbs(got.js)}, CSS ${kbs(got.css)}; brotli`,
     );
     // First paint over 7 fresh contexts each (cold cache), interleaved with the floor: the same
     // Chromium painting a one-line page from a data: URL, with nothing to fetch.

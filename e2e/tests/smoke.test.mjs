@@ -30,15 +30,16 @@ test('the served console mounts and renders without errors', async () => {
     // Every asset Trunk links is pinned by a subresource-integrity hash.
     const unpinned = await page.locator('link[rel="stylesheet"]:not([integrity]), link[rel="modulepreload"]:not([integrity])').count();
     assert.equal(unpinned, 0);
-    // The wasm, JS and CSS came as the build's gzip copies (scripts/lib/precompress.mjs): the
-    // bytes on the wire are those of FILE.gz, and the browser decoded them (the app mounted).
+    // The wasm, JS and CSS came as the build's brotli copies (scripts/lib/precompress.mjs),
+    // which Chromium accepts: the bytes on the wire are those of FILE.br, and the browser
+    // decoded them (the app mounted).
     const dist = process.env.FC_DIST ?? join(fileURLToPath(import.meta.url), '..', '..', '..', 'dist');
     assert.equal(assets.length, 3, `wasm, JS and CSS: ${assets.map((r) => r.url())}`);
     for (const r of assets) {
       const name = basename(new URL(r.url()).pathname);
-      assert.equal((await r.allHeaders())['content-encoding'], 'gzip', name);
+      assert.equal((await r.allHeaders())['content-encoding'], 'br', name);
       const sizes = await r.request().sizes();
-      assert.equal(sizes.responseBodySize, statSync(join(dist, `${name}.gz`)).size, name);
+      assert.equal(sizes.responseBodySize, statSync(join(dist, `${name}.br`)).size, name);
     }
     await screenshot(page, 'smoke-mounted');
     session.assertNoErrors();

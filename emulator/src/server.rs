@@ -157,18 +157,19 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
     if method == "GET" || method == "HEAD" {
         if let Some(root) = &app.serve {
             if let Some(file) = static_files::resolve(root, &path) {
-                let gz = static_files::precompressed(&file, header("accept-encoding").as_deref());
+                let copy = static_files::precompressed(&file, header("accept-encoding").as_deref());
                 let mut head = vec![
                     ("content-type", static_files::content_type(&file).into()),
                     ("cache-control", "no-cache".into()),
                     ("vary", "accept-encoding".into()),
                 ];
-                if gz.is_some() {
-                    head.push(("content-encoding", "gzip".into()));
+                if let Some((_, encoding)) = &copy {
+                    head.push(("content-encoding", encoding.as_str().into()));
                 }
-                return Ok(match std::fs::read(gz.as_ref().unwrap_or(&file)) {
+                let source = copy.as_ref().map_or(&file, |(path, _)| path);
+                return Ok(match std::fs::read(source) {
                     Ok(bytes) => {
-                        let how = if gz.is_some() { " (gzip)" } else { "" };
+                        let how = copy.map_or(String::new(), |(_, e)| format!(" ({})", e.as_str()));
                         log(&format!("{method} {path} 200{how}"));
                         response(200, head, bytes, now)
                     }

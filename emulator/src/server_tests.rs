@@ -116,7 +116,7 @@ fn static_files_with_wasm_type_and_spa_fallback() {
 }
 
 #[test]
-fn static_files_send_the_gzip_copy_to_browsers_that_accept_it() {
+fn static_files_send_the_precompressed_copy_the_browser_accepts() {
     let dir = std::env::temp_dir().join(format!("emu-serve-gz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("app_bg.wasm"), b"\0asm plain").unwrap();
@@ -137,5 +137,13 @@ fn static_files_send_the_gzip_copy_to_browsers_that_accept_it() {
     let (head, body) = ask("");
     assert!(!head.contains("content-encoding"), "{head}");
     assert_eq!(body, b"\0asm plain");
+    // With a brotli copy beside it, a browser that accepts br gets that one.
+    std::fs::write(dir.join("app_bg.wasm.br"), b"brotli bytes").unwrap();
+    let (head, body) = ask("Accept-Encoding: gzip, deflate, br\r\n");
+    assert!(head.contains("content-encoding: br"), "{head}");
+    assert_eq!(body, b"brotli bytes");
+    let (head, body) = ask("Accept-Encoding: gzip\r\n");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert_eq!(body, b"gzip bytes");
     std::fs::remove_dir_all(&dir).unwrap();
 }

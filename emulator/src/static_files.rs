@@ -1,7 +1,8 @@
 //! Static files of `--serve DIR`, with the content types browsers insist on (application/wasm)
 //! and index.html for unknown paths so the console's deep links load. A file's gzip copy made
-//! at build time (`app.wasm.gz`, scripts/lib/precompress.mjs) is sent in its place to a browser
-//! that accepts gzip, as a static web server with precompressed files does.
+//! at build time (`app.wasm.br`, `app.wasm.gz`: scripts/lib/precompress.mjs) is sent in its
+//! place to a browser that accepts that encoding, as a static web server with precompressed
+//! files does.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -23,8 +24,39 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Whether an `Accept-Encoding` value accepts gzip: listed (or `*`) without `q=0`.
-pub fn accepts_gzip(accept_encoding: &str) -> bool {
+/// A precompressed copy's encoding, named as `Content-Encoding` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Encoding::Brotli => ".br",
+            Encoding::Gzip => ".gz",
+        }
+    }
+
+    /// The names a browser may list this encoding under.
+    fn matches(self, name: &str) -> bool {
+        match self {
+            Encoding::Brotli => name == "br",
+            Encoding::Gzip => name == "gzip" || name == "x-gzip",
+        }
+    }
+}
+
+/// Whether an `Accept-Encoding` value accepts `encoding`: listed (or `*`) without `q=0`.
+pub fn accepts(accept_encoding: &str, encoding: Encoding) -> bool {
     let mut verdict = None;
     for part in accept_encoding.split(',') {
         let mut fields = part.split(';');
@@ -36,48 +68,49 @@ pub fn accepts_gzip(accept_encoding: &str) -> bool {
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .is_some_and(|q| q <= 0.0)
         });
-        match name.as_str() {
-            "gzip" | "x-gzip" => return !refused,
-            "*" => verdict = Some(!refused),
-            _ => {}
+        if encoding.matches(&name) {
+            return !refused;
+        }
+        if name == "*" {
+            verdict = Some(!refused);
         }
     }
     verdict.unwrap_or(false)
 }
 
-/// The gzip copy to send for `file`, when the browser accepts gzip and the copy is there and
-/// not older than the file (a stale copy from an earlier build is never sent).
-pub fn precompressed(file: &Path, accept_encoding: Option<&str>) -> Option<PathBuf> {
-    if !accept_encoding.is_some_and(accepts_gzip) {
-        return None;
-    }
-    let mut name = file.file_name()?.to_os_string();
-    name.push(".gz");
-    let gz = file.with_file_name(name);
+/// The precompressed copy to send for `file`: brotli when the browser accepts it (the
+/// smaller), else gzip; only a copy that is there and not older than the file (a stale copy
+/// from an earlier build is never sent).
+pub fn precompressed(file: &Path, accept_encoding: Option<&str>) -> Option<(PathBuf, Encoding)> {
+    let accept_encoding = accept_encoding?;
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    (modified(&gz)? >= modified(file)?).then_some(gz)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let original = modified(file)?;
+    [Encoding::Brotli, Encoding::Gzip]
+        .into_iter()
+        .filter(|e| accepts(accept_encoding, *e))
+        .find_map(|e| {
+            let mut name = file.file_name()?.to_os_string();
+            name.push(e.suffix());
+            let copy = file.with_file_name(name);
+            (modified(&copy)? >= original).then_some((copy, e))
+        })
 }
 
 /// The file to serve for a URL path, or None (404). Never leaves `root`.
 pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
+    // percent-encoding passes a stray `%` through as text; a path with a broken escape is
+    // refused instead, as no browser sends one.
+    let broken_escape = url_path.match_indices('%').any(|(i, _)| {
+        url_path
+            .get(i + 1..i + 3)
+            .is_none_or(|hex| !hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if broken_escape {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -133,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn gzip_is_accepted_unless_refused() {
+    fn an_encoding_is_accepted_unless_refused() {
         for yes in [
             "gzip",
             "gzip, deflate, br, zstd",
@@ -141,7 +174,7 @@ mod tests {
             "*",
             "x-gzip",
         ] {
-            assert!(accepts_gzip(yes), "{yes}");
+            assert!(accepts(yes, Encoding::Gzip), "{yes}");
         }
         for no in [
             "",
@@ -152,8 +185,12 @@ mod tests {
             "*;q=0",
             "gzip;q=0, *",
         ] {
-            assert!(!accepts_gzip(no), "{no}");
+            assert!(!accepts(no, Encoding::Gzip), "{no}");
         }
+        assert!(accepts("gzip, deflate, br", Encoding::Brotli));
+        assert!(accepts("*", Encoding::Brotli));
+        assert!(!accepts("gzip, deflate", Encoding::Brotli));
+        assert!(!accepts("br;q=0, gzip", Encoding::Brotli));
     }
 
     #[test]
@@ -164,13 +201,15 @@ mod tests {
         std::fs::write(&file, b"\0asm").unwrap();
         assert_eq!(precompressed(&file, Some("gzip")), None, "no copy yet");
         std::fs::write(dir.join("app.wasm.gz"), b"gz").unwrap();
-        assert_eq!(
-            precompressed(&file, Some("gzip, br")),
-            Some(dir.join("app.wasm.gz"))
-        );
-        assert_eq!(precompressed(&file, Some("br")), None);
+        let gz = Some((dir.join("app.wasm.gz"), Encoding::Gzip));
+        assert_eq!(precompressed(&file, Some("gzip, br")), gz, "no brotli copy yet");
+        std::fs::write(dir.join("app.wasm.br"), b"br").unwrap();
+        let br = Some((dir.join("app.wasm.br"), Encoding::Brotli));
+        assert_eq!(precompressed(&file, Some("gzip, br")), br);
+        assert_eq!(precompressed(&file, Some("gzip, br;q=0")), gz);
+        assert_eq!(precompressed(&file, Some("deflate")), None);
         assert_eq!(precompressed(&file, None), None);
-        // A newer file than its copy (a rebuild without the precompress step): the copy is stale.
+        // A newer file than its copies (a rebuild without the precompress step): both are stale.
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
         std::fs::File::options()
             .write(true)
@@ -178,7 +217,7 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        assert_eq!(precompressed(&file, Some("gzip")), None);
+        assert_eq!(precompressed(&file, Some("gzip, br")), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
