@@ -202,7 +202,11 @@ mod tests {
         assert_eq!(precompressed(&file, Some("gzip")), None, "no copy yet");
         std::fs::write(dir.join("app.wasm.gz"), b"gz").unwrap();
         let gz = Some((dir.join("app.wasm.gz"), Encoding::Gzip));
-        assert_eq!(precompressed(&file, Some("gzip, br")), gz, "no brotli copy yet");
+        assert_eq!(
+            precompressed(&file, Some("gzip, br")),
+            gz,
+            "no brotli copy yet"
+        );
         std::fs::write(dir.join("app.wasm.br"), b"br").unwrap();
         let br = Some((dir.join("app.wasm.br"), Encoding::Brotli));
         assert_eq!(precompressed(&file, Some("gzip, br")), br);
