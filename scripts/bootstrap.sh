@@ -68,13 +68,12 @@ get_prebuilt_std() {
 
 # Chooses how to build for wasm32 and records it in .cache/wasm-toolchain (read by
 # scripts/lib/wasm-env.sh): the one place that decides. In order of preference:
-#   debian      Debian's rustc-web (1.96) with rust-web-src: std built from source, for size
-#               (the smallest console: 310.9 KB gzip against 317.6 on rustup's 1.95, 2026-11-30);
+#   debian      Debian's rustc-web (1.96) with rust-web-src: std built from source. The route
+#               verified on this project's machines, where rustup cannot download a target;
 #   rustup-src  the default toolchain's rust-src: the same build, where Debian's packages
 #               cannot be had (a laptop);
-#   rustup      the default toolchain's prebuilt wasm32 std: larger (std not built for size,
-#               panics keep their messages).
-# FC_WASM_TOOLCHAIN=<mode> forces one (for example rustup, to see panic messages).
+#   rustup      the default toolchain's prebuilt wasm32 std, where rustup can download it.
+# FC_WASM_TOOLCHAIN=<mode> forces one.
 choose_wasm_toolchain() {
   local choice_file="$CACHE_DIR/wasm-toolchain"
   local forced="${FC_WASM_TOOLCHAIN:-}"
@@ -105,9 +104,8 @@ choose_wasm_toolchain() {
   if get_rust_src; then
     fetch_std_deps; echo rustup-src >"$choice_file"; return 0
   fi
-  log "no std sources to be had: trying the prebuilt wasm32 std (a larger build)"
+  log "no std sources to be had: trying the prebuilt wasm32 std"
   if get_prebuilt_std; then
-    warn "building with the prebuilt wasm32 std: the console will be about 12% larger"
     echo rustup >"$choice_file"; return 0
   fi
   die "no way to build for wasm32: no Debian rustc-web, no rust-src, no wasm32 std"
