@@ -11,7 +11,6 @@ pub mod endpoint;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
-pub mod percent;
 pub mod protocol;
 pub mod retry;
 pub mod services;

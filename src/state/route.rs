@@ -63,7 +63,9 @@ impl Page {
 }
 
 fn decode(raw: &str) -> String {
-    crate::aws::percent::decode(raw)
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The value of `key` in a query string (`?q=orders+queue&service=memorydb`), decoded as a

@@ -113,10 +113,16 @@ impl ResourceRef {
     }
 }
 
-/// What stays readable in paths and queries (the unreserved characters): AWS names are mostly
-/// `[a-z0-9-]`.
+/// Everything but RFC 3986's unreserved characters is encoded in a path segment or query
+/// value, so AWS names (mostly `[a-z0-9-]`) stay readable in the URL.
+pub const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode_segment(raw: &str) -> String {
-    crate::aws::percent::encode(raw, false)
+    percent_encoding::utf8_percent_encode(raw, URL_COMPONENT).to_string()
 }
 
 /// One inventory row. `rev` changes whenever anything shown changes, so a keyed list can keep

@@ -1,6 +1,7 @@
 //! AWS Query requests: a form-encoded `Action`/`Version` body with flattened member names.
 
 use crate::model::Timestamp;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The `Content-Type` botocore sends with a Query body.
 pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -97,20 +98,18 @@ impl QueryRequest {
     }
 }
 
+/// Python's `quote_plus` keeps these besides letters and digits; everything else is `%XX`.
+const FORM_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn form_encode_into(out: &mut String, text: &str) {
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
-        }
+    // Spaces are encoded like any other byte, then written as `+`, as `quote_plus` writes
+    // them; a literal `+` was encoded as `%2B`, so nothing else turns into `+`.
+    for part in utf8_percent_encode(text, FORM_VALUE) {
+        out.push_str(&part.replace("%20", "+"));
     }
 }
 
@@ -127,7 +126,9 @@ pub fn decode_form(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn form_decode(text: &str) -> String {
-    crate::aws::percent::decode(&text.replace('+', " "))
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn iso8601_like_botocore(t: Timestamp) -> String {
