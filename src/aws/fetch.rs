@@ -1,14 +1,14 @@
-//! `FetchTransport` (wasm32 only): requests through the browser's `fetch`, with a timeout
-//! enforced by an `AbortController`.
+//! `FetchTransport` (wasm32 only): requests through `gloo-net` (the browser's `fetch`), with a
+//! timeout and cancellation through an `AbortController`.
 
 use super::transport::{HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError};
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, RequestMode, Response};
+use gloo_net::http::{Method, RequestBuilder};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{AbortController, RequestMode};
 
-/// Sends with `window.fetch`. Only CORS-exposed response headers are visible; AWS and the
-/// emulator expose `Date`, `x-amzn-RequestId` and `x-amzn-ErrorType`.
+/// Sends with `fetch`. Only CORS-exposed response headers are visible; AWS and the emulator
+/// expose `Date`, `x-amzn-RequestId` and `x-amzn-ErrorType`.
 #[derive(Clone, Debug)]
 pub struct FetchTransport {
     timeout_ms: u32,
@@ -26,66 +26,62 @@ impl FetchTransport {
     }
 }
 
-fn describe(err: &wasm_bindgen::JsValue) -> String {
-    err.as_string()
-        .or_else(|| {
-            err.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "fetch failed".to_string())
+/// Aborts the request when dropped: a poll that is cancelled (its future dropped, e.g. when
+/// the page that started it goes away) stops its request in the browser too, instead of
+/// leaving it to finish unread. Aborting a request that has already finished does nothing.
+struct AbortOnDrop(AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn send(req: HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
-    let net = |e: wasm_bindgen::JsValue| TransportError::network(describe(&e));
-    let window = web_sys::window().ok_or_else(|| TransportError::network("no window"))?;
-    let headers = Headers::new().map_err(net)?;
-    for (name, value) in &req.headers {
-        headers.append(name, value).map_err(net)?;
-    }
-    let controller = AbortController::new().map_err(net)?;
+    let controller = AbortController::new()
+        .map_err(|_| TransportError::network("the browser cannot make an AbortController"))?;
     let signal = controller.signal();
-    let init = RequestInit::new();
-    init.set_method(req.method);
-    init.set_mode(RequestMode::Cors);
-    init.set_headers(&headers);
-    init.set_signal(Some(&signal));
-    if !req.body.is_empty() {
-        init.set_body(&Uint8Array::from(req.body.as_slice()).into());
-    }
-    let request = Request::new_with_str_and_init(&req.url, &init).map_err(net)?;
+    let timed_out = Rc::new(Cell::new(false));
     // Dropping the timer cancels it, so it lives exactly as long as this request.
-    let abort_on_timeout = {
+    let _abort_on_timeout = {
         let controller = controller.clone();
-        gloo_timers::callback::Timeout::new(timeout_ms, move || controller.abort())
+        let timed_out = timed_out.clone();
+        gloo_timers::callback::Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
     };
-    let failed = |e: wasm_bindgen::JsValue| {
-        if signal.aborted() {
+    let _abort_on_drop = AbortOnDrop(controller);
+    let failed = |e: gloo_net::Error| {
+        if timed_out.get() {
             TransportError::timeout(timeout_ms)
         } else {
             // A TypeError: offline, DNS, refused connection or CORS; the page cannot tell.
-            TransportError::network(describe(&e))
+            TransportError::network(e.to_string())
         }
     };
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(failed)?
-        .dyn_into()
-        .map_err(net)?;
-    let mut out_headers = Vec::new();
-    for entry in response.headers().entries() {
-        let pair: Array = entry.map_err(net)?.unchecked_into();
-        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-            out_headers.push((k, v));
-        }
+
+    let method = Method::from_bytes(req.method.as_bytes())
+        .map_err(|_| TransportError::network(format!("no HTTP method {:?}", req.method)))?;
+    let mut builder = RequestBuilder::new(&req.url)
+        .method(method)
+        .mode(RequestMode::Cors)
+        .abort_signal(Some(&signal));
+    for (name, value) in &req.headers {
+        builder = builder.header(name, value);
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(net)?)
-        .await
-        .map_err(failed)?;
-    drop(abort_on_timeout);
+    let request = if req.body.is_empty() {
+        builder.build()
+    } else {
+        builder.body(js_sys::Uint8Array::from(req.body.as_slice()))
+    }
+    .map_err(|e| TransportError::network(e.to_string()))?;
+    let response = request.send().await.map_err(failed)?;
+    let body = response.binary().await.map_err(failed)?;
     Ok(HttpResponse {
         status: response.status(),
-        headers: out_headers,
-        body: Uint8Array::new(&buffer).to_vec(),
+        headers: response.headers().entries().collect(),
+        body,
     })
 }
 

@@ -143,24 +143,14 @@ mod imp {
         });
     }
 
-    /// The body of a GET that answered 2xx, through the AWS client's fetch (gloo-net's request
-    /// builder cost wasm for this one call).
+    /// The body of a GET that answered 2xx; `None` on any failure (the caller treats the
+    /// file as absent).
     pub async fn fetch_text(url: &str) -> Option<String> {
-        use crate::aws::transport::{HttpRequest, Transport};
-        let request = HttpRequest {
-            method: "GET",
-            url: url.to_string(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        };
-        let resp = crate::aws::fetch::FetchTransport::new(10_000)
-            .send(request)
-            .await
-            .ok()?;
-        if !(200..300).contains(&resp.status) {
+        let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+        if !resp.ok() {
             return None;
         }
-        String::from_utf8(resp.body).ok()
+        resp.text().await.ok()
     }
 
     pub fn download(filename: &str, mime: &str, text: &str) {
