@@ -80,30 +80,42 @@ impl Credentials {
     }
 }
 
+/// The members both JSON forms share: `aws sts assume-role` nests them under `Credentials`,
+/// `aws configure export-credentials` has them at the top.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct JsonCredentials {
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    session_token: Option<String>,
+    expiration: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Pasted {
+    credentials: Option<JsonCredentials>,
+    #[serde(flatten)]
+    top: JsonCredentials,
+}
+
 fn parse_json(text: &str) -> Result<Credentials, CredentialsError> {
-    let value = crate::aws::protocol::json::parse(text.as_bytes())
+    let pasted: Pasted = serde_json::from_str(text)
         .map_err(|e| CredentialsError(format!("the pasted JSON is not valid: {e}")))?;
-    let obj = value.get("Credentials").unwrap_or(&value);
-    let field = |name: &str| {
-        obj.get(name)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .map(String::from)
-    };
-    let access_key_id = field("AccessKeyId")
-        .filter(|s| !s.is_empty())
+    let fields = pasted.credentials.unwrap_or(pasted.top);
+    let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let access_key_id = present(fields.access_key_id)
         .ok_or_else(|| CredentialsError("the JSON has no AccessKeyId".into()))?;
-    let secret_access_key = field("SecretAccessKey")
-        .filter(|s| !s.is_empty())
+    let secret_access_key = present(fields.secret_access_key)
         .ok_or_else(|| CredentialsError("the JSON has no SecretAccessKey".into()))?;
-    let expiration = match field("Expiration") {
+    let expiration = match present(fields.expiration) {
         Some(raw) => Some(parse_expiration(&raw)?),
         None => None,
     };
     Ok(Credentials {
         access_key_id,
         secret_access_key,
-        session_token: field("SessionToken").filter(|s| !s.is_empty()),
+        session_token: present(fields.session_token),
         expiration,
     })
 }

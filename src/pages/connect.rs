@@ -6,8 +6,7 @@ use crate::components::shown::{shown_some, shown_when, CollectAny};
 use crate::model::Service;
 use crate::state::route::Router;
 use crate::state::session::{
-    emulator_request, key_hint, ConnectRequest, OverrideForm, SessionCtx, COMMON_REGIONS,
-    DEFAULT_REGIONS,
+    emulator_request, key_hint, ConnectRequest, SessionCtx, COMMON_REGIONS, DEFAULT_REGIONS,
 };
 use leptos::prelude::*;
 
@@ -195,14 +194,14 @@ pub fn ConnectPage() -> impl IntoView {
                                         prop:value=move || overrides.with(|o| o.get(key).map(|x| x.url.clone()).unwrap_or_default())
                                         on:input=move |ev| {
                                             let url = event_target_value(&ev);
-                                            overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).url = url);
+                                            overrides.update(|o| o.entry(key.to_string()).or_default().url = url);
                                         } />
                                 </label>
                                 {checkbox(
                                     "check",
                                     "Sign for the AWS host",
                                     move || overrides.with(|o| o.get(key).is_some_and(|x| x.sign_for_aws_host)),
-                                    move |on| overrides.update(|o| o.get_or_insert_with(key.to_string(), OverrideForm::default).sign_for_aws_host = on),
+                                    move |on| overrides.update(|o| o.entry(key.to_string()).or_default().sign_for_aws_host = on),
                                 )}
                             </div>
                         }

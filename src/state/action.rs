@@ -2,20 +2,18 @@
 //! checks. Pure logic: the dialog shows it, `state::api` carries it out.
 
 use super::rows::{ResourceKind, ResourceRef};
-use crate::aws::protocol::{
-    json::{Object, Value},
-    DecodeError,
-};
 use crate::model::{classify_status, StatusKind};
+use serde::{Deserialize, Serialize};
 
 /// TestFailover may be called on at most this many node groups per rolling 24 hours.
 pub const TEST_FAILOVER_DAILY_QUOTA: u32 = 15;
 /// The event message ElastiCache writes for each TestFailover call; counted for the quota.
 pub const TEST_FAILOVER_EVENT: &str = "Test Failover API called for node group";
 
-/// Stored and exported as JSON by [`Action::to_json`] (`kind` names the variant) and read
-/// back by [`Action::from_json`]; hand-written, as derived serde impls cost wasm of their own.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Stored and exported as JSON: `{"kind": "promote-secondary", "datastore": ..., ...}`, the
+/// kind naming the variant, then its fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Action {
     /// ElastiCache: make a secondary replication group the primary of its global datastore.
     PromoteSecondary {
@@ -47,6 +45,7 @@ pub enum Action {
         database: String,
         target_cluster_arn: String,
         target_region: String,
+        #[serde(default)]
         via_failover_api: bool,
     },
     /// MemoryDB: fail over the primary of one shard.
@@ -57,124 +56,7 @@ pub enum Action {
     },
 }
 
-/// Each kind's name in JSON and its three text fields, in the order written; a row's index is
-/// what [`Action::texts`] answers for that kind.
-const KINDS: [(&str, [&str; 3]); 6] = [
-    (
-        "promote-secondary",
-        ["datastore", "target_group", "target_region"],
-    ),
-    ("create-global-datastore", ["group", "region", "suffix"]),
-    ("test-failover", ["group", "region", "shard"]),
-    (
-        "neptune-failover",
-        ["database", "target_cluster_arn", "target_region"],
-    ),
-    (
-        "neptune-switchover",
-        ["database", "target_cluster_arn", "target_region"],
-    ),
-    ("memory-db-failover-shard", ["cluster", "region", "shard"]),
-];
-
 impl Action {
-    /// The action's row of [`KINDS`] and its three texts in that row's order.
-    fn texts(&self) -> (usize, [&str; 3]) {
-        match self {
-            Action::PromoteSecondary {
-                datastore,
-                target_group,
-                target_region,
-            } => (0, [datastore, target_group, target_region]),
-            Action::CreateGlobalDatastore {
-                group,
-                region,
-                suffix,
-            } => (1, [group, region, suffix]),
-            Action::TestFailover {
-                group,
-                region,
-                shard,
-            } => (2, [group, region, shard]),
-            Action::NeptuneFailover {
-                database,
-                target_cluster_arn,
-                target_region,
-            } => (3, [database, target_cluster_arn, target_region]),
-            Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
-                ..
-            } => (4, [database, target_cluster_arn, target_region]),
-            Action::MemoryDbFailoverShard {
-                cluster,
-                region,
-                shard,
-            } => (5, [cluster, region, shard]),
-        }
-    }
-
-    /// `{"kind": "promote-secondary", "datastore": ..., ...}`: the kind, then the fields.
-    pub fn to_json(&self) -> Value {
-        let (row, texts) = self.texts();
-        let (kind, names) = KINDS[row];
-        let mut members = vec![("kind".to_string(), Value::from(kind))];
-        for i in 0..3 {
-            members.push((names[i].to_string(), texts[i].into()));
-        }
-        if let Action::NeptuneSwitchover {
-            via_failover_api, ..
-        } = self
-        {
-            members.push(("via_failover_api".to_string(), (*via_failover_api).into()));
-        }
-        Value::Object(members)
-    }
-
-    /// Reads what [`Action::to_json`] wrote.
-    pub fn from_json(o: Object<'_>) -> Result<Action, DecodeError> {
-        let kind = o.string("kind")?;
-        let Some(row) = KINDS.iter().position(|(k, _)| *k == kind) else {
-            return Err(DecodeError::new(format!("unknown action kind `{kind}`")));
-        };
-        let [a, b, c] = KINDS[row].1;
-        let (a, b, c) = (o.string(a)?, o.string(b)?, o.string(c)?);
-        Ok(match row {
-            0 => Action::PromoteSecondary {
-                datastore: a,
-                target_group: b,
-                target_region: c,
-            },
-            1 => Action::CreateGlobalDatastore {
-                group: a,
-                region: b,
-                suffix: c,
-            },
-            2 => Action::TestFailover {
-                group: a,
-                region: b,
-                shard: c,
-            },
-            3 => Action::NeptuneFailover {
-                database: a,
-                target_cluster_arn: b,
-                target_region: c,
-            },
-            4 => Action::NeptuneSwitchover {
-                database: a,
-                target_cluster_arn: b,
-                target_region: c,
-                via_failover_api: o.bool_or_false("via_failover_api")?,
-            },
-            _ => Action::MemoryDbFailoverShard {
-                cluster: a,
-                region: b,
-                shard: c,
-            },
-        })
-    }
-
     pub fn verb(&self) -> &'static str {
         match self {
             Action::PromoteSecondary { .. } => "Promote secondary",
@@ -643,7 +525,7 @@ pub(crate) fn every_kind() -> [Action; 7] {
 mod json_tests {
     use super::*;
 
-    /// The stored text of each kind, as written before the table of kinds.
+    /// The stored text of each kind, as the builds before serde (919813a and earlier) wrote it.
     const TEXTS: [&str; 7] = [
         r#"{"kind":"promote-secondary","datastore":"d","target_group":"g","target_region":"r"}"#,
         r#"{"kind":"create-global-datastore","group":"g","region":"r","suffix":"x"}"#,
@@ -657,10 +539,18 @@ mod json_tests {
     #[test]
     fn each_kind_writes_its_stored_text_and_reads_it_back() {
         for (action, text) in every_kind().into_iter().zip(TEXTS) {
-            let value = action.to_json();
-            assert_eq!(value.to_text(), text);
-            let back = Action::from_json(Object::of(&value, "action").unwrap());
-            assert_eq!(back.unwrap(), action);
+            assert_eq!(serde_json::to_string(&action).unwrap(), text);
+            let back: Action = serde_json::from_str(text).unwrap();
+            assert_eq!(back, action);
         }
+    }
+
+    #[test]
+    fn a_switchover_stored_without_its_api_flag_reads_as_the_switchover_api() {
+        let text = r#"{"kind":"neptune-switchover","database":"d","target_cluster_arn":"arn","target_region":"r"}"#;
+        let action: Action = serde_json::from_str(text).unwrap();
+        assert_eq!(action, every_kind()[5]);
+        let unknown = r#"{"kind":"reboot","group":"g"}"#;
+        assert!(serde_json::from_str::<Action>(unknown).is_err());
     }
 }

@@ -3,26 +3,31 @@
 //! Kept apart from `aws::AwsError` so it can be cloned into signals, stored with a run and
 //! exported, without carrying anything secret.
 
-use crate::aws::protocol::{
-    json::{Object, Value},
-    DecodeError,
-};
+use serde::{Deserialize, Serialize};
 
 /// How an action's error starts when the action was never sent (the read before it failed).
 pub const NOTHING_SENT: &str = "Nothing was sent: reading the resource first failed.";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Stored with runs and exported: every field by its name, absent parts `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     /// One sentence saying what went wrong.
+    #[serde(default)]
     pub summary: String,
     /// The AWS error code (`InvalidGlobalReplicationGroupState`), when AWS sent one.
     pub code: Option<String>,
     pub message: Option<String>,
     pub request_id: Option<String>,
     /// Lower-case category key: `auth`, `expired-token`, `throttling`, `invalid-state`, ...
+    #[serde(default = "other_category")]
     pub category: String,
     /// What the person can do about it.
+    #[serde(default)]
     pub advice: String,
+}
+
+fn other_category() -> String {
+    "other".into()
 }
 
 impl ErrorInfo {
@@ -36,30 +41,6 @@ impl ErrorInfo {
             category: "other".into(),
             advice: advice.into(),
         }
-    }
-
-    /// For stored and exported runs; absent parts are `null`.
-    pub fn to_json(&self) -> Value {
-        Value::object([
-            ("summary", self.summary.as_str().into()),
-            ("code", self.code.as_deref().into()),
-            ("message", self.message.as_deref().into()),
-            ("request_id", self.request_id.as_deref().into()),
-            ("category", self.category.as_str().into()),
-            ("advice", self.advice.as_str().into()),
-        ])
-    }
-
-    /// Reads what [`ErrorInfo::to_json`] wrote.
-    pub fn from_json(o: Object<'_>) -> Result<Self, DecodeError> {
-        Ok(ErrorInfo {
-            summary: o.string_or_empty("summary")?,
-            code: o.opt_string("code")?,
-            message: o.opt_string("message")?,
-            request_id: o.opt_string("request_id")?,
-            category: o.opt_string("category")?.unwrap_or_else(|| "other".into()),
-            advice: o.string_or_empty("advice")?,
-        })
     }
 
     /// Credentials were refused or have expired: the fix is to reconnect.

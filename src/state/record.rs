@@ -3,18 +3,19 @@
 
 use super::action::Action;
 use super::errors::ErrorInfo;
-use crate::aws::protocol::{
-    json::{self, Object, Value},
-    DecodeError,
-};
+use crate::aws::protocol::DecodeError;
 use crate::model::{classify_status, StatusKind, Timestamp};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
-// Runs are written by the `to_json` methods below (sessionStorage, JSON export) and read back
-// by the `from_json` decoders, over one JSON value tree (aws/protocol/json_value.rs): derived
-// serde impls cost wasm of their own (about 50 KB before wasm-opt for these types).
+// Runs are kept in sessionStorage and exported as JSON in this shape: every field by its
+// name, in declaration order, absent ones `null`. Builds from before serde wrote the same
+// shape (tests/fixtures/stored/ holds what 919813a stored), so a run started before an
+// upgrade resumes after it.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored by name: `sending`, `changing`, `settled`, `rejected`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// The call is on its way.
     Sending,
@@ -66,38 +67,11 @@ impl Phase {
             Phase::Rejected => "rejected",
         }
     }
-
-    fn from_json(name: &str) -> Result<Phase, DecodeError> {
-        Ok(match name {
-            "sending" => Phase::Sending,
-            "changing" => Phase::Changing,
-            "settled" => Phase::Settled,
-            "rejected" => Phase::Rejected,
-            other => return Err(DecodeError::new(format!("unknown phase `{other}`"))),
-        })
-    }
-}
-
-impl Observation {
-    fn to_json(&self) -> Value {
-        Value::object([
-            ("status", self.status.as_str().into()),
-            ("writer", self.writer.as_str().into()),
-            ("pending", self.pending.into()),
-        ])
-    }
-
-    fn from_json(o: Object<'_>) -> Result<Observation, DecodeError> {
-        Ok(Observation {
-            status: o.string_or_empty("status")?,
-            writer: o.string_or_empty("writer")?,
-            pending: o.bool_or_false("pending")?,
-        })
-    }
 }
 
 /// What one poll saw of the resource.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Observation {
     /// Overall status (`available`, `modifying`, `failing-over`, ...).
     pub status: String,
@@ -108,45 +82,64 @@ pub struct Observation {
     pub pending: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunEvent {
     pub at: i64,
+    #[serde(default)]
     pub source: String,
+    #[serde(default)]
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     pub at: i64,
+    #[serde(default)]
     pub status: String,
+    #[serde(default)]
     pub writer: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Only `id`, `action`, `started_at` and `phase` must be there; the rest reads as empty when
+/// missing, as the builds before serde read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
     pub id: String,
     pub action: Action,
     /// Who: `access key …0001`, plus the account when an ARN gave it away.
+    #[serde(default)]
     pub who: String,
     pub started_at: i64,
+    #[serde(default)]
     pub accepted_at: Option<i64>,
+    #[serde(default)]
     pub settled_at: Option<i64>,
     pub phase: Phase,
     /// Writer / primary before the call (from the page the action was started on).
+    #[serde(default)]
     pub writer_before: String,
     /// The writer the action aims for, when it names one (promotion / switchover target).
+    #[serde(default)]
     pub writer_expected: Option<String>,
+    #[serde(default)]
     pub last: Observation,
+    #[serde(default)]
     pub seen_change: bool,
+    #[serde(default)]
     pub history: Vec<StatusChange>,
+    #[serde(default)]
     pub events: Vec<RunEvent>,
     /// Set while polls fail: `connection lost — retrying`.
+    #[serde(default)]
     pub connection: Option<ErrorInfo>,
     /// Why AWS refused the call.
+    #[serde(default)]
     pub error: Option<ErrorInfo>,
     /// The final state in words.
+    #[serde(default)]
     pub result: Option<String>,
     /// Polls so far; used to give up waiting for a change that never shows.
+    #[serde(default)]
     pub polls: u32,
 }
 
@@ -158,81 +151,31 @@ pub const FAST_MS: u32 = 1_000;
 pub const SLOW_MS: u32 = 5_000;
 
 impl Run {
-    /// Reads one run as `to_json` (or the stored list) wrote it.
+    /// Reads one run as [`Run::to_json`] wrote it (a JSON export).
     pub fn from_json(text: &str) -> Result<Run, DecodeError> {
-        let value = json::parse(text.as_bytes())?;
-        Run::from_object(Object::of(&value, "the run")?)
-    }
-
-    fn from_object(o: Object<'_>) -> Result<Run, DecodeError> {
-        let history = o.decode_list("history", |h| {
-            Ok(StatusChange {
-                at: h.i64("at")?,
-                status: h.string_or_empty("status")?,
-                writer: h.string_or_empty("writer")?,
-            })
-        })?;
-        let events = o.decode_list("events", |e| {
-            Ok(RunEvent {
-                at: e.i64("at")?,
-                source: e.string_or_empty("source")?,
-                message: e.string_or_empty("message")?,
-            })
-        })?;
-        let error = |name: &str| match o.opt_object(name)? {
-            Some(e) => ErrorInfo::from_json(e).map(Some),
-            None => Ok(None),
-        };
-        // Filled in field by field: a member that does not read drops the one run, not a
-        // chain of fields read so far (less code for the many ways out).
-        let mut run = Run::new(
-            o.string("id")?,
-            Action::from_json(o.object("action")?)?,
-            o.string_or_empty("who")?,
-            String::new(),
-            None,
-            o.i64("started_at")?,
-        );
-        run.accepted_at = o.opt_i64("accepted_at")?;
-        run.settled_at = o.opt_i64("settled_at")?;
-        run.phase = Phase::from_json(&o.string("phase")?)?;
-        run.writer_before = o.string_or_empty("writer_before")?;
-        run.writer_expected = o.opt_string("writer_expected")?;
-        if let Some(last) = o.opt_object("last")? {
-            run.last = Observation::from_json(last)?;
-        }
-        run.seen_change = o.bool_or_false("seen_change")?;
-        run.history = history;
-        run.events = events;
-        run.connection = error("connection")?;
-        run.error = error("error")?;
-        run.result = o.opt_string("result")?;
-        run.polls = o.u32_or_zero("polls")?;
-        Ok(run)
+        serde_json::from_str(text).map_err(|e| DecodeError::new(format!("not a run: {e}")))
     }
 
     /// The runs kept in sessionStorage. A run this version cannot read is dropped with a
     /// warning in the browser console (the others stay); unreadable text gives no runs.
     pub fn list_from_json(text: &str) -> Vec<Run> {
-        let value = match json::parse(text.as_bytes()) {
-            Ok(value) => value,
+        let items: Vec<serde_json::Value> = match serde_json::from_str(text) {
+            Ok(items) => items,
             Err(e) => {
                 leptos::logging::warn!("stored runs dropped: {e}");
                 return Vec::new();
             }
         };
-        let Some(items) = value.as_array() else {
-            leptos::logging::warn!("stored runs dropped: not a list");
-            return Vec::new();
-        };
-        let mut runs = Vec::with_capacity(items.len());
-        for item in items {
-            match Object::of(item, "a run").and_then(Run::from_object) {
-                Ok(run) => runs.push(run),
-                Err(e) => leptos::logging::warn!("a stored run was dropped: {e}"),
-            }
-        }
-        runs
+        items
+            .into_iter()
+            .filter_map(|item| match serde_json::from_value(item) {
+                Ok(run) => Some(run),
+                Err(e) => {
+                    leptos::logging::warn!("a stored run was dropped: {e}");
+                    None
+                }
+            })
+            .collect()
     }
 
     pub fn new(
@@ -412,51 +355,14 @@ impl Run {
         }
     }
 
-    /// The run as a JSON value: its fields in declaration order, absent ones `null`.
-    pub fn to_value(&self) -> Value {
-        let error = |e: &Option<ErrorInfo>| e.as_ref().map_or(Value::Null, ErrorInfo::to_json);
-        // Plain loops and one helper: a `map(..).collect()` per list was a copy of each.
-        let mut history = Vec::with_capacity(self.history.len());
-        for h in &self.history {
-            history.push(timed(h.at, ("status", &h.status), ("writer", &h.writer)));
-        }
-        let mut events = Vec::with_capacity(self.events.len());
-        for e in &self.events {
-            events.push(timed(e.at, ("source", &e.source), ("message", &e.message)));
-        }
-        Value::object([
-            ("id", self.id.as_str().into()),
-            ("action", self.action.to_json()),
-            ("who", self.who.as_str().into()),
-            ("started_at", self.started_at.into()),
-            ("accepted_at", self.accepted_at.into()),
-            ("settled_at", self.settled_at.into()),
-            ("phase", self.phase.as_str().into()),
-            ("writer_before", self.writer_before.as_str().into()),
-            ("writer_expected", self.writer_expected.as_deref().into()),
-            ("last", self.last.to_json()),
-            ("seen_change", self.seen_change.into()),
-            ("history", Value::Array(history)),
-            ("events", Value::Array(events)),
-            ("connection", error(&self.connection)),
-            ("error", error(&self.error)),
-            ("result", self.result.as_deref().into()),
-            ("polls", self.polls.into()),
-        ])
-    }
-
     /// The JSON export: indented, one run.
     pub fn to_json(&self) -> String {
-        self.to_value().to_pretty_text()
+        serde_json::to_string_pretty(self).expect("a run serialises")
     }
 
     /// The list kept in sessionStorage: compact.
     pub fn list_to_json(runs: &[Run]) -> String {
-        let mut values = Vec::with_capacity(runs.len());
-        for run in runs {
-            values.push(run.to_value());
-        }
-        Value::Array(values).to_text()
+        serde_json::to_string(runs).expect("runs serialise")
     }
 
     pub fn to_markdown(&self) -> String {
@@ -527,15 +433,6 @@ impl Run {
 }
 
 /// The text, or `—` when it is empty.
-/// A history or event entry: its time and two text members.
-fn timed(at: i64, first: (&str, &str), second: (&str, &str)) -> Value {
-    Value::object([
-        ("at", at.into()),
-        (first.0, first.1.into()),
-        (second.0, second.1.into()),
-    ])
-}
-
 pub fn or_dash(s: &str) -> &str {
     if s.is_empty() {
         "—"
@@ -646,7 +543,7 @@ mod tests {
         assert_eq!(run.polls, 7);
         assert_eq!(run.error.as_ref().unwrap().code.as_deref(), Some("C"));
         assert_eq!(run.events[0].message, "Switchover \"started\"");
-        assert_eq!(Run::to_value(&run).to_text(), STORED_RUN);
+        assert_eq!(serde_json::to_string(&run).unwrap(), STORED_RUN);
     }
 
     #[test]

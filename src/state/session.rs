@@ -3,15 +3,13 @@
 //! sessionStorage, and nothing secret is ever rendered back, logged or put in a URL.
 
 use super::browser;
-use super::sorted_map::SortedMap;
-use crate::aws::protocol::{
-    json::{self, Object, Value},
-    DecodeError,
-};
+use crate::aws::protocol::DecodeError;
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Regions offered on the Connect screen.
@@ -37,157 +35,95 @@ const META_KEY: &str = "fc.session.meta";
 /// Per-request timeout for fetch: long enough for a slow region, short enough to show it.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
 
-// The stored settings are written by the `to_json` methods and read back by the
-// hand-written `from_json` decoders over one JSON value tree (derived serde impls
-// cost wasm of their own).
-
 /// `GET /_emulator/config.json`, when the console is served by the emulator:
 /// `{"endpoint": ..., "regions": [...], "demo": {"accessKeyId": ..., "secretAccessKey": ...}}`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct EmulatorConfig {
     pub endpoint: String,
     pub regions: Vec<Region>,
     pub demo: DemoCredentials,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
 }
 
 /// One service's override as the form holds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverrideForm {
+    #[serde(default)]
     pub url: String,
+    #[serde(default)]
     pub sign_for_aws_host: bool,
 }
 
 /// Everything needed to connect, minus nothing: the secret is in here, so this type is
 /// never rendered and only stored when the person opted in.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectRequest {
     pub access_key_id: String,
     pub secret_access_key: String,
+    #[serde(default)]
     pub session_token: Option<String>,
+    #[serde(default)]
     pub expiration: Option<i64>,
     pub regions: Vec<Region>,
-    pub overrides: SortedMap<String, OverrideForm>,
+    /// By service key (`elasticache`, `neptune`, `memorydb`).
+    #[serde(default)]
+    pub overrides: BTreeMap<String, OverrideForm>,
     /// `emulator` when connected through the emulator preset.
+    #[serde(default)]
     pub preset: Option<String>,
+    #[serde(default)]
     pub keep_in_session_storage: bool,
 }
 
 /// What may be stored without the opt-in: enough to prefill the form and, for the emulator
 /// preset (whose demo credentials the emulator hands out anyway), to reconnect after a reload.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionMeta {
     pub regions: Vec<Region>,
-    pub overrides: SortedMap<String, OverrideForm>,
+    #[serde(default)]
+    pub overrides: BTreeMap<String, OverrideForm>,
+    #[serde(default)]
     pub preset: Option<String>,
+    #[serde(default)]
     pub key_hint: String,
+}
+
+fn read<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(text).map_err(|e| DecodeError::new(format!("{what}: {e}")))
 }
 
 impl EmulatorConfig {
     pub fn from_json(text: &str) -> Result<EmulatorConfig, DecodeError> {
-        let value = json::parse(text.as_bytes())?;
-        let o = Object::of(&value, "the emulator config")?;
-        let demo = o.object("demo")?;
-        Ok(EmulatorConfig {
-            endpoint: o.string("endpoint")?,
-            regions: o.strings("regions")?,
-            demo: DemoCredentials {
-                access_key_id: demo.string("accessKeyId")?,
-                secret_access_key: demo.string("secretAccessKey")?,
-            },
-        })
+        read(text, "the emulator config")
     }
-}
-
-/// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, keyed by service.
-fn overrides_from_json(o: Object<'_>) -> Result<SortedMap<String, OverrideForm>, DecodeError> {
-    let mut overrides = SortedMap::new();
-    for (key, form) in o.entries("overrides")? {
-        let form = OverrideForm {
-            url: form.string_or_empty("url")?,
-            sign_for_aws_host: form.bool_or_false("sign_for_aws_host")?,
-        };
-        overrides.insert(key.to_string(), form);
-    }
-    Ok(overrides)
-}
-
-/// `{"elasticache": {"url": ..., "sign_for_aws_host": false}, ...}`, in service order.
-fn overrides_to_json(overrides: &SortedMap<String, OverrideForm>) -> Value {
-    // A plain loop: the `map(..).collect()` chain was a copy of its own.
-    let mut members = Vec::new();
-    for (service, form) in overrides.iter() {
-        let form = Value::object([
-            ("url", form.url.as_str().into()),
-            ("sign_for_aws_host", form.sign_for_aws_host.into()),
-        ]);
-        members.push((service.clone(), form));
-    }
-    Value::Object(members)
 }
 
 impl ConnectRequest {
     /// Written to sessionStorage only with the opt-in.
     pub fn to_json(&self) -> String {
-        Value::object([
-            ("access_key_id", self.access_key_id.as_str().into()),
-            ("secret_access_key", self.secret_access_key.as_str().into()),
-            ("session_token", self.session_token.as_deref().into()),
-            ("expiration", self.expiration.into()),
-            ("regions", self.regions.clone().into()),
-            ("overrides", overrides_to_json(&self.overrides)),
-            ("preset", self.preset.as_deref().into()),
-            (
-                "keep_in_session_storage",
-                self.keep_in_session_storage.into(),
-            ),
-        ])
-        .to_text()
+        serde_json::to_string(self).expect("a connect request serialises")
     }
 
     /// Reads what [`ConnectRequest::to_json`] wrote.
     pub fn from_json(text: &str) -> Result<ConnectRequest, DecodeError> {
-        let value = json::parse(text.as_bytes())?;
-        let o = Object::of(&value, "the kept session")?;
-        Ok(ConnectRequest {
-            access_key_id: o.string("access_key_id")?,
-            secret_access_key: o.string("secret_access_key")?,
-            session_token: o.opt_string("session_token")?,
-            expiration: o.opt_i64("expiration")?,
-            regions: o.strings("regions")?,
-            overrides: overrides_from_json(o)?,
-            preset: o.opt_string("preset")?,
-            keep_in_session_storage: o.bool_or_false("keep_in_session_storage")?,
-        })
+        read(text, "the kept session")
     }
 }
 
 impl SessionMeta {
     pub fn to_json(&self) -> String {
-        Value::object([
-            ("regions", self.regions.clone().into()),
-            ("overrides", overrides_to_json(&self.overrides)),
-            ("preset", self.preset.as_deref().into()),
-            ("key_hint", self.key_hint.as_str().into()),
-        ])
-        .to_text()
+        serde_json::to_string(self).expect("session settings serialise")
     }
 
     /// Reads what [`SessionMeta::to_json`] wrote (sessionStorage).
     pub fn from_json(text: &str) -> Result<SessionMeta, DecodeError> {
-        let value = json::parse(text.as_bytes())?;
-        let o = Object::of(&value, "the session settings")?;
-        Ok(SessionMeta {
-            regions: o.strings("regions")?,
-            overrides: overrides_from_json(o)?,
-            preset: o.opt_string("preset")?,
-            key_hint: o.string_or_empty("key_hint")?,
-        })
+        read(text, "the session settings")
     }
 }
 
@@ -477,7 +413,7 @@ pub fn emulator_request(
     regions: Vec<Region>,
     keep: bool,
 ) -> ConnectRequest {
-    let mut overrides = SortedMap::new();
+    let mut overrides = BTreeMap::new();
     for s in Service::ALL {
         let form = OverrideForm {
             url: config.endpoint.clone(),

@@ -3,7 +3,6 @@
 //! Nothing here performs I/O; a malformed body is a [`DecodeError`], never a panic.
 
 pub mod json;
-pub mod json_value;
 pub mod query;
 pub mod xml;
 

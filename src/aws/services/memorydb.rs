@@ -3,7 +3,7 @@
 use super::{text, token, Api, Page};
 use crate::aws::client::{CallBody, Client};
 use crate::aws::error::AwsError;
-use crate::aws::protocol::json::{decode, to_body, Object};
+use crate::aws::protocol::json::{decode, to_body};
 use crate::aws::protocol::DecodeError;
 use crate::model::{
     Event, EventSource, MemoryDbCluster, Node, NodeRole, Service, Shard, Timestamp,
@@ -88,136 +88,219 @@ impl<'a> MemoryDb<'a> {
 /// order of the API's shapes, optional members left out when absent.
 pub mod requests {
     use super::*;
-    use crate::aws::protocol::json::Value;
+    use crate::aws::protocol::json::serialize_epoch_seconds;
+    use serde::Serialize;
 
-    fn body(members: Vec<(&str, Option<Value>)>) -> Value {
-        let mut present = Vec::with_capacity(members.len());
-        for (name, value) in members {
-            if let Some(value) = value {
-                present.push((name.to_string(), value));
-            }
-        }
-        Value::Object(present)
+    #[derive(Serialize, Debug, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct DescribeClusters<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cluster_name: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_results: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<&'a str>,
+        pub show_shard_details: bool,
     }
 
-    pub fn describe_clusters(name: Option<&str>, next_token: Option<&str>) -> Value {
-        body(vec![
-            ("ClusterName", name.map(Value::from)),
-            ("MaxResults", name.is_none().then(|| MAX_RESULTS.into())),
-            ("NextToken", next_token.map(Value::from)),
-            ("ShowShardDetails", Some(true.into())),
-        ])
+    #[derive(Serialize, Debug, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct DescribeEvents<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source_name: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source_type: Option<&'a str>,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "some_epoch_seconds"
+        )]
+        pub start_time: Option<i64>,
+        pub max_results: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<&'a str>,
     }
 
-    pub fn describe_events(source: &EventSource, next_token: Option<&str>) -> Value {
-        body(vec![
-            ("SourceName", source.source_id.as_deref().map(Value::from)),
-            ("SourceType", source.source_type.as_deref().map(Value::from)),
-            ("StartTime", source.since.map(epoch_seconds)),
-            ("MaxResults", Some(MAX_RESULTS.into())),
-            ("NextToken", next_token.map(Value::from)),
-        ])
+    #[derive(Serialize, Debug, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct FailoverShard<'a> {
+        pub cluster_name: &'a str,
+        pub shard_name: &'a str,
     }
 
-    pub fn failover_shard(cluster: &str, shard: &str) -> Value {
-        body(vec![
-            ("ClusterName", Some(cluster.into())),
-            ("ShardName", Some(shard.into())),
-        ])
-    }
-
-    /// JSON 1.1 sends timestamps as epoch seconds: whole seconds as an integer (botocore's
-    /// form), a fraction only when there is one (`1700000000.5`).
-    pub(crate) fn epoch_seconds(t: Timestamp) -> Value {
-        let ms = t.millis();
-        let (seconds, fraction) = (ms.unsigned_abs() / 1000, ms.unsigned_abs() % 1000);
-        let sign = if ms < 0 { "-" } else { "" };
-        if fraction == 0 {
-            Value::Number(format!("{sign}{seconds}"))
-        } else {
-            let text = format!("{sign}{seconds}.{fraction:03}");
-            Value::Number(text.trim_end_matches('0').to_string())
+    fn some_epoch_seconds<S: serde::Serializer>(
+        millis: &Option<i64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match millis {
+            Some(millis) => serialize_epoch_seconds(millis, s),
+            None => s.serialize_none(),
         }
     }
 
-    #[cfg(test)]
-    mod tests {
-        use super::*;
+    /// One cluster by name (no page size: AWS refuses MaxResults with a name), or a page of all.
+    pub fn describe_clusters<'a>(
+        name: Option<&'a str>,
+        next_token: Option<&'a str>,
+    ) -> DescribeClusters<'a> {
+        DescribeClusters {
+            cluster_name: name,
+            max_results: name.is_none().then_some(MAX_RESULTS),
+            next_token,
+            show_shard_details: true,
+        }
+    }
 
-        #[test]
-        fn epoch_seconds_are_written_as_botocore_writes_them() {
-            for (ms, text) in [
-                (1_700_000_000_000, "1700000000"),
-                (1_700_000_000_500, "1700000000.5"),
-                (1_700_000_000_123, "1700000000.123"),
-                (1_700_000_000_010, "1700000000.01"),
-                (-1_500, "-1.5"),
-                (-500, "-0.5"),
-                (0, "0"),
-            ] {
-                assert_eq!(epoch_seconds(Timestamp(ms)).to_text(), text);
-            }
+    pub fn describe_events<'a>(
+        source: &'a EventSource,
+        next_token: Option<&'a str>,
+    ) -> DescribeEvents<'a> {
+        DescribeEvents {
+            source_name: source.source_id.as_deref(),
+            source_type: source.source_type.as_deref(),
+            start_time: source.since.map(Timestamp::millis),
+            max_results: MAX_RESULTS,
+            next_token,
+        }
+    }
+
+    pub fn failover_shard<'a>(cluster: &'a str, shard: &'a str) -> FailoverShard<'a> {
+        FailoverShard {
+            cluster_name: cluster,
+            shard_name: shard,
         }
     }
 }
 
-// ---- answers to domain (member names as in the MemoryDB API) ----
+/// The answers' shapes, with the member names of the MemoryDB API; only what the console
+/// reads. Unknown members are ignored, a missing list is empty.
+mod wire {
+    use crate::aws::protocol::json::deserialize_epoch_seconds;
+    use serde::Deserialize;
 
-fn cluster(c: Object<'_>, region: &str) -> Result<MemoryDbCluster, DecodeError> {
-    Ok(MemoryDbCluster {
-        name: c.string("Name")?,
-        description: opt_text(c, "Description")?,
-        status: c.string_or_empty("Status")?,
-        availability_mode: opt_text(c, "AvailabilityMode")?,
-        node_type: opt_text(c, "NodeType")?,
-        engine_version: opt_text(c, "EngineVersion")?,
-        arn: opt_text(c, "ARN")?,
-        number_of_shards: c.opt_u32("NumberOfShards")?,
-        shards: c.decode_list("Shards", |s| {
-            Ok(Shard {
-                id: s.string("Name")?,
-                status: opt_text(s, "Status")?,
-                slots: opt_text(s, "Slots")?,
-                nodes: s.decode_list("Nodes", node)?,
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct ClustersPage {
+        #[serde(default)]
+        pub clusters: Vec<Cluster>,
+        pub next_token: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct FailoverShardResult {
+        pub cluster: Cluster,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Cluster {
+        pub name: String,
+        pub description: Option<String>,
+        pub status: Option<String>,
+        pub availability_mode: Option<String>,
+        pub node_type: Option<String>,
+        pub engine_version: Option<String>,
+        #[serde(rename = "ARN")]
+        pub arn: Option<String>,
+        pub number_of_shards: Option<u32>,
+        #[serde(default)]
+        pub shards: Vec<Shard>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Shard {
+        pub name: String,
+        pub status: Option<String>,
+        pub slots: Option<String>,
+        #[serde(default)]
+        pub nodes: Vec<Node>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Node {
+        pub name: String,
+        pub availability_zone: Option<String>,
+        pub status: Option<String>,
+        pub endpoint: Option<Endpoint>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Endpoint {
+        pub address: Option<String>,
+        pub port: Option<u32>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct EventsPage {
+        #[serde(default)]
+        pub events: Vec<Event>,
+        pub next_token: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Event {
+        pub source_name: Option<String>,
+        pub source_type: Option<String>,
+        pub message: Option<String>,
+        #[serde(deserialize_with = "deserialize_epoch_seconds")]
+        pub date: i64,
+    }
+}
+
+// ---- answers to domain ----
+
+fn cluster(c: wire::Cluster, region: &str) -> MemoryDbCluster {
+    MemoryDbCluster {
+        name: c.name,
+        description: text(c.description),
+        status: c.status.unwrap_or_default(),
+        availability_mode: text(c.availability_mode),
+        node_type: text(c.node_type),
+        engine_version: text(c.engine_version),
+        arn: text(c.arn),
+        number_of_shards: c.number_of_shards,
+        shards: c
+            .shards
+            .into_iter()
+            .map(|s| Shard {
+                id: s.name,
+                status: text(s.status),
+                slots: text(s.slots),
+                nodes: s.nodes.into_iter().map(node).collect(),
             })
-        })?,
+            .collect(),
         region: region.to_string(),
-    })
+    }
 }
 
-/// Optional text where an empty string means absent. One out-of-line copy for every member.
-fn opt_text(o: Object<'_>, name: &str) -> Result<Option<String>, DecodeError> {
-    Ok(text(o.opt_string(name)?))
-}
-
-fn node(n: Object<'_>) -> Result<Node, DecodeError> {
-    let endpoint = match n.opt_object("Endpoint")? {
-        Some(e) => {
-            let port = e.opt_u32("Port")?;
-            opt_text(e, "Address")?.map(|address| match port {
-                Some(p) => format!("{address}:{p}"),
-                None => address,
-            })
-        }
-        None => None,
-    };
-    Ok(Node {
-        id: n.string("Name")?,
+fn node(n: wire::Node) -> Node {
+    let endpoint = n.endpoint.and_then(|e| {
+        text(e.address).map(|address| match e.port {
+            Some(port) => format!("{address}:{port}"),
+            None => address,
+        })
+    });
+    Node {
+        id: n.name,
         // DescribeClusters does not say which node is the primary.
         role: NodeRole::Unknown,
-        availability_zone: opt_text(n, "AvailabilityZone")?,
-        status: opt_text(n, "Status")?,
+        availability_zone: text(n.availability_zone),
+        status: text(n.status),
         endpoint,
-    })
+    }
 }
 
-fn event(e: Object<'_>, region: &str) -> Result<Event, DecodeError> {
+fn event(e: wire::Event, region: &str) -> Result<Event, DecodeError> {
     Ok(Event {
-        source_id: e.string_or_empty("SourceName")?,
-        source_type: opt_text(e, "SourceType")?,
-        message: e.string_or_empty("Message")?,
-        // Epoch seconds.
-        date: Timestamp::from_epoch_millis(e.epoch_millis("Date")?)
+        source_id: e.source_name.unwrap_or_default(),
+        source_type: text(e.source_type),
+        message: e.message.unwrap_or_default(),
+        date: Timestamp::from_epoch_millis(e.date)
             .map_err(|e| DecodeError::new(format!("event Date: {e}")))?,
         service: Service::MemoryDb,
         region: region.to_string(),
@@ -230,23 +313,30 @@ pub fn parse_describe_clusters(
     body: &[u8],
     region: &str,
 ) -> Result<Page<MemoryDbCluster>, DecodeError> {
-    decode(body, |r| {
-        Ok(Page {
-            items: r.decode_list("Clusters", |c| cluster(c, region))?,
-            next_token: token(r.opt_string("NextToken")?),
-        })
+    let page: wire::ClustersPage = decode(body)?;
+    Ok(Page {
+        items: page
+            .clusters
+            .into_iter()
+            .map(|c| cluster(c, region))
+            .collect(),
+        next_token: token(page.next_token),
     })
 }
 
 pub fn parse_failover_shard(body: &[u8], region: &str) -> Result<MemoryDbCluster, DecodeError> {
-    decode(body, |r| cluster(r.object("Cluster")?, region))
+    let result: wire::FailoverShardResult = decode(body)?;
+    Ok(cluster(result.cluster, region))
 }
 
 pub fn parse_describe_events(body: &[u8], region: &str) -> Result<Page<Event>, DecodeError> {
-    decode(body, |r| {
-        Ok(Page {
-            items: r.decode_list("Events", |e| event(e, region))?,
-            next_token: token(r.opt_string("NextToken")?),
-        })
+    let page: wire::EventsPage = decode(body)?;
+    Ok(Page {
+        items: page
+            .events
+            .into_iter()
+            .map(|e| event(e, region))
+            .collect::<Result<_, _>>()?,
+        next_token: token(page.next_token),
     })
 }
