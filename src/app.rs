@@ -1,24 +1,25 @@
-//! `<App/>`: context providers, the page for the URL (state/route.rs), the run tray and the
-//! command palette.
+//! `<App/>`: the context providers, the route table, the run tray and the command palette.
 
 use crate::components::app_header::AppHeader;
 use crate::components::command_palette::CommandPalette;
 use crate::components::run_tray::RunTray;
-use crate::components::shown::{rebuilt, shown_when};
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
 use crate::pages::resource::ResourcePage;
 use crate::pages::runs::RunsPage;
 use crate::state::browser;
 use crate::state::inventory::InventoryCtx;
-use crate::state::route::{Page, Router};
+use crate::state::route::resource_from_params;
+use crate::state::rows::ResourceKind;
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_params_map;
+use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let router = Router::provide();
     let session = SessionCtx::provide();
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
@@ -37,28 +38,58 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || handle.remove());
 
     view! {
-        <AppHeader
-            session=Memo::new(move |_| session.get().map(|s| s.label()))
-            on_palette=Callback::new(move |_| palette_open.set(true))
-        />
-        <main class="app" data-app-mounted="true">
-            // Re-rendered only when the page changes, not when the query (the filter) does.
-            {rebuilt(move || match router.page.get() {
-                Page::Inventory => view! { <InventoryPage /> }.into_any(),
-                Page::Connect => view! { <ConnectPage /> }.into_any(),
-                Page::Runs => view! { <RunsPage /> }.into_any(),
-                Page::Resource(rref) => view! { <ResourcePage rref=rref /> }.into_any(),
-                Page::NotFound => view! { <NotFound /> }.into_any(),
-            })}
-        </main>
-        <RunTray runs=runs.runs now=runs.now />
-        {shown_when(move || palette_open.get(), move || view! {
-            <CommandPalette
-                rows=inventory.rows
-                router=router
-                on_close=Callback::new(move |_| palette_open.set(false))
+        <Router>
+            <AppHeader
+                session=Memo::new(move |_| session.get().map(|s| s.label()))
+                on_palette=Callback::new(move |_| palette_open.set(true))
             />
-        })}
+            <main class="app" data-app-mounted="true">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=InventoryPage />
+                    <Route path=path!("/connect") view=ConnectPage />
+                    <Route path=path!("/runs") view=RunsPage />
+                    <Route
+                        path=path!("/r/elasticache/global/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::GlobalDatastore /> }
+                    />
+                    <Route
+                        path=path!("/r/elasticache/rg/:region/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::ReplicationGroup /> }
+                    />
+                    <Route
+                        path=path!("/r/neptune/global/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::GlobalDatabase /> }
+                    />
+                    <Route
+                        path=path!("/r/neptune/cluster/:region/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::NeptuneCluster /> }
+                    />
+                    <Route
+                        path=path!("/r/memorydb/:region/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::MemoryDbCluster /> }
+                    />
+                </Routes>
+            </main>
+            <RunTray runs=runs.runs now=runs.now />
+            <Show when=move || palette_open.get()>
+                <CommandPalette
+                    rows=inventory.rows
+                    on_close=Callback::new(move |_| palette_open.set(false))
+                />
+            </Show>
+        </Router>
+    }
+}
+
+/// A resource page for the route's parameters. Built again when they change (a link from one
+/// resource to another of the same kind), so the page's polls follow the resource shown.
+#[component]
+fn ResourceRoute(kind: ResourceKind) -> impl IntoView {
+    let params = use_params_map();
+    let resource = Memo::new(move |_| params.with(|p| resource_from_params(kind, |k| p.get(k))));
+    move || match resource.get() {
+        Some(rref) => view! { <ResourcePage rref=rref /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
     }
 }
 

@@ -3,8 +3,6 @@
 //! and sends at most once.
 
 use super::error_panel::ErrorPanel;
-use super::shown::{effect, memo, rebuilt, shown_some};
-use crate::components::shown::{CollectAny, OptionAny};
 use crate::state::action::{may_confirm, Action, Check};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
@@ -33,12 +31,14 @@ pub fn ActionDialog(
     let confirm_name = action.confirm_name().map(str::to_string);
     let ready = {
         let action = action.clone();
-        memo(move || checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
+        Memo::new(move |_| checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
     };
     // Focus moves into the dialog and, when it closes, back to the button that opened it.
-    browser::remember_focus();
-    on_cleanup(browser::restore_focus);
-    effect(move || {
+    // Focus goes back to the button that opened the dialog when it closes. The element is
+    // not `Send`; the browser has one thread, which `SendWrapper` checks.
+    let opener = send_wrapper::SendWrapper::new(browser::focused_element());
+    on_cleanup(move || browser::restore_focus(opener.take()));
+    Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
             browser::focus_first(&el);
         }
@@ -85,28 +85,28 @@ pub fn ActionDialog(
                     <dd><code>{resource.id.clone()}</code>" · "{resource.kind.label()}</dd>
                     <dt>"Region"</dt>
                     <dd>{region}</dd>
-                    {action.shard().map(|s| view! { <dt>"Shard"</dt><dd><code>{s.to_string()}</code></dd> }).any_view()}
+                    {action.shard().map(|s| view! { <dt>"Shard"</dt><dd><code>{s.to_string()}</code></dd> })}
                 </dl>
                 {danger.then(|| view! {
                     <p class="dialog__warning" role="alert">
                         <span aria-hidden="true">"⚠ "</span>
                         "Data loss: this failover does not wait for replication. Prefer Switch over unless the writer's region is down."
                     </p>
-                }).any_view()}
+                })}
                 <h3 class="dialog__subtitle">"What will happen"</h3>
                 <ul class="dialog__effects">
                     {effects}
                 </ul>
                 <h3 class="dialog__subtitle">"Preflight checks"</h3>
                 <ul class="checklist" aria-label="Preflight checks">
-                    {rebuilt(move || checks.get().into_iter().map(|c| view! {
+                    {move || checks.get().into_iter().map(|c| view! {
                         <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
                             <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
                             <span class="checklist__label">{c.label}</span>
                             <span class="checklist__outcome">{c.outcome.as_str()}</span>
                             <span class="checklist__detail">{c.detail}</span>
                         </li>
-                    }).collect_any())}
+                    }).collect_view()}
                 </ul>
                 {children.map(|c| c())}
                 {confirm_name.map(|name| view! {
@@ -122,8 +122,8 @@ pub fn ActionDialog(
                             on:input=move |ev| typed.set(event_target_value(&ev))
                         />
                     </label>
-                }).any_view()}
-                {shown_some(move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> }))}
+                })}
+                {move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
                         // A String, as the app's other reactive texts: `&str` would be a type of its own.

@@ -1,9 +1,7 @@
 //! Jump to any resource by name: "/" or Ctrl+K opens it, arrows pick, Enter goes.
 
-use super::shown::{effect, memo, rebuilt, shown_when};
-use crate::components::shown::CollectAny;
 use crate::state::browser;
-use crate::state::route::Router;
+use crate::state::route::Navigator;
 use crate::state::rows::{sort_rows, Filter, Row};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -12,19 +10,13 @@ use std::sync::Arc;
 const MAX_MATCHES: usize = 12;
 
 #[component]
-pub fn CommandPalette(
-    rows: Memo<Vec<Arc<Row>>>,
-    /// Where a picked row goes (after `on_close`). The router itself rather than a
-    /// `Callback<String>`: that was Leptos's callback code for a type used nowhere else.
-    router: Router,
-    on_close: Callback<()>,
-) -> impl IntoView {
+pub fn CommandPalette(rows: Memo<Vec<Arc<Row>>>, on_close: Callback<()>) -> impl IntoView {
+    let navigator = Navigator::new();
     let query = RwSignal::new(String::new());
-    // The selected row's index, an i64 like the inventory's row limit and the runs' clock: one
-    // copy of Leptos's signal code for all three.
+    // The selected row's index.
     let selected = RwSignal::new(0i64);
     let root = NodeRef::<Div>::new();
-    let matches = memo(move || {
+    let matches = Memo::new(move |_| {
         let filter = Filter {
             text: query.get(),
             sort: "name".into(),
@@ -55,7 +47,7 @@ pub fn CommandPalette(
                 .collect::<Vec<_>>()
         })
     });
-    effect(move || {
+    Effect::new(move |_| {
         if root.get().is_some() {
             browser::focus_element("palette-input");
         }
@@ -63,7 +55,7 @@ pub fn CommandPalette(
     let pick = move |i: usize| {
         if let Some(row) = matches.with_untracked(|m| m.get(i).cloned()) {
             on_close.run(());
-            router.navigate(&row.resource.path(), false);
+            navigator.go(&row.resource.path());
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
@@ -127,7 +119,7 @@ pub fn CommandPalette(
                 <ul id="palette-list" class="palette__list" role="listbox" aria-label="Matching resources">
                     // Rebuilt when the selection moves too: the rows are patched in place (same
                     // list type), and plain attributes cost less wasm than reactive ones.
-                    {rebuilt(move || {
+                    {move || {
                         let sel = selected.get() as usize;
                         matches
                             .get()
@@ -146,11 +138,11 @@ pub fn CommandPalette(
                                     </li>
                                 }
                             })
-                            .collect_any()
-                    })}
-                    {shown_when(move || matches.with(Vec::is_empty), move || view! {
+                            .collect_view()
+                    }}
+                    {view! { <Show when=move || matches.with(Vec::is_empty)>{move || view! {
                         <li class="palette__empty">"No resource matches."</li>
-                    })}
+                    }}</Show> }}
                 </ul>
             </div>
         </div>

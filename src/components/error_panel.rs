@@ -1,6 +1,5 @@
 //! An AWS error shown where it happened: code, message, request id and what to do.
 
-use crate::components::shown::OptionAny;
 use crate::state::errors::ErrorInfo;
 use leptos::prelude::*;
 
@@ -34,13 +33,13 @@ pub fn ErrorPanel(
         <div class=class role="alert">
             <p class="error-panel__summary">
                 <span class="error-panel__glyph" aria-hidden="true">"✕"</span>
-                {context.map(|c| view! { <span class="error-panel__context">{c}": "</span> }).any_view()}
+                {context.map(|c| view! { <span class="error-panel__context">{c}": "</span> })}
                 <code class="error-panel__code">{headline}</code>
             </p>
             {details}
             {error.request_id.clone().map(|r| view! {
                 <p class="error-panel__request">"Request id "<code>{r}</code></p>
-            }).any_view()}
+            })}
             <p class="error-panel__advice">{error.advice.clone()}</p>
         </div>
     }

@@ -1,6 +1,5 @@
 //! A timeline of service events, newest last, times in UTC.
 
-use crate::components::shown::OptionAny;
 use crate::model::Timestamp;
 use leptos::prelude::*;
 
@@ -8,35 +7,30 @@ use leptos::prelude::*;
 /// as they are kept.
 pub use crate::state::record::RunEvent as EventLine;
 
+/// The events as they are now; a list that grows on a poll adds its new lines only (keyed by
+/// time, source and message), so nothing already read moves or flickers.
 #[component]
 pub fn EventList(
-    events: Vec<EventLine>,
+    #[prop(into)] events: Signal<Vec<EventLine>>,
     /// Shown when there are none.
     empty: &'static str,
 ) -> impl IntoView {
-    let empty = events
-        .is_empty()
-        .then(|| view! { <li class="event-list__empty">{empty}</li> })
-        .any_view();
-    let mut items = Vec::with_capacity(events.len());
-    // Items as `AnyView`: `Vec<AnyView>` is the app's one list type; a `Vec` of a typed view would
-    // have Leptos's list code compiled for it (about 2.4 KB of wasm per element type).
-    for e in events {
-        items.push(
-            view! {
+    view! {
+        <ol class="event-list">
+            <Show when=move || events.with(Vec::is_empty)>
+                <li class="event-list__empty">{empty}</li>
+            </Show>
+            <For
+                each=move || events.get()
+                key=|e| (e.at, e.source.clone(), e.message.clone())
+                let:e
+            >
                 <li class="event-list__item">
                     <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
                     <span class="event-list__source">{e.source}</span>
                     <span class="event-list__message">{e.message}</span>
                 </li>
-            }
-            .into_any(),
-        );
-    }
-    view! {
-        <ol class="event-list">
-            {empty}
-            {items}
+            </For>
         </ol>
     }
 }

@@ -4,7 +4,6 @@
 //! for no visible difference.
 
 use super::status_badge::StatusBadge;
-use crate::components::shown::{rebuilt, CollectAny};
 use crate::state::rows::Row;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -30,7 +29,7 @@ pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {rebuilt(move || rows.get().into_iter().map(|row| view! { <InventoryRow row=row /> }).collect_any())}
+                {move || rows.get().into_iter().map(|row| view! { <InventoryRow row=row /> }).collect_view()}
             </tbody>
         </table>
     }

@@ -8,6 +8,5 @@ pub mod event_list;
 pub mod inventory_table;
 pub mod run_card;
 pub mod run_tray;
-pub mod shown;
 pub mod status_badge;
 pub mod topology;

@@ -2,154 +2,140 @@
 
 use super::error_panel::ErrorPanel;
 use super::event_list::EventList;
-use super::shown::{rebuilt, shown_some};
-use crate::components::shown::{CollectAny, OptionAny};
 use crate::model::Timestamp;
 use crate::state::browser;
-use crate::state::errors::ErrorInfo;
 use crate::state::record::{format_clock, format_duration, or_dash, Run};
 use crate::state::runs::RunsCtx;
-use crate::state::sorted_map::SortedMap;
 use leptos::prelude::*;
-use leptos::tachys::reactive_graph::{ReactiveFunction, SharedReactiveFunction};
-use std::cell::RefCell;
 
 /// Runs newest first, each a `RunCard` wired to export and dismiss; `empty` when there are none.
+/// Keyed by run id: a poll updates the card of its run in place.
 #[component]
 pub fn RunList(
     runs: Memo<Vec<Run>>,
     #[prop(optional)] empty: Option<&'static str>,
 ) -> impl IntoView {
     let ctx = RunsCtx::expect();
-    let sorted = move || {
+    let ids = Memo::new(move |_| {
         let mut list = runs.get();
         Run::newest_first(&mut list);
-        list
-    };
+        list.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    });
     view! {
-        {shown_some(move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> }))}
-        {rebuilt(move || sorted().into_iter().map(|run| view! { <RunCard run=run ctx=ctx /> }).collect_any())}
+        {move || (runs.with(Vec::is_empty)).then_some(empty).flatten().map(|text| view! { <p class="placeholder">{text}</p> })}
+        <For each=move || ids.get() key=|id| id.clone() let:id>
+            <RunCard id=id ctx=ctx />
+        </For>
     }
-}
-
-thread_local! {
-    /// Runs whose history the reader opened or closed against the default, by run id.
-    static HISTORY_CHOICE: RefCell<SortedMap<String, bool>> = const { RefCell::new(SortedMap::new()) };
 }
 
 #[component]
 pub fn RunCard(
-    mut run: Run,
+    id: String,
     /// Exports and dismisses the run; its clock ticks the elapsed time.
     ctx: RunsCtx,
 ) -> impl IntoView {
-    // One handler type for the three buttons: 0 exports JSON, 1 Markdown, 2 dismisses.
-    let id = run.id.clone();
-    let on = move |what: u8| {
+    let run = {
         let id = id.clone();
-        move |_| match what {
-            0 | 1 => ctx.export(&id, what == 1),
-            _ => ctx.dismiss(&id),
-        }
+        Memo::new(move |_| ctx.get(&id))
     };
-    // One view type for the two panels: a failing read (compact) and the refusal.
-    let panel = |context: &'static str, error: ErrorInfo, compact: bool| {
-        view! { <ErrorPanel context=context error=error compact=compact /> }
-    };
-    let phase = run.phase;
+    // Each part of the card reads the run it needs; a poll changes only what changed.
+    let read =
+        move |f: fn(&Run) -> String| move || run.with(|r| r.as_ref().map(f).unwrap_or_default());
+    let phase = move || run.with(|r| r.as_ref().map(|r| r.phase));
+    let done = move || phase().is_some_and(|p| p.is_done());
     // The history is open while the run is in progress and closed once it is done, unless the
-    // reader chose otherwise. The card is redrawn in place on every poll, and Leptos then sets
-    // each of an element's attributes again; so the choice is kept here, by run, not in the DOM.
-    let default_open = !phase.is_done();
-    let history_open = HISTORY_CHOICE
-        .with_borrow(|m| m.get(&run.id).copied())
-        .unwrap_or(default_open);
-    let on_toggle = {
-        let id = run.id.clone();
-        move |ev: leptos::ev::Event| {
-            let open = browser::target_is_open(&ev);
-            HISTORY_CHOICE.with_borrow_mut(|m| {
-                // Only a choice against the default is kept: toggles of the redraw itself
-                // match it, and a closed history still closes by default when the run ends.
-                if open == default_open {
-                    m.remove(&id);
-                } else {
-                    m.insert(id.clone(), open);
-                }
-            });
-        }
+    // reader chose otherwise (then their choice stands until the page goes away).
+    let history_choice = RwSignal::new(None::<bool>);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = browser::target_is_open(&ev);
+        // A toggle that matches the default (the run ending closes it) is no choice.
+        history_choice.set((open == done()).then_some(open));
     };
-    let started = run.started_at;
-    let settled_at = run.settled_at;
-    let settle = run.time_to_settle();
-    let path = run.action.resource().path();
-    let events = std::mem::take(&mut run.events);
-    let mut transitions = Vec::with_capacity(run.history.len());
-    // As `AnyView`, like `EventList`'s items: one list type for the app.
-    for h in &run.history {
-        transitions.push(
-            view! {
-                <li>
-                    <time>{Timestamp(h.at).time_of_day()}</time>" "
-                    <span>{h.status.clone()}</span>
-                    {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer)).any_view()}
-                </li>
-            }
-            .into_any(),
-        );
-    }
+    let events = Signal::derive(move || {
+        run.with(|r| r.as_ref().map(|r| r.events.clone()).unwrap_or_default())
+    });
+    let (export_json, export_md, dismiss) = {
+        let (a, b, c) = (id.clone(), id.clone(), id.clone());
+        (
+            move |_| ctx.export(&a, false),
+            move |_| ctx.export(&b, true),
+            move |_| ctx.dismiss(&c),
+        )
+    };
+    let started = run.with_untracked(|r| r.as_ref().map_or(0, |r| r.started_at));
+    let title = run.with_untracked(|r| r.as_ref().map(|r| r.action.title()).unwrap_or_default());
+    let path = run.with_untracked(|r| {
+        r.as_ref()
+            .map(|r| r.action.resource().path())
+            .unwrap_or_default()
+    });
     view! {
-        <article class=format!("run-card run-card--{}", phase.class_name()) aria-label=run.action.title()>
+        <article
+            class=move || format!("run-card run-card--{}", phase().map_or("", |p| p.class_name()))
+            aria-label=title.clone()
+        >
             <header class="run-card__head">
                 <span class="run-card__phase">
-                    <span aria-hidden="true">{phase.glyph()}</span>" "{phase.label()}
+                    <span aria-hidden="true">{move || phase().map_or("", |p| p.glyph())}</span>" "
+                    {move || phase().map_or("", |p| p.label())}
                 </span>
-                <h3 class="run-card__title"><a href=path>{run.action.title()}</a></h3>
+                <h3 class="run-card__title"><a href=path>{title.clone()}</a></h3>
             </header>
             <dl class="run-card__facts">
                 <dt>"Started"</dt>
                 <dd><time>{Timestamp(started).to_iso8601()}</time></dd>
                 <dt>"Elapsed"</dt>
-                <dd class="run-card__clock">{elapsed(ctx.now, started, settled_at)}</dd>
+                <dd class="run-card__clock">
+                    {move || elapsed(ctx.now.get(), started, run.with(|r| r.as_ref().and_then(|r| r.settled_at)))}
+                </dd>
                 <dt>"Time to settle"</dt>
-                <dd class="run-card__settle">{settle.map(format_duration).unwrap_or_else(|| "—".into())}</dd>
+                <dd class="run-card__settle">{read(|r| r.time_to_settle().map(format_duration).unwrap_or_else(|| "—".into()))}</dd>
                 <dt>"Status"</dt>
-                <dd>{if run.last.status.is_empty() { "—".to_string() } else { run.last.status.clone() }}</dd>
+                <dd>{read(|r| or_dash(&r.last.status).to_string())}</dd>
                 <dt>"Writer"</dt>
-                <dd>{writer_line(&run)}</dd>
+                <dd>{read(writer_line)}</dd>
                 <dt>"Who"</dt>
-                <dd>{run.who.clone()}</dd>
-                {run.result.clone().map(|r| view! { <dt>"Result"</dt><dd class="run-card__result">{r}</dd> }).any_view()}
+                <dd>{read(|r| r.who.clone())}</dd>
+                {move || run.with(|r| r.as_ref().and_then(|r| r.result.clone())).map(|result| view! {
+                    <dt>"Result"</dt><dd class="run-card__result">{result}</dd>
+                })}
             </dl>
-            {run.connection.clone().map(|e| panel(e.retry_context(), e, true)).any_view()}
-            {run.error.clone().map(|e| panel(e.refusal_context(), e, false)).any_view()}
-            <details class="run-card__history" open=history_open on:toggle=on_toggle>
-                <summary>{format!("Status transitions ({})", run.history.len())}</summary>
+            {move || run.with(|r| r.as_ref().and_then(|r| r.connection.clone())).map(|e| view! {
+                <ErrorPanel context=e.retry_context() error=e compact=true />
+            })}
+            {move || run.with(|r| r.as_ref().and_then(|r| r.error.clone())).map(|e| view! {
+                <ErrorPanel context=e.refusal_context() error=e compact=false />
+            })}
+            <details class="run-card__history" prop:open=move || history_choice.get().unwrap_or(!done()) on:toggle=on_toggle>
+                <summary>{move || format!("Status transitions ({})", run.with(|r| r.as_ref().map_or(0, |r| r.history.len())))}</summary>
                 <ol class="run-card__transitions">
-                    {transitions}
+                    {move || run.with(|r| r.as_ref().map(|r| r.history.clone()).unwrap_or_default()).into_iter().map(|h| view! {
+                        <li>
+                            <time>{Timestamp(h.at).time_of_day()}</time>" "
+                            <span>{h.status}</span>
+                            {(!h.writer.is_empty()).then(|| format!(" · writer {}", h.writer))}
+                        </li>
+                    }).collect_view()}
                 </ol>
             </details>
             <h4 class="run-card__subtitle">"Events"</h4>
             <EventList events=events empty="No events yet." />
             <div class="run-card__buttons">
-                <button type="button" class="button" on:click=on(0)>"Export JSON"</button>
-                <button type="button" class="button" on:click=on(1)>"Export Markdown"</button>
-                {phase.is_done().then(move || view! {
-                    <button type="button" class="button button--quiet" on:click=on(2)>"Dismiss"</button>
-                }).any_view()}
+                <button type="button" class="button" on:click=export_json>"Export JSON"</button>
+                <button type="button" class="button" on:click=export_md>"Export Markdown"</button>
+                <Show when=done>
+                    <button type="button" class="button button--quiet" on:click=dismiss.clone()>"Dismiss"</button>
+                </Show>
             </div>
         </article>
     }
 }
 
-/// The live elapsed counter of a run (the card's and the tray's). Shared as the type `view!`
-/// gives its own text closures, so Leptos's render code for it is not compiled again.
-pub fn elapsed(
-    now: RwSignal<i64>,
-    started: i64,
-    settled: Option<i64>,
-) -> SharedReactiveFunction<String> {
-    (move || format_clock(settled.unwrap_or_else(|| now.get()) - started)).into_shared()
+/// The elapsed time of a run (the card's and the tray's): to `now` while it runs, to its
+/// settling once settled.
+pub fn elapsed(now: i64, started: i64, settled: Option<i64>) -> String {
+    format_clock(settled.unwrap_or(now) - started)
 }
 
 /// `before ⟶ now`, and while the move is pending, where it is going.

@@ -2,7 +2,6 @@
 //! from the writer to the others, and inside each box its shards with primary and replicas.
 
 use super::status_badge::StatusBadge;
-use crate::components::shown::{CollectAny, OptionAny};
 use crate::model::{NodeRole, Shard};
 use leptos::prelude::*;
 
@@ -52,13 +51,13 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
                             </div>
                         }
                     })
-                    .any_view();
+                    ;
                     view! {
                         {arrow}
                         <RegionBox region=r />
                     }
                 })
-                .collect_any()}
+                .collect_view()}
         </div>
     }
 }
@@ -75,14 +74,14 @@ fn RegionBox(region: TopoRegion) -> impl IntoView {
         <section class=class aria-label=format!("{} {}", region.region, region.role)>
             <header class="topology__region-head">
                 <span class="topology__region-name">{region.region.clone()}</span>
-                {region.writes.then(|| view! { <span class="topology__writer-mark">"✎ WRITER"</span> }).any_view()}
+                {region.writes.then(|| view! { <span class="topology__writer-mark">"✎ WRITER"</span> })}
             </header>
             <p class="topology__member">
                 <span class="topology__member-name">{region.name.clone()}</span>
                 <span class="topology__role">{region.role.clone()}</span>
             </p>
             <p class="topology__status"><StatusBadge status=status /></p>
-            {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> }).any_view()}
+            {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> })}
             <ShardGrid shards=region.shards prefix=format!("{}-", region.name) />
         </section>
     }
@@ -122,16 +121,18 @@ pub fn ShardGrid(
             }
             .into_any());
         }
-        cards.push(view! {
-            <li class="shard-grid__shard">
-                <p class="shard-grid__head">
-                    <span class="shard-grid__id">"shard "{s.id}</span>
-                    {(!status.is_empty()).then(|| view! { <StatusBadge status=status /> }).any_view()}
-                </p>
-                <ul class="shard-grid__nodes">{nodes}</ul>
-            </li>
-        }
-        .into_any());
+        cards.push(
+            view! {
+                <li class="shard-grid__shard">
+                    <p class="shard-grid__head">
+                        <span class="shard-grid__id">"shard "{s.id}</span>
+                        {(!status.is_empty()).then(|| view! { <StatusBadge status=status /> })}
+                    </p>
+                    <ul class="shard-grid__nodes">{nodes}</ul>
+                </li>
+            }
+            .into_any(),
+        );
     }
     view! { <ul class="shard-grid">{cards}</ul> }.into_any()
 }

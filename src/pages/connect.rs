@@ -2,9 +2,8 @@
 //! one-click preset for the local emulator.
 
 use crate::aws::Credentials;
-use crate::components::shown::{shown_some, shown_when, CollectAny};
 use crate::model::Service;
-use crate::state::route::Router;
+use crate::state::route::Navigator;
 use crate::state::session::{
     emulator_request, key_hint, ConnectRequest, SessionCtx, COMMON_REGIONS, DEFAULT_REGIONS,
 };
@@ -20,7 +19,7 @@ fn read_pasted(text: Option<String>) -> Option<Credentials> {
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let session = SessionCtx::expect();
-    let router = Router::expect();
+    let navigator = Navigator::new();
     let meta = session.meta();
 
     let key_id = RwSignal::new(String::new());
@@ -92,7 +91,7 @@ pub fn ConnectPage() -> impl IntoView {
                     token.set(String::new());
                     pasted.set(None);
                     form_error.set(None);
-                    router.navigate("/", false);
+                    navigator.go("/");
                 }
                 Err(e) => form_error.set(Some(e)),
             }
@@ -109,7 +108,7 @@ pub fn ConnectPage() -> impl IntoView {
             config.regions.clone()
         };
         match session.connect(emulator_request(&config, regions, keep.get_untracked())) {
-            Ok(()) => router.navigate("/", false),
+            Ok(()) => navigator.go("/"),
             Err(e) => form_error.set(Some(e)),
         }
     };
@@ -117,20 +116,20 @@ pub fn ConnectPage() -> impl IntoView {
     view! {
         <div class="page connect-page">
             <h1 class="page__title">"Connect"</h1>
-            {shown_some(move || session.get().map(|s| view! {
+            {move || session.get().map(|s| view! {
                 <p class="connect-page__current" role="status">
                     "Connected: " {s.label()} " "
                     <button type="button" class="button button--quiet" on:click=move |_| session.disconnect()>"Disconnect"</button>
                 </p>
-            }))}
-            {shown_some(move || session.emulator.get().map(|config| view! {
+            })}
+            {move || session.emulator.get().map(|config| view! {
                 <section class="connect-page__preset" aria-labelledby="preset-title">
                     <h2 id="preset-title" class="page__subtitle">"Local emulator"</h2>
                     <p>"This console is served by failover-emulator at "<code>{config.endpoint.clone()}</code>
                        ". Connect with its demo credentials (regions "{config.regions.join(", ")}")."</p>
                     <button type="button" class="button button--primary" on:click=connect_emulator>"Connect to the local emulator"</button>
                 </section>
-            }))}
+            })}
             <form class="connect-form" on:submit=connect autocomplete="off">
                 <fieldset class="connect-form__group">
                     <legend>"Credentials"</legend>
@@ -150,7 +149,7 @@ pub fn ConnectPage() -> impl IntoView {
                         ></textarea>
                     </label>
                     {field_error(paste_error)}
-                    {shown_some(move || read_pasted(pasted.get()).map(|creds| view! {
+                    {move || read_pasted(pasted.get()).map(|creds| view! {
                         <p class="connect-form__parsed" role="status">
                             "✓ Read credentials for access key "<code>{key_hint(&creds.access_key_id)}</code>
                             {if creds.session_token.is_some() { " (temporary, with session token)" } else { "" }}
@@ -158,14 +157,14 @@ pub fn ConnectPage() -> impl IntoView {
                             " "
                             <button type="button" class="button button--quiet" on:click=move |_| pasted.set(None)>"Forget"</button>
                         </p>
-                    }))}
-                    {shown_when(move || pasted.with(Option::is_none), move || view! {
+                    })}
+                    {view! { <Show when=move || pasted.with(Option::is_none)>{move || view! {
                         <div class="connect-form__fields">
                             {credential_field("Access key id", "text", key_id)}
                             {credential_field("Secret access key", "password", secret)}
                             {credential_field("Session token (optional)", "password", token)}
                         </div>
-                    })}
+                    }}</Show> }}
                 </fieldset>
                 <fieldset class="connect-form__group">
                     <legend>"Regions"</legend>
@@ -178,7 +177,7 @@ pub fn ConnectPage() -> impl IntoView {
                                 list.retain(|x| x != r);
                                 if on { list.push(r.to_string()); }
                             }),
-                        )).collect_any()}
+                        )).collect_view()}
                     </div>
                 </fieldset>
                 <fieldset class="connect-form__group">
@@ -205,7 +204,7 @@ pub fn ConnectPage() -> impl IntoView {
                                 )}
                             </div>
                         }
-                    }).collect_any()}
+                    }).collect_view()}
                 </fieldset>
                 {checkbox(
                     "check connect-form__keep",
@@ -242,11 +241,11 @@ fn credential_field(
 
 /// The message in `error`, if any, as an alert under its field.
 fn field_error(error: RwSignal<Option<String>>) -> impl IntoView {
-    shown_some(move || {
+    move || {
         error
             .get()
             .map(|e| view! { <p class="field__error" role="alert">{e}</p> })
-    })
+    }
 }
 
 /// A labelled checkbox: `checked` reads its state, `set` is called with the new one. Boxed, so

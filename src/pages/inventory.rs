@@ -3,13 +3,14 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::inventory_table::InventoryTable;
-use crate::components::shown::{effect, memo, rebuilt, shown_some, shown_when, CollectAny};
 use crate::model::Service;
 use crate::state::inventory::{InventoryCtx, SlotState};
-use crate::state::route::Router;
+use crate::state::route::Navigator;
 use crate::state::rows::{Filter, FilterField, Row, SORTS, STATUS_FILTERS};
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
@@ -27,10 +28,13 @@ const FIRST_DRAW_WAIT_MS: u64 = 1500;
 pub fn InventoryPage() -> impl IntoView {
     let session = SessionCtx::expect();
     let inventory = InventoryCtx::expect();
-    let router = Router::expect();
     let limit = RwSignal::new(PAGE);
-    let filters = Filters { limit, router };
-    let matched = memo(move || {
+    let filters = Filters {
+        limit,
+        query: use_query_map(),
+        navigator: Navigator::new(),
+    };
+    let matched = Memo::new(move |_| {
         let f = filters.current();
         inventory.rows.with(|rows| {
             f.apply(rows)
@@ -45,12 +49,12 @@ pub fn InventoryPage() -> impl IntoView {
         move || drawn.set(true),
         std::time::Duration::from_millis(FIRST_DRAW_WAIT_MS),
     );
-    effect(move || {
+    Effect::new(move |_| {
         if !drawn.get_untracked() && inventory.slots.with(all_answered) {
             drawn.set(true);
         }
     });
-    let shown = memo(move || {
+    let shown = Memo::new(move |_| {
         if !drawn.get() {
             return Vec::new();
         }
@@ -75,18 +79,18 @@ pub fn InventoryPage() -> impl IntoView {
                     }}
                 </p>
             </div>
-            {shown_when(move || !session.is_connected() && !session.probing.get(), move || view! {
+            {view! { <Show when=move || !session.is_connected() && !session.probing.get()>{move || view! {
                 <div class="notice" role="status">
                     <p>"Not connected. "<a href="/connect">"Connect"</a>" with credentials, or to the local emulator when it serves this page."</p>
                 </div>
-            })}
-            {shown_some(move || refused(&inventory).map(|e| view! {
+            }}</Show> }}
+            {move || refused(&inventory).map(|e| view! {
                 <div class="notice notice--bad" role="alert">
                     <strong>"Credentials refused in every region ("{e.code.clone().unwrap_or_default()}"). "</strong>
                     {e.advice.clone()}" "
                     <a href="/connect">"Reconnect"</a>" — runs are kept."
                 </div>
-            }))}
+            })}
             <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
                 <label class="field filters__text">
                     <span class="field__label">"Filter"</span>
@@ -100,51 +104,50 @@ pub fn InventoryPage() -> impl IntoView {
                 </label>
                 {filters.select("Service", FilterField::Service, Some("All services"), Service::ALL.into_iter().map(|s| {
                     filters.choice(FilterField::Service, s.as_str(), s.label())
-                }).collect_any().into_any())}
-                {filters.select("Region", FilterField::Region, Some("All regions"), rebuilt(move || {
-                    regions(&session).iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_any()
+                }).collect_view().into_any())}
+                {filters.select("Region", FilterField::Region, Some("All regions"), (move || {
+                    regions(&session).iter().map(|r| filters.choice(FilterField::Region, r, r)).collect_view()
                 }).into_any())}
                 {filters.select("Status", FilterField::Status, Some("Any status"), STATUS_FILTERS.into_iter().map(|(k, label)| {
                     filters.choice(FilterField::Status, k, label)
-                }).collect_any().into_any())}
+                }).collect_view().into_any())}
                 {filters.select("Sort", FilterField::Sort, None, SORTS.into_iter().map(|(k, label)| {
                     filters.choice(FilterField::Sort, k, label)
-                }).collect_any().into_any())}
+                }).collect_view().into_any())}
             </form>
             // Nothing below the filters until the emulator preset has connected: the grid's
             // rows and the table then appear together, instead of the grid growing above a
             // table already drawn.
-            {shown_when(move || session.is_connected() || !session.probing.get(), move || view! {
+            {view! { <Show when=move || session.is_connected() || !session.probing.get()>{move || view! {
                 <SlotGrid />
                 <InventoryTable rows=shown />
-            })}
-            {shown_when(move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }, move || view! {
+            }}</Show> }}
+            {view! { <Show when=move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }>{move || view! {
                 <p class="inventory-page__more">
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
                         {move || format!("Show {} more", (matched.with(Vec::len) - shown.with(Vec::len)).min(PAGE as usize))}
                     </button>
                 </p>
-            })}
-            {shown_when(move || session.is_connected() && matched.with(Vec::is_empty) && inventory.rows.with(|r| !r.is_empty()), move || view! {
+            }}</Show> }}
+            {view! { <Show when=move || session.is_connected() && matched.with(Vec::is_empty) && inventory.rows.with(|r| !r.is_empty())>{move || view! {
                 <p class="notice">"No resource matches this filter."</p>
-            })}
+            }}</Show> }}
         </div>
     }
 }
 
-/// The filter in the URL and what its controls need, so that the four selects and their
-/// options each share one copy of the view code instead of one per control.
+/// The filter in the URL and what its controls need.
 #[derive(Clone, Copy)]
 struct Filters {
     limit: RwSignal<i64>,
-    router: Router,
+    query: Memo<ParamsMap>,
+    navigator: Navigator,
 }
 
 impl Filters {
-    /// The filter the URL holds (tracked). Read from the query each time, not memoised: that is
-    /// cheap, and a `Memo<Filter>` was a copy of Leptos's memo code of its own.
+    /// The filter the URL holds (tracked).
     fn current(self) -> Filter {
-        Filter::from_query(|k| self.router.query(k))
+        self.query.with(|q| Filter::from_query(|k| q.get(k)))
     }
 
     /// Sets `field` to the control's value; the table starts again at one page of rows.
@@ -152,7 +155,7 @@ impl Filters {
         let mut f = untrack(|| self.current());
         f.set_field(field, event_target_value(ev));
         self.limit.set(PAGE);
-        self.router.navigate(&format!("/{}", f.to_query()), true);
+        self.navigator.replace(&format!("/{}", f.to_query()));
     }
 
     /// The select of `field`, headed by an empty "all" option when the filter can be off.
@@ -196,7 +199,7 @@ fn regions(session: &SessionCtx) -> Vec<String> {
 /// Every cell has answered (rows or an error): the table can be drawn without rows arriving
 /// above rows already drawn.
 fn all_answered(
-    slots: &crate::state::sorted_map::SortedMap<crate::state::inventory::SlotKey, SlotState>,
+    slots: &std::collections::BTreeMap<crate::state::inventory::SlotKey, SlotState>,
 ) -> bool {
     !slots.is_empty() && slots.values().all(|s| !matches!(s, SlotState::Loading))
 }
@@ -228,11 +231,11 @@ fn SlotGrid() -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">"Region"</th>
-                    {Service::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_any()}
+                    {Service::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
                 </tr>
             </thead>
             <tbody>
-                {rebuilt(move || regions(&session).into_iter().map(|region| view! {
+                {move || regions(&session).into_iter().map(|region| view! {
                     <tr>
                         <th scope="row">{region.clone()}</th>
                         {Service::ALL.into_iter().map(|service| {
@@ -241,7 +244,7 @@ fn SlotGrid() -> impl IntoView {
                             let context = format!("{} · {}", region, service.label());
                             view! {
                                 <td class="slot-grid__cell">
-                                    {rebuilt(move || match state.get() {
+                                    {move || match state.get() {
                                         None | Some(SlotState::Loading) => view! {
                                             <span class="slot-grid__state slot-grid__state--loading"><span aria-hidden="true">"◌ "</span>"loading…"</span>
                                         }.into_any(),
@@ -253,12 +256,12 @@ fn SlotGrid() -> impl IntoView {
                                             let context = if error.is_transient() { format!("{context} — retrying") } else { context.clone() };
                                             view! { <ErrorPanel error=error context=context compact=true /> }.into_any()
                                         }
-                                    })}
+                                    }}
                                 </td>
                             }
-                        }).collect_any()}
+                        }).collect_view()}
                     </tr>
-                }).collect_any())}
+                }).collect_view()}
             </tbody>
         </table>
     }

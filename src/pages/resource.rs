@@ -5,9 +5,6 @@ use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
-use crate::components::shown::{
-    effect, memo, rebuilt, shown_some, shown_when, CollectAny, Held, OptionAny,
-};
 use crate::components::status_badge::StatusBadge;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind, Timestamp};
@@ -19,14 +16,13 @@ use crate::state::record::Phase;
 use crate::state::rows::{ResourceKind, ResourceRef};
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
+use crate::state::task::spawn_owned;
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 /// Events shown on the page: the last six hours.
 const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
 
-/// The page of one resource, for the route `state::route::Page::Resource`.
+/// The page of one resource, for the resource routes of `<App/>`.
 #[component]
 pub fn ResourcePage(rref: ResourceRef) -> impl IntoView {
     view! { <ResourceView rref=rref /> }
@@ -45,51 +41,37 @@ struct Pending {
 fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let session = SessionCtx::expect();
     let runs = RunsCtx::expect();
-    // These four and `read_at` are held outside the reactive graph (see `Held`).
-    let detail = Held::new(None::<Result<Detail, ErrorInfo>>);
-    let events = Held::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
-    let pending = Held::new(None::<Pending>);
-    let quota = Held::new(None::<Result<u32, String>>);
+    let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
+    let events = RwSignal::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
+    let pending = RwSignal::new(None::<Pending>);
+    let quota = RwSignal::new(None::<Result<u32, String>>);
     let suffix = RwSignal::new(String::new());
     let via_failover_api = RwSignal::new(false);
     // When the picture was last read, and why the latest refresh failed (the picture stays).
-    let read_at = Held::new(None::<i64>);
+    let read_at = RwSignal::new(None::<i64>);
     let refresh_error = RwSignal::new(None::<ErrorInfo>);
     let key = rref.key();
 
     // Poll while the page is shown: fast while something changes here, slow otherwise,
-    // paused while hidden; the loop ends when the page goes away.
-    let alive = Arc::new(AtomicBool::new(true));
-    {
-        let alive2 = alive.clone();
-        on_cleanup(move || alive2.store(false, Ordering::Relaxed));
-    }
+    // paused while hidden. The page owns the loop: when it goes away the loop is dropped, its
+    // request aborted and its claim on the resource released.
     {
         let rref = rref.clone();
         let key = key.clone();
-        let alive = alive.clone();
-        let events = events.clone();
-        let detail = detail.clone();
-        let read_at = read_at.clone();
-        leptos::task::spawn_local(async move {
-            'poll: while alive.load(Ordering::Relaxed) {
+        spawn_owned(async move {
+            loop {
                 // Paused while hidden; shown again, the page reads at once.
                 browser::until_visible().await;
-                // How long to wait before the next read. One wait for every path: each `.await`
-                // of its own was more state-machine code.
+                // How long to wait before the next read.
                 let wait = 'read: {
                     let Some(s) = session.get_untracked() else {
                         break 'read 500;
                     };
                     // One read of a resource in flight at a time: wait while a run polls it.
-                    if !runs.claim_read(&key) {
+                    let Some(read) = runs.claim_read(&key) else {
                         break 'read 200;
-                    }
+                    };
                     let d = api::fetch_detail(&s, &rref).await;
-                    if !alive.load(Ordering::Relaxed) {
-                        runs.release_read(&key);
-                        break 'poll;
-                    }
                     let (service, regions, related) =
                         event_scope(&rref, d.as_ref().ok(), &s.regions);
                     let e = api::resource_events(
@@ -100,10 +82,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
                     )
                     .await;
-                    runs.release_read(&key);
-                    if !alive.load(Ordering::Relaxed) {
-                        break 'poll;
-                    }
+                    drop(read);
                     let changing = d.as_ref().is_ok_and(detail_changing);
                     match d {
                         Ok(d) => {
@@ -157,23 +136,20 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     }
 
     // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
-    let sent_run = {
-        let pending = pending.clone();
-        move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone()))
-    };
+    let sent_run = { move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone())) };
     // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
     // already has (`refresh_error`), kept by the effect below: a `Memo` of this type was
     // Leptos's memo code compiled for it alone.
     let dialog_error = RwSignal::new(None::<ErrorInfo>);
     // Close the dialog once AWS accepted the call; keep it open to show a refusal.
-    let pending2 = pending.clone();
-    effect(move || {
+
+    Effect::new(move |_| {
         let run = sent_run().and_then(|id| runs.get(&id));
         if run
             .as_ref()
             .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
         {
-            pending2.set(None);
+            pending.set(None);
         }
         let error = run.and_then(|r| r.error);
         if dialog_error.with_untracked(|old| *old != error) {
@@ -181,14 +157,12 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         }
     });
 
-    let pending2 = pending.clone();
-    let quota2 = quota.clone();
     let open = Callback::new(
         move |(action, writer, expected): (Action, String, Option<String>)| {
             if let Action::TestFailover { .. } = action {
-                quota2.set(None);
+                quota.set(None);
                 let now = browser::now_ms();
-                let quota = quota2.clone();
+                let quota = quota;
                 leptos::task::spawn_local(async move {
                     let Some(s) = session.get_untracked() else {
                         quota.set(Some(Err("not connected".into())));
@@ -203,7 +177,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 suffix.set(s.clone());
             }
             via_failover_api.set(false);
-            pending2.set(Some(Pending {
+            pending.set(Some(Pending {
                 action,
                 writer,
                 expected,
@@ -214,8 +188,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let checks = {
         let key = key.clone();
-        let pending = pending.clone();
-        let detail = detail.clone();
         Memo::new(move |_| -> Vec<Check> {
             pending.with(|p| {
                 let Some(p) = p else {
@@ -254,9 +226,8 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     };
 
-    let pending2 = pending.clone();
     let confirm = Callback::new(move |_| {
-        let Some(p) = pending2.with_untracked(Clone::clone) else {
+        let Some(p) = pending.with_untracked(Clone::clone) else {
             return;
         };
         if p.run_id.is_some() {
@@ -275,17 +246,17 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             _ => {}
         }
         let id = runs.start(action, p.expected.clone());
-        pending2.set(Some(Pending {
+        pending.set(Some(Pending {
             run_id: Some(id),
             ..p
         }));
     });
-    let pending2 = pending.clone();
-    let close = Callback::new(move |_| pending2.set(None));
+
+    let close = Callback::new(move |_| pending.set(None));
 
     let page_runs = {
         let key = key.clone();
-        memo(move || {
+        Memo::new(move |_| {
             runs.runs.with(|r| {
                 r.iter()
                     .filter(|r| r.action.resource().key() == key)
@@ -301,30 +272,12 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let inventory = crate::state::inventory::InventoryCtx::expect();
     let cluster_status = move |region: &str, id: &str| {
-        inventory.data.with_untracked(|d| {
+        inventory.data.with_value(|d| {
             d.get(&(region.to_string(), crate::model::Service::Neptune))
                 .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
                 .map(|c| c.status.clone())
         })
     };
-
-    // The freshness line, while the latest refresh failed: marked stale, and its title says why
-    // (no title while fresh). Set by hand from a directive (`use:`): `title=move || Option<String>`
-    // pulled in Leptos's code for a reactive optional attribute (2.8 KB of wasm) for this one
-    // place, and the effect that sets the title sets the class as well. Boxed as the directive
-    // type Leptos keeps, so it is not compiled for a closure type too.
-    let why_stale: Arc<dyn Fn(leptos::web_sys::Element)> = Arc::new(move |el| {
-        effect(move || {
-            let why = refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line));
-            let _ = el
-                .class_list()
-                .toggle_with_force("resource-page__freshness--stale", why.is_some());
-            let _ = match why {
-                Some(why) => el.set_attribute("title", &why),
-                None => el.remove_attribute("title"),
-            };
-        })
-    });
 
     let title_region = if rref.region.is_empty() {
         "global".to_string()
@@ -332,7 +285,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         rref.region.clone()
     };
     // The page's three views of the detail.
-    let (detail2, detail3) = (detail.clone(), detail.clone());
+
     view! {
         <div class="page resource-page">
             <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
@@ -341,24 +294,26 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 <p class="page__meta">{rref.kind.full_label()}" · "{title_region}</p>
                 <span class="resource-page__status">
                     // Always a badge, so the heading line keeps its height when the status comes.
-                    {rebuilt(move || {
-                        let status = detail2.with(|d| match d {
+                    {move || {
+                        let status = detail.with(|d| match d {
                             Some(Ok(d)) => detail_status(d),
                             Some(Err(_)) => "unknown".to_string(),
                             None if offline() => "not connected".to_string(),
                             None => "loading".to_string(),
                         });
                         view! { <StatusBadge status=status /> }
-                    })}
+                    }}
                 </span>
+                // While the latest refresh failed: marked stale, and its title says why.
                 <p class="resource-page__freshness" role="status"
-                    use:why_stale>
+                    class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some)
+                    title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
                     {move || freshness(read_at.with(|at| *at), refresh_error.get().as_ref(), runs.now.get())}
                 </p>
             </div>
             <div class="resource-page__body">
                 // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
-                {rebuilt(move || detail3.with(|d| match d {
+                {move || detail.with(|d| match d {
                     None if offline() => view! {
                         <div class="notice" role="status">
                             <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
@@ -367,26 +322,26 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
                     Some(Ok(d)) => view! { <DetailView page=layout(d, &cluster_status) open=open /> }.into_any(),
-                }))}
+                })}
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
             // pushed down when the picture (of unknown height) replaces it.
-            {shown_when(move || detail.with(Option::is_some) || offline(), move || { let events = events.clone(); view! {
+            {view! { <Show when=move || detail.with(Option::is_some) || offline()>{move || { let events = events; view! {
             <section class="resource-page__runs" aria-labelledby="runs-title">
                 <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
                 <RunList runs=page_runs empty="None from this tab yet." />
             </section>
             <section class="resource-page__events" aria-labelledby="events-title">
                 <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
-                {rebuilt(move || events.with(|e| match e {
+                {move || events.with(|e| match e {
                     None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
                     None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
                     Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
-                }))}
+                })}
             </section>
-            }})}
-            {shown_some(move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
+            }}}</Show> }}
+            {move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
                 let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
                 let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                 view! {
@@ -398,16 +353,16 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                                 <input class="field__input field__input--mono" type="text" spellcheck="false"
                                     prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
                             </label>
-                        }).any_view()}
+                        })}
                         {is_switch.then(|| view! {
                             <label class="check dialog__extra">
                                 <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
                                 <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
                             </label>
-                        }).any_view()}
+                        })}
                     </ActionDialog>
                 }
-            }))}
+            })}
         </div>
     }
 }
@@ -962,27 +917,27 @@ fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
             <Topology regions=page.regions />
             {page.changing.map(|text| view! {
                 <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
-            }).any_view()}
+            })}
             {page.global.map(|(text, gid)| view! {
                 <p class="resource-page__writes">{text}
                     <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
-            }).any_view()}
-            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> }).any_view()}
-            {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_any()}
+            })}
+            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> })}
+            {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
         </section>
         <section class="resource-page__actions" aria-labelledby="actions-title">
             <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
-            {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> }).any_view()}
+            {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> })}
             {page.lists.into_iter().map(|(extra, groups)| view! {
                 <div class=format!("action-list {extra}").trim_end().to_string()>
                     {groups.into_iter().map(|group| if group.len() == 1 {
-                        group.into_iter().map(button).collect_any().into_any()
+                        group.into_iter().map(button).collect_view().into_any()
                     } else {
-                        view! { <div class="action-list__group">{group.into_iter().map(button).collect_any()}</div> }.into_any()
-                    }).collect_any()}
+                        view! { <div class="action-list__group">{group.into_iter().map(button).collect_view()}</div> }.into_any()
+                    }).collect_view()}
                 </div>
-            }).collect_any()}
-            {page.notice.map(|n| view! { <p class="notice">{n}</p> }).any_view()}
+            }).collect_view()}
+            {page.notice.map(|n| view! { <p class="notice">{n}</p> })}
         </section>
     }
 }

@@ -1,7 +1,6 @@
 //! Runs: every tracked action, newest first, with its timeline and exports.
 
 use crate::components::run_card::RunList;
-use crate::components::shown::{memo, shown_when};
 use crate::state::runs::RunsCtx;
 use leptos::prelude::*;
 
@@ -14,11 +13,11 @@ pub fn RunsPage() -> impl IntoView {
                 <h1 class="page__title">"Runs"</h1>
                 <p class="page__meta">"Kept for this tab (session storage, no secrets); live runs resume after a reload."</p>
             </div>
-            {shown_when(move || runs.runs.with(Vec::is_empty), move || view! {
+            {view! { <Show when=move || runs.runs.with(Vec::is_empty)>{move || view! {
                 <p class="notice">"No runs yet. Actions started from a resource page appear here and in the tray below."</p>
-            })}
+            }}</Show> }}
             <div class="runs-page__list">
-                <RunList runs=memo(move || runs.runs.get()) />
+                <RunList runs=Memo::new(move |_| runs.runs.get()) />
             </div>
         </div>
     }

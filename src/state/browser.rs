@@ -81,68 +81,6 @@ mod imp {
         )
     }
 
-    /// Puts an app URL in the address bar: a new history entry, or in place of the current.
-    pub fn set_url(url: &str, replace: bool) {
-        let Some(history) = window().and_then(|w| w.history().ok()) else {
-            return;
-        };
-        let _ = if replace {
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-        } else {
-            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-        };
-    }
-
-    pub fn scroll_to_top() {
-        if let Some(w) = window() {
-            w.scroll_to_with_x_and_y(0.0, 0.0);
-        }
-    }
-
-    /// Calls `f` after Back or Forward changed the location.
-    pub fn on_popstate(f: impl Fn() + 'static) {
-        // Dropping the handle leaves the listener in place, for the page's lifetime.
-        let _ =
-            leptos::leptos_dom::helpers::window_event_listener(leptos::ev::popstate, move |_| f());
-    }
-
-    /// Calls `f` with the `href` of an app link (`/…`, same origin) clicked with the left
-    /// button and no modifier key, and keeps the browser from loading it. Other clicks (new
-    /// tab, download, another origin, `target`) are left to the browser.
-    pub fn on_link_click(f: impl Fn(String) + 'static) {
-        let _ = leptos::leptos_dom::helpers::window_event_listener(leptos::ev::click, move |ev| {
-            if ev.default_prevented()
-                || ev.button() != 0
-                || ev.meta_key()
-                || ev.ctrl_key()
-                || ev.shift_key()
-                || ev.alt_key()
-            {
-                return;
-            }
-            let Some(target) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
-            let Ok(Some(link)) = target.closest("a[href]") else {
-                return;
-            };
-            if link.has_attribute("download")
-                || link.get_attribute("target").is_some_and(|t| t != "_self")
-            {
-                return;
-            }
-            let href = link.get_attribute("href").unwrap_or_default();
-            if !href.starts_with('/') || href.starts_with("//") {
-                return;
-            }
-            ev.prevent_default();
-            f(href);
-        });
-    }
-
     /// The body of a GET that answered 2xx; `None` on any failure (the caller treats the
     /// file as absent).
     pub async fn fetch_text(url: &str) -> Option<String> {
@@ -222,25 +160,18 @@ mod imp {
         tag == "input" || tag == "textarea" || tag == "select"
     }
 
-    thread_local! {
-        static FOCUS_RETURN: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
-    }
-
-    /// Remembers the focused element (the button that opened a dialog).
-    pub fn remember_focus() {
-        let el = window()
+    /// The focused element (the button that opened a dialog), to give focus back to later.
+    pub fn focused_element() -> Option<web_sys::HtmlElement> {
+        window()
             .and_then(|w| w.document())
             .and_then(|d| d.active_element())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        FOCUS_RETURN.with(|f| *f.borrow_mut() = el);
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     }
 
-    /// Gives focus back to what [`remember_focus`] saw, if it is still on the page.
-    pub fn restore_focus() {
-        if let Some(el) = FOCUS_RETURN.with(|f| f.borrow_mut().take()) {
-            if el.is_connected() {
-                let _ = el.focus();
-            }
+    /// Gives focus back to `el`, if it is still on the page.
+    pub fn restore_focus(el: Option<web_sys::HtmlElement>) {
+        if let Some(el) = el.filter(|el| el.is_connected()) {
+            let _ = el.focus();
         }
     }
 
@@ -319,10 +250,6 @@ mod imp {
     pub fn location() -> (String, String) {
         ("/".into(), String::new())
     }
-    pub fn set_url(_url: &str, _replace: bool) {}
-    pub fn scroll_to_top() {}
-    pub fn on_popstate(_f: impl Fn() + 'static) {}
-    pub fn on_link_click(_f: impl Fn(String) + 'static) {}
     pub async fn fetch_text(_url: &str) -> Option<String> {
         None
     }
@@ -337,8 +264,10 @@ mod imp {
     }
     pub fn trap_tab(_container: &leptos::web_sys::Element, _ev: &leptos::ev::KeyboardEvent) {}
     pub fn focus_first(_container: &leptos::web_sys::Element) {}
-    pub fn remember_focus() {}
-    pub fn restore_focus() {}
+    pub fn focused_element() -> Option<leptos::web_sys::HtmlElement> {
+        None
+    }
+    pub fn restore_focus(_el: Option<leptos::web_sys::HtmlElement>) {}
 }
 
 pub use imp::*;

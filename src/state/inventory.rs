@@ -5,13 +5,11 @@ use super::api::{self, SlotData};
 use super::browser;
 use super::errors::ErrorInfo;
 use super::rows::{ResourceKind, Row};
-use super::runs::{claim, release};
 use super::session::SessionCtx;
-use super::sorted_map::SortedMap;
-use crate::components::shown::{effect, memo};
+use super::task::{spawn_owned, Claims};
 use crate::model::{Region, Service};
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// How often the inventory refreshes while shown.
@@ -32,44 +30,40 @@ pub enum SlotState {
 
 pub type SlotKey = (Region, Service);
 
-thread_local! {
-    /// The app's one `InventoryCtx`, set by its `provide`. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context
-    /// type.
-    static PROVIDED: Cell<Option<InventoryCtx>> = const { Cell::new(None) };
-}
-
+/// The inventory, provided as context by `<App/>`.
 #[derive(Clone, Copy)]
 pub struct InventoryCtx {
-    pub slots: Slots,
+    /// The state of every region × service.
+    pub slots: RwSignal<BTreeMap<SlotKey, SlotState>>,
     /// All rows, de-duplicated (a global resource is listed by every region it spans).
     pub rows: Memo<Vec<Arc<Row>>>,
-    /// Raw data per slot, for resource pages that want to start from what is known.
-    pub data: SlotDataStore,
+    /// Raw data per slot, for resource pages that want to start from what is known. Only read
+    /// untracked, so it is stored, not a signal.
+    pub data: StoredValue<BTreeMap<SlotKey, SlotData>>,
+    /// The slots loading now, keyed `region service`.
+    loading: Claims,
 }
 
 impl InventoryCtx {
     pub fn provide(session: SessionCtx) -> InventoryCtx {
-        let slots = Slots {
-            changed: RwSignal::new(false),
-        };
-        let rows = memo(move || slots.with(all_rows));
+        let slots = RwSignal::new(BTreeMap::new());
         let ctx = InventoryCtx {
             slots,
-            rows,
-            data: SlotDataStore,
+            rows: Memo::new(move |_| slots.with(all_rows)),
+            data: StoredValue::new(BTreeMap::new()),
+            loading: Claims::new(),
         };
-        PROVIDED.set(Some(ctx));
+        provide_context(ctx);
         // A new connection starts a fresh inventory: the effect tracks the session, which
         // only a connect sets to a new one (a disconnect clears it, and nothing loads then).
-        effect(move || {
+        Effect::new(move |_| {
             if session.get().is_some() {
-                ctx.slots.update(|slots| *slots = SortedMap::new());
+                ctx.slots.set(BTreeMap::new());
                 ctx.refresh_all(session);
             }
         });
         // Background refresh: waits while the tab is hidden; a slot still loading is skipped.
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             loop {
                 browser::sleep_ms(REFRESH_MS).await;
                 // Paused while hidden; a tab shown again after a refresh was due reads at once.
@@ -82,11 +76,9 @@ impl InventoryCtx {
         ctx
     }
 
-    /// The app's one `InventoryCtx` (kept in a thread-local, not a Leptos context).
+    /// The context `<App/>` provides.
     pub fn expect() -> InventoryCtx {
-        PROVIDED
-            .get()
-            .expect("InventoryCtx::provide runs before the views that use it")
+        expect_context()
     }
 
     /// Starts loading every region × service that is not already loading.
@@ -104,20 +96,23 @@ impl InventoryCtx {
     fn refresh_slot(&self, session: SessionCtx, region: Region, service: Service) {
         let key = (region.clone(), service);
         // Never two loads of the same slot in flight.
-        let loading = format!("{region} {}", service.as_str());
-        if !claim(&LOADING, &loading) {
+        let Some(loading) = self
+            .loading
+            .claim(&format!("{region} {}", service.as_str()))
+        else {
             return;
-        }
+        };
         let ctx = *self;
         ctx.slots.update(|slots| {
-            slots.get_or_insert_with(key.clone(), || SlotState::Loading);
+            slots.entry(key.clone()).or_insert(SlotState::Loading);
         });
+        // Owned by the app, as the inventory is: a load outlives the page that asked for it.
         leptos::task::spawn_local(async move {
             let loaded = match session.get_untracked() {
                 Some(s) => Some((api::load_slot(&s, &region, service).await, s)),
                 None => None,
             };
-            release(&LOADING, &loading);
+            drop(loading);
             // No session, or a reconnect in the meantime made this answer stale.
             let Some((result, s)) = loaded else {
                 return;
@@ -131,7 +126,9 @@ impl InventoryCtx {
             let result = result.map(|data| {
                 let rows = rows_of(&data);
                 session.learn_account(first_arn(&data));
-                DATA.with_borrow_mut(|d| d.insert(key.clone(), data));
+                ctx.data.update_value(|d| {
+                    d.insert(key.clone(), data);
+                });
                 rows
             });
             ctx.slots.update(|slots| {
@@ -153,51 +150,6 @@ impl InventoryCtx {
     }
 }
 
-thread_local! {
-    /// The slots loading now, keyed `region service`: claimed like the run store's reads.
-    static LOADING: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
-    /// What [`Slots`] holds.
-    static SLOTS: RefCell<SortedMap<SlotKey, SlotState>> = const { RefCell::new(SortedMap::new()) };
-    /// What [`SlotDataStore`] holds.
-    static DATA: RefCell<SortedMap<SlotKey, SlotData>> = const { RefCell::new(SortedMap::new()) };
-}
-
-/// The state of every slot, read as a signal's value is (`with` tracks it). Held outside the
-/// reactive graph and tracked by a `bool` signal (one of a type the app has anyway), as the
-/// session is: a signal of this map's type was a copy of the signal code of its own.
-#[derive(Clone, Copy)]
-pub struct Slots {
-    /// Set on every change; reading the slots tracks it.
-    changed: RwSignal<bool>,
-}
-
-impl Slots {
-    /// Reads the slots, tracked.
-    pub fn with<R>(&self, f: impl FnOnce(&SortedMap<SlotKey, SlotState>) -> R) -> R {
-        self.changed.track();
-        SLOTS.with_borrow(f)
-    }
-
-    /// Changes the slots, then tells whoever tracks them.
-    fn update(&self, f: impl FnOnce(&mut SortedMap<SlotKey, SlotState>)) {
-        SLOTS.with_borrow_mut(f);
-        self.changed.set(true);
-    }
-}
-
-/// The raw data of every slot loaded. Only ever read untracked (a resource page starts from
-/// it and reads the resource itself), so it is no signal: a signal of this type was a copy of
-/// the signal code of its own.
-#[derive(Clone, Copy)]
-pub struct SlotDataStore;
-
-impl SlotDataStore {
-    /// Reads the data without tracking it.
-    pub fn with_untracked<R>(&self, f: impl FnOnce(&SortedMap<SlotKey, SlotData>) -> R) -> R {
-        DATA.with_borrow(f)
-    }
-}
-
 impl SlotState {
     /// The rows the slot has (the last good answer's, on an error); none while loading.
     pub fn rows(&self) -> &[Arc<Row>] {
@@ -209,80 +161,52 @@ impl SlotState {
 }
 
 /// The new rows as shared rows, keeping the old Arc of each unchanged row so nothing
-/// downstream re-renders. A plain loop: the `map(find..).collect()` chain was a copy of each.
+/// downstream re-renders.
 fn reuse_unchanged(rows: Vec<Row>, previous: &[Arc<Row>]) -> Vec<Arc<Row>> {
-    let mut out = Vec::with_capacity(rows.len());
-    'rows: for r in rows {
-        for p in previous {
-            if p.resource == r.resource && p.rev == r.rev {
-                out.push(p.clone());
-                continue 'rows;
-            }
-        }
-        out.push(Arc::new(r));
-    }
-    out
+    rows.into_iter()
+        .map(|r| {
+            previous
+                .iter()
+                .find(|p| p.resource == r.resource && p.rev == r.rev)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(r))
+        })
+        .collect()
 }
 
 /// Every slot's rows in slot order, a global resource once: it is listed by each region it
 /// spans, and the first listing is kept. Other resources live in one region, so one slot.
-pub fn all_rows(slots: &SortedMap<SlotKey, SlotState>) -> Vec<Arc<Row>> {
-    let mut globals = SortedMap::new();
-    let mut out = Vec::new();
-    for state in slots.values() {
-        for row in state.rows() {
-            if !row.resource.kind.is_global() || globals.insert(row.resource.key(), ()).is_none() {
-                out.push(row.clone());
-            }
-        }
-    }
-    out
+pub fn all_rows(slots: &BTreeMap<SlotKey, SlotState>) -> Vec<Arc<Row>> {
+    let mut globals = BTreeSet::new();
+    slots
+        .values()
+        .flat_map(SlotState::rows)
+        .filter(|row| !row.resource.kind.is_global() || globals.insert(row.resource.key()))
+        .cloned()
+        .collect()
 }
 
+/// Any ARN of the slot: the account id is in it.
 fn first_arn(d: &SlotData) -> Option<&str> {
-    // Plain loops: a `find_map` per list was a copy of `find_map` per list.
-    for r in &d.replication_groups {
-        if let Some(arn) = &r.arn {
-            return Some(arn);
-        }
-    }
-    for g in &d.global_datastores {
-        if let Some(arn) = &g.arn {
-            return Some(arn);
-        }
-    }
-    for m in &d.memorydb {
-        if let Some(arn) = &m.arn {
-            return Some(arn);
-        }
-    }
-    for c in &d.db_clusters {
-        if let Some(arn) = &c.arn {
-            return Some(arn);
-        }
-    }
-    None
+    let arns = d.replication_groups.iter().map(|r| &r.arn);
+    let arns = arns.chain(d.global_datastores.iter().map(|g| &g.arn));
+    let arns = arns.chain(d.memorydb.iter().map(|m| &m.arn));
+    let mut arns = arns.chain(d.db_clusters.iter().map(|c| &c.arn));
+    arns.find_map(Option::as_deref)
 }
 
 pub fn rows_of(d: &SlotData) -> Vec<Row> {
-    // Plain loops: an `extend(map(..))` per list was a copy of `extend` per list.
-    let mut rows = Vec::new();
-    for g in &d.global_datastores {
-        rows.push(Row::from_global_datastore(g));
-    }
-    for rg in &d.replication_groups {
-        rows.push(Row::from_replication_group(rg));
-    }
-    for g in &d.global_databases {
-        rows.push(Row::from_global_database(g));
-    }
-    for c in &d.db_clusters {
-        rows.push(Row::from_db_cluster(c));
-    }
-    for c in &d.memorydb {
-        rows.push(Row::from_memorydb(c));
-    }
-    rows
+    let globals = d.global_datastores.iter().map(Row::from_global_datastore);
+    let groups = d.replication_groups.iter().map(Row::from_replication_group);
+    let databases = d.global_databases.iter().map(Row::from_global_database);
+    let clusters = d.db_clusters.iter().map(Row::from_db_cluster);
+    let memorydb = d.memorydb.iter().map(Row::from_memorydb);
+    globals
+        .chain(groups)
+        .chain(databases)
+        .chain(clusters)
+        .chain(memorydb)
+        .collect()
 }
 
 /// Whether a kind of resource is listed by this service (for counting per slot).
@@ -312,7 +236,7 @@ mod tests {
             rows: rows.into_iter().map(Arc::new).collect(),
             at: 0,
         };
-        let slots: SortedMap<SlotKey, SlotState> = [
+        let slots: BTreeMap<SlotKey, SlotState> = [
             (
                 ("us-east-1".to_string(), Service::ElastiCache),
                 ready(vec![

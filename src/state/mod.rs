@@ -13,4 +13,4 @@ pub mod route;
 pub mod rows;
 pub mod runs;
 pub mod session;
-pub mod sorted_map;
+pub mod task;

@@ -8,11 +8,8 @@ use super::browser;
 use super::errors::{ErrorInfo, NOTHING_SENT};
 use super::record::{Phase, Run};
 use super::session::SessionCtx;
-use super::sorted_map::SortedMap;
-use crate::components::shown::effect;
+use super::task::{spawn_owned, Claim, Claims};
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
-use std::thread::LocalKey;
 
 const RUNS_KEY: &str = "fc.runs";
 /// While disconnected, check again this often (cheap: no request).
@@ -22,19 +19,20 @@ const IDLE_CHECK_MS: u32 = 500;
 const PRE_READ_ROUNDS: u32 = 3;
 const PRE_READ_PAUSE_MS: u32 = 1_000;
 
-thread_local! {
-    /// The app's one `RunsCtx`, set by its `provide`. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context
-    /// type.
-    static PROVIDED: Cell<Option<RunsCtx>> = const { Cell::new(None) };
-}
-
+/// The runs, provided as context by `<App/>`; its polls live as long as the app.
 #[derive(Clone, Copy)]
 pub struct RunsCtx {
     pub runs: RwSignal<Vec<Run>>,
     /// Wall clock for elapsed counters, ticking once a second.
     pub now: RwSignal<i64>,
     session: SessionCtx,
+    /// The runs with a polling loop: never two loops for one run.
+    loops: Claims,
+    /// The resources with a read in flight (a run's poll or a resource page's refresh).
+    busy: Claims,
+    /// The app's owner: runs are started from pages, but their polls belong to the app and
+    /// go on when the page that started them goes away.
+    owner: StoredValue<Owner>,
 }
 
 impl RunsCtx {
@@ -46,13 +44,16 @@ impl RunsCtx {
             runs: RwSignal::new(stored),
             now: RwSignal::new(browser::now_ms()),
             session,
+            loops: Claims::new(),
+            busy: Claims::new(),
+            owner: StoredValue::new(Owner::current().expect("RunsCtx is provided inside <App/>")),
         };
-        PROVIDED.set(Some(ctx));
-        effect(move || {
+        provide_context(ctx);
+        Effect::new(move |_| {
             ctx.runs
                 .with(|runs| browser::storage_set(RUNS_KEY, &Run::list_to_json(runs)));
         });
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             loop {
                 browser::sleep_ms(1000).await;
                 ctx.now.set(browser::now_ms());
@@ -78,11 +79,9 @@ impl RunsCtx {
         ctx
     }
 
-    /// The app's one `RunsCtx` (kept in a thread-local, not a Leptos context).
+    /// The context `<App/>` provides.
     pub fn expect() -> RunsCtx {
-        PROVIDED
-            .get()
-            .expect("RunsCtx::provide runs before the views that use it")
+        expect_context()
     }
 
     pub fn get(&self, id: &str) -> Option<Run> {
@@ -90,14 +89,10 @@ impl RunsCtx {
             .with(|runs| runs.iter().find(|r| r.id == id).cloned())
     }
 
-    /// Claims the one read of `resource_key` allowed in flight: false while another read of
-    /// it (a run's poll, or a resource page's refresh) is under way. Pair with `release_read`.
-    pub fn claim_read(&self, resource_key: &str) -> bool {
-        claim(&BUSY, resource_key)
-    }
-
-    pub fn release_read(&self, resource_key: &str) {
-        release(&BUSY, resource_key);
+    /// Claims the one read of `resource_key` allowed in flight: `None` while another read of
+    /// it (a run's poll, or a resource page's refresh) is under way. Released when dropped.
+    pub fn claim_read(&self, resource_key: &str) -> Option<Claim> {
+        self.busy.claim(resource_key)
     }
 
     /// A run on this resource that has not settled.
@@ -109,17 +104,6 @@ impl RunsCtx {
     }
 
     fn update(&self, id: &str, f: impl FnOnce(&mut Run)) {
-        let mut f = Some(f);
-        self.update_any(id, &mut |run| {
-            if let Some(f) = f.take() {
-                f(run);
-            }
-        });
-    }
-
-    /// The body of [`RunsCtx::update`]: not generic, so one copy of the signal's update
-    /// serves every change.
-    fn update_any(&self, id: &str, f: &mut dyn FnMut(&mut Run)) {
         self.runs.update(|runs| {
             if let Some(run) = runs.iter_mut().find(|r| r.id == id) {
                 f(run);
@@ -164,6 +148,8 @@ impl RunsCtx {
         self.runs.update(|runs| runs.push(run));
         let ctx = *self;
         let run_id = id.clone();
+        // Not owned by the page that started it: a mutating call, once on its way, is always
+        // followed to its answer, even if the person navigates away.
         leptos::task::spawn_local(async move {
             // Every way the run can end before its call is accepted, then the one update
             // that ends it so.
@@ -220,11 +206,13 @@ impl RunsCtx {
 
     /// One polling loop per run; never two.
     fn spawn_poll(&self, id: String) {
-        if !claim(&LOOPS, &id) {
+        let Some(loop_claim) = self.loops.claim(&id) else {
             return;
-        }
+        };
         let ctx = *self;
-        leptos::task::spawn_local(async move {
+        let owner = ctx.owner.get_value();
+        owner.with(|| spawn_owned(async move {
+            let _loop_claim = loop_claim;
             // No reactive observer in a task: `get` tracks nothing here.
             while let Some(run) = ctx.get(&id) {
                 let Some(delay) = run.next_poll(browser::now_ms()) else {
@@ -249,9 +237,12 @@ impl RunsCtx {
                 let key = run.action.resource().key();
                 // A resource page may be reading this resource right now: wait for its answer
                 // to come back (moments), not for a whole poll interval.
-                while !ctx.claim_read(&key) {
-                    browser::sleep_ms(100).await;
-                }
+                let read = loop {
+                    match ctx.claim_read(&key) {
+                        Some(read) => break read,
+                        None => browser::sleep_ms(100).await,
+                    }
+                };
                 let mut related = vec![run.action.resource().id, run.writer_before.clone()];
                 if let Some(expected) = &run.writer_expected {
                     related.push(expected.clone());
@@ -265,7 +256,7 @@ impl RunsCtx {
                     api::run_events(&session, &run.action, &related, since),
                 )
                 .await;
-                ctx.release_read(&key);
+                drop(read);
                 let now = browser::now_ms();
                 ctx.update(&id, |r| {
                     if let Ok(events) = events {
@@ -277,27 +268,6 @@ impl RunsCtx {
                     }
                 });
             }
-            release(&LOOPS, &id);
-        });
+        }));
     }
-}
-
-/// A set of keys claimed for one thing in flight each. Nothing renders these, so they are
-/// plain thread-locals, not reactive stored values (whose code was a copy of its own).
-pub(super) type Claims = LocalKey<RefCell<SortedMap<String, ()>>>;
-
-thread_local! {
-    /// The runs with a polling loop.
-    static LOOPS: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
-    /// The resources with a read in flight.
-    static BUSY: RefCell<SortedMap<String, ()>> = const { RefCell::new(SortedMap::new()) };
-}
-
-/// Adds `key` to the set; false when it was already there.
-pub(super) fn claim(set: &'static Claims, key: &str) -> bool {
-    set.with_borrow_mut(|s| s.insert(key.to_string(), ()).is_none())
-}
-
-pub(super) fn release(set: &'static Claims, key: &str) {
-    set.with_borrow_mut(|s| s.remove(key));
 }

@@ -8,7 +8,6 @@ use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, Sig
 use crate::model::{Region, Service, Timestamp};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -172,56 +171,14 @@ pub fn key_hint(access_key_id: &str) -> String {
     hint
 }
 
-thread_local! {
-    /// The live session. Held here rather than in a signal: it holds `Rc`s, so a signal of it
-    /// would need local storage, and with it a copy of the signal code of its own. The
-    /// context's `connected` signal (one of `bool`, as others are) tracks it instead.
-    static CURRENT: RefCell<Option<Rc<Session>>> = const { RefCell::new(None) };
-}
-
-thread_local! {
-    /// The emulator's config once found; [`Emulator`] reads it.
-    static EMULATOR: RefCell<Option<EmulatorConfig>> = const { RefCell::new(None) };
-}
-
-/// The emulator's config, read as a signal's value is (`get` tracks, `get_untracked` does not).
-/// Kept like the session: a `bool` signal tracks a value held outside the reactive graph, so
-/// the config needs no signal code of its own type.
-#[derive(Clone, Copy)]
-pub struct Emulator {
-    found: RwSignal<bool>,
-}
-
-impl Emulator {
-    pub fn get(&self) -> Option<EmulatorConfig> {
-        self.found.track();
-        self.get_untracked()
-    }
-
-    pub fn get_untracked(&self) -> Option<EmulatorConfig> {
-        EMULATOR.with_borrow(Option::clone)
-    }
-
-    fn set(&self, config: EmulatorConfig) {
-        EMULATOR.set(Some(config));
-        self.found.set(true);
-    }
-}
-
-thread_local! {
-    /// The app's one `SessionCtx`, set by its `provide`. A thread-local rather than a Leptos
-    /// context: `provide_context`/`expect_context` were a copy of their code per context
-    /// type.
-    static PROVIDED: Cell<Option<SessionCtx>> = const { Cell::new(None) };
-}
-
-/// The connection context.
+/// The connection, provided as context by `<App/>`.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
-    /// Set on every connect and disconnect, after [`CURRENT`]: reading it tracks the session.
-    connected: RwSignal<bool>,
+    /// The live session. It holds the client's `Rc`s, so the signal keeps it in local
+    /// storage (the browser has one thread).
+    session: RwSignal<Option<Rc<Session>>, LocalStorage>,
     /// The emulator's config, when the page is served by it.
-    pub emulator: Emulator,
+    pub emulator: RwSignal<Option<EmulatorConfig>>,
     /// Account id, learned from the first ARN seen.
     pub account: RwSignal<Option<String>>,
     /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
@@ -233,14 +190,12 @@ impl SessionCtx {
     /// Creates the context, restores a kept session, and looks for the emulator.
     pub fn provide() -> SessionCtx {
         let ctx = SessionCtx {
-            connected: RwSignal::new(false),
-            emulator: Emulator {
-                found: RwSignal::new(false),
-            },
+            session: RwSignal::new_local(None),
+            emulator: RwSignal::new(None),
             account: RwSignal::new(None),
             probing: RwSignal::new(true),
         };
-        PROVIDED.set(Some(ctx));
+        provide_context(ctx);
         if let Some(req) =
             browser::storage_get(SECRET_KEY).and_then(|t| ConnectRequest::from_json(&t).ok())
         {
@@ -260,12 +215,12 @@ impl SessionCtx {
                 ctx.probing.set(false);
                 return;
             };
-            ctx.emulator.set(config.clone());
+            ctx.emulator.set(Some(config.clone()));
             // Reconnect the emulator preset after a reload (no secret was stored: the emulator
             // hands its demo credentials to anyone), or connect when the URL asks for it.
             let meta = ctx.meta();
             let asked = browser::location().1.contains("connect=emulator");
-            if !ctx.connected.get_untracked()
+            if ctx.session.with_untracked(Option::is_none)
                 && (asked || meta.preset.as_deref() == Some("emulator"))
             {
                 let regions = if asked || meta.regions.is_empty() {
@@ -280,32 +235,27 @@ impl SessionCtx {
         ctx
     }
 
-    /// The app's one `SessionCtx` (kept in a thread-local, not a Leptos context).
+    /// The context `<App/>` provides.
     pub fn expect() -> SessionCtx {
-        PROVIDED
-            .get()
-            .expect("SessionCtx::provide runs before the views that use it")
+        expect_context()
     }
 
     /// The live session (tracked).
     pub fn get(&self) -> Option<Rc<Session>> {
-        self.connected.track();
-        self.get_untracked()
+        self.session.get()
     }
 
     pub fn get_untracked(&self) -> Option<Rc<Session>> {
-        CURRENT.with_borrow(Option::clone)
+        self.session.get_untracked()
     }
 
     pub fn is_connected(&self) -> bool {
-        self.connected.get()
+        self.session.with(Option::is_some)
     }
 
     /// Replaces the session and tells whoever tracks it.
     fn set(&self, session: Option<Rc<Session>>) {
-        let connected = session.is_some();
-        CURRENT.set(session);
-        self.connected.set(connected);
+        self.session.set(session);
     }
 
     /// Builds the client. Fails only on an unusable form (no key, no region, bad URL).
