@@ -92,8 +92,7 @@ pub enum TransportErrorKind {
     Timeout,
 }
 
-/// `2.5` for 2,500 ms, `10` for 10,000: seconds without trailing zeros, in integers (no float
-/// printing in the wasm).
+/// `2.5` for 2,500 ms, `10` for 10,000: seconds without trailing zeros.
 fn seconds_text(ms: u32) -> String {
     let (whole, frac) = (ms / 1000, ms % 1000);
     if frac == 0 {

@@ -63,11 +63,11 @@ pub fn ActionDialog(
     let verb = action.verb();
     let title = action.title();
     let region = action.call_region().to_string();
-    let mut effects = Vec::new();
-    // As `AnyView`, like `EventList`'s items: one list type for the app.
-    for effect in action.effects(&writer) {
-        effects.push(view! { <li>{effect}</li> }.into_any());
-    }
+    let effects = action
+        .effects(&writer)
+        .into_iter()
+        .map(|effect| view! { <li>{effect}</li> })
+        .collect_view();
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
             <div

@@ -23,19 +23,9 @@ pub struct TopoRegion {
 
 #[component]
 pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
-    // Writer first, so arrows read left to right from it; the others keep their order. A plain
-    // loop: a stable sort's code for `TopoRegion` costs more wasm.
-    let mut others = Vec::new();
-    let mut regions_sorted = Vec::with_capacity(regions.len());
-    for r in regions {
-        if r.writes {
-            regions_sorted.push(r);
-        } else {
-            others.push(r);
-        }
-    }
-    regions_sorted.append(&mut others);
-    let regions = regions_sorted;
+    // Writer first, so arrows read left to right from it; the others keep their order.
+    let mut regions = regions;
+    regions.sort_by_key(|r| !r.writes);
     let writer_name = regions.iter().find(|r| r.writes).map(|r| r.region.clone());
     let count = regions.len();
     view! {
@@ -99,7 +89,6 @@ pub fn ShardGrid(
     if shards.is_empty() {
         return ().into_any();
     }
-    // Cards and nodes as `AnyView`, like `EventList`'s items: one list type for the app.
     let mut cards = Vec::with_capacity(shards.len());
     for s in shards {
         let status = s.status.unwrap_or_default();

@@ -9,9 +9,8 @@ use crate::state::session::{
 };
 use leptos::prelude::*;
 
-/// The credentials in text that was pasted and read. The page keeps that text (in memory only,
-/// never rendered back) rather than the parsed credentials: its signal then shares Leptos's
-/// code for `RwSignal<Option<String>>` with the error messages, instead of a copy of its own.
+/// The credentials in text that was pasted and read. The page keeps that text in memory only
+/// and never renders it back.
 fn read_pasted(text: Option<String>) -> Option<Credentials> {
     Credentials::parse(&text?).ok()
 }
@@ -221,8 +220,8 @@ pub fn ConnectPage() -> impl IntoView {
     }
 }
 
-/// A credential field bound to `value`: one copy of its view code for the three fields. All
-/// turn the spell checker off (browsers never check password fields anyway).
+/// A credential field bound to `value`, with the spell checker off (browsers never check
+/// password fields anyway).
 fn credential_field(
     label: &'static str,
     input_type: &'static str,
@@ -248,22 +247,12 @@ fn field_error(error: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// A labelled checkbox: `checked` reads its state, `set` is called with the new one. Boxed, so
-/// the region, override and keep boxes share one copy of the view code.
+/// A labelled checkbox: `checked` reads its state, `set` is called with the new one.
 fn checkbox(
     class: &'static str,
     text: &'static str,
     checked: impl Fn() -> bool + Send + Sync + 'static,
     set: impl Fn(bool) + 'static,
-) -> AnyView {
-    checkbox_any(class, text, Box::new(checked), Box::new(set))
-}
-
-fn checkbox_any(
-    class: &'static str,
-    text: &'static str,
-    checked: Box<dyn Fn() -> bool + Send + Sync>,
-    set: Box<dyn Fn(bool)>,
 ) -> AnyView {
     view! {
         <label class=class>

@@ -14,8 +14,7 @@ use leptos_router::params::ParamsMap;
 use std::sync::Arc;
 
 /// Rows rendered at first; "Show more" adds as many again. Keeps a keystroke cheap with
-/// thousands of resources. An i64, as the row limit's signal is: `RwSignal<i64>` shares Leptos's
-/// signal code with the runs' clock, where a `RwSignal<usize>` was a copy of its own.
+/// thousands of resources.
 const PAGE: i64 = 200;
 
 /// How long the table waits for every region × service cell before it shows what has come.
@@ -150,12 +149,19 @@ impl Filters {
         self.query.with(|q| Filter::from_query(|k| q.get(k)))
     }
 
-    /// Sets `field` to the control's value; the table starts again at one page of rows.
+    /// Sets `field` to the control's value; the table starts again at one page of rows. A
+    /// choice in a select is a step Back can undo (a new history entry); typing in the text
+    /// box rewrites the current entry, so a word is not one entry per keystroke.
     fn set(self, field: FilterField, ev: &leptos::ev::Event) {
         let mut f = untrack(|| self.current());
         f.set_field(field, event_target_value(ev));
         self.limit.set(PAGE);
-        self.navigator.replace(&format!("/{}", f.to_query()));
+        let url = format!("/{}", f.to_query());
+        if field == FilterField::Text {
+            self.navigator.replace(&url);
+        } else {
+            self.navigator.push_in_place(&url);
+        }
     }
 
     /// The select of `field`, headed by an empty "all" option when the filter can be off.
@@ -169,7 +175,9 @@ impl Filters {
         view! {
             <label class="field">
                 <span class="field__label">{label}</span>
-                <select class="field__input" aria-label=label on:change=move |ev| self.set(field, &ev)>
+                // The URL decides what is selected: Back and Forward move the selection too.
+                <select class="field__input" aria-label=label on:change=move |ev| self.set(field, &ev)
+                    prop:value=move || self.current().field(field).to_string()>
                     {all.map(|text| self.choice(field, "", text))}
                     {options}
                 </select>
@@ -190,8 +198,7 @@ impl Filters {
     }
 }
 
-/// The session's regions (tracked). Not memoised: the session changes only on connect and
-/// disconnect, and a `Memo<Vec<String>>` would be a copy of Leptos's memo code of its own.
+/// The session's regions (tracked). The session changes only on connect and disconnect.
 fn regions(session: &SessionCtx) -> Vec<String> {
     session.get().map(|s| s.regions.clone()).unwrap_or_default()
 }

@@ -553,8 +553,8 @@ struct ActionButton {
 }
 
 /// What the resource page draws for any kind of resource: built from the detail by a plain
-/// function (`layout`), drawn by one view. Four kinds used to be four views; one costs less
-/// wasm and keeps the page's sections in the same order for every kind.
+/// function (`layout`), drawn by one view, so the page's sections come in the same order
+/// for every kind.
 #[derive(Debug, Default, PartialEq)]
 struct Layout {
     regions: Vec<TopoRegion>,

@@ -11,6 +11,7 @@ use crate::model::{
     classify_status, DbCluster, Event, EventSource, GlobalDatabase, GlobalDatastore,
     MemoryDbCluster, NodeRole, ReplicationGroup, Service, StatusKind, Timestamp,
 };
+use futures::future::join_all;
 
 pub fn to_error(e: &AwsError) -> ErrorInfo {
     let category = match (e.kind(), e.category()) {
@@ -84,43 +85,6 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
         }
     }
     Ok(data)
-}
-
-/// Runs all the futures at once and answers their outputs in the order given. Written here
-/// rather than `futures::future::join_all`, whose two strategies (one for many futures, with
-/// an ordered queue and a heap) cost about 3 KB of wasm for each kind of future joined.
-pub async fn join_all<F: std::future::Future>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    // Each future with its output once it has one.
-    let mut slots = Vec::new();
-    for future in futures {
-        slots.push((Box::pin(future), None));
-    }
-    std::future::poll_fn(move |cx| {
-        let mut all_done = true;
-        for (future, output) in &mut slots {
-            // A finished future is never polled again.
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => all_done = false,
-                }
-            }
-        }
-        if all_done {
-            let mut done = Vec::new();
-            for (_, output) in &mut slots {
-                if let Some(value) = output.take() {
-                    done.push(value);
-                }
-            }
-            std::task::Poll::Ready(done)
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await
 }
 
 /// One resource in full, for its page.
@@ -215,8 +179,7 @@ pub async fn fetch_events(
     result.map_err(|e| to_error(&e))
 }
 
-/// Events of one service in each region, read at once, in the order of `regions`. One
-/// place joins these reads, so one copy of the join serves every caller.
+/// Events of one service in each region, read at once, in the order of `regions`.
 async fn events_in(
     session: &Session,
     service: Service,
@@ -524,51 +487,5 @@ mod status_tests {
             "creating"
         );
         assert_eq!(fold("available", &[None, Some("in-sync")]), "available");
-    }
-}
-
-#[cfg(test)]
-mod join_all_tests {
-    use super::join_all;
-    use std::cell::RefCell;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::rc::Rc;
-    use std::task::{Context, Poll};
-
-    /// Ready after being polled `waits` times; logs each poll.
-    struct Slow {
-        name: &'static str,
-        waits: u32,
-        log: Rc<RefCell<Vec<&'static str>>>,
-    }
-
-    impl Future for Slow {
-        type Output = &'static str;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<&'static str> {
-            self.log.borrow_mut().push(self.name);
-            if self.waits == 0 {
-                return Poll::Ready(self.name);
-            }
-            self.waits -= 1;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-
-    #[test]
-    fn outputs_come_in_the_order_given_and_a_finished_future_is_not_polled_again() {
-        let log = Rc::new(RefCell::new(Vec::new()));
-        let slow = |name, waits| Slow {
-            name,
-            waits,
-            log: log.clone(),
-        };
-        let out =
-            futures::executor::block_on(join_all(vec![slow("a", 2), slow("b", 0), slow("c", 1)]));
-        assert_eq!(out, ["a", "b", "c"]);
-        // Round 1 polls all three (b finishes); round 2 a and c (c finishes); round 3 a.
-        assert_eq!(*log.borrow(), ["a", "b", "c", "a", "c", "a"]);
-        assert!(futures::executor::block_on(join_all(Vec::<Slow>::new())).is_empty());
     }
 }

@@ -323,8 +323,7 @@ impl Run {
         }
     }
 
-    /// Sorts runs newest first (started last first; equal starts keep their order). One sort
-    /// for the tray and the lists: each `sort_by_key` closure is its own copy of the sort.
+    /// Sorts runs newest first (started last first; equal starts keep their order).
     pub fn newest_first(runs: &mut [Run]) {
         runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
     }
@@ -366,8 +365,7 @@ impl Run {
     }
 
     pub fn to_markdown(&self) -> String {
-        // Written straight into the text (writing to a String cannot fail): a `format!` a
-        // line built and dropped a String each.
+        // Writing to a String cannot fail.
         let mut md = String::new();
         let _ = writeln!(md, "# {}\n", self.action.title());
         let _ = writeln!(md, "- **Who:** {}", self.who);
@@ -441,8 +439,8 @@ pub fn or_dash(s: &str) -> &str {
     }
 }
 
-/// `1:05.3` for 65.3 s; `12.4 s` under a minute. Rounded to the nearest tenth, halves up.
-/// Integer arithmetic: float formatting would link core's float printing into the wasm.
+/// `1:05.3` for 65.3 s; `12.4 s` under a minute. Rounded to the nearest tenth, halves up
+/// (in integers, so a half is never lost to binary floating point).
 pub fn format_duration(ms: i64) -> String {
     let tenths = (ms.max(0) + 50) / 100;
     if tenths < 600 {

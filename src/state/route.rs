@@ -25,30 +25,39 @@ pub fn resource_from_params(
 /// Navigation as a `Copy` handle, made inside the `<Router>`: components keep it in closures
 /// and event handlers, where the router's context is no longer at hand.
 #[derive(Clone, Copy)]
-pub struct Navigator(Callback<(String, bool)>);
+pub struct Navigator(Callback<(String, NavigateOptions)>);
 
 impl Navigator {
     pub fn new() -> Self {
         let navigate = use_navigate();
-        Navigator(Callback::new(move |(url, replace): (String, bool)| {
-            // A new page starts at the top; a rewritten entry (a filter edit) stays where it is.
-            let options = NavigateOptions {
-                replace,
-                scroll: !replace,
-                ..NavigateOptions::default()
-            };
-            navigate(&url, options);
-        }))
+        Navigator(Callback::new(
+            move |(url, options): (String, NavigateOptions)| navigate(&url, options),
+        ))
     }
 
-    /// Goes to an app URL in a new history entry, as a link does.
+    /// Goes to an app URL in a new history entry, scrolled to the top, as a link does.
     pub fn go(&self, url: &str) {
-        self.0.run((url.to_string(), false));
+        self.0.run((url.to_string(), NavigateOptions::default()));
     }
 
-    /// Rewrites the current history entry (the inventory's filter edits).
+    /// A new history entry for the same page, which stays where it is scrolled (a filter
+    /// choice that Back undoes).
+    pub fn push_in_place(&self, url: &str) {
+        let options = NavigateOptions {
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        self.0.run((url.to_string(), options));
+    }
+
+    /// Rewrites the current history entry, in place (typing in the filter box).
     pub fn replace(&self, url: &str) {
-        self.0.run((url.to_string(), true));
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        self.0.run((url.to_string(), options));
     }
 }
 

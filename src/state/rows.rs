@@ -6,7 +6,7 @@ use crate::model::{
     Service, StatusKind,
 };
 use std::cmp::Ordering;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 
 /// What a row (and a resource page) is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -160,29 +160,18 @@ impl Row {
             self.resource.kind.service().label()
         )
         .to_ascii_lowercase();
-        // FNV-1a over the shown fields, each ended by a byte no text has: a change detector,
-        // not a defence, so std's SipHash (and its code in the wasm) is not needed.
-        let mut rev: u64 = 0xcbf2_9ce4_8422_2325;
-        // One closure called per field: the `chain`ed iterators cost more.
-        let mut fold = |text: &str| {
-            for byte in text.bytes() {
-                rev = (rev ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-            }
-            rev = (rev ^ 0xff).wrapping_mul(0x0100_0000_01b3);
-        };
-        for text in [
+        // A hash of everything the row shows: a change detector for the keyed table.
+        let mut hasher = std::hash::DefaultHasher::new();
+        (
             &self.name,
             &self.status,
             &self.writer,
             &self.summary,
             &self.members,
-        ] {
-            fold(text);
-        }
-        for text in &self.regions {
-            fold(text);
-        }
-        self.rev = rev;
+            &self.regions,
+        )
+            .hash(&mut hasher);
+        self.rev = hasher.finish();
         self
     }
 
@@ -463,7 +452,6 @@ impl Filter {
 
     /// `?q=..&service=..` with empty fields left out; `""` when nothing is set.
     pub fn to_query(&self) -> String {
-        // One String pushed onto by one helper: a `format!` per field and a `join` cost more.
         let mut query = String::new();
         if !self.text.is_empty() {
             query_param(&mut query, "q=", &encode_segment(&self.text));
@@ -503,8 +491,7 @@ impl Filter {
     }
 
     /// Rows that match, sorted; the caller caps how many it renders. Text matching ignores
-    /// the case of ASCII letters only: AWS resource names are ASCII, and full Unicode case
-    /// folding would add its tables (about 3 KB gzip) to the wasm.
+    /// the case of ASCII letters only: AWS resource names are ASCII.
     pub fn apply<'a, R: AsRef<Row> + 'a>(
         &self,
         rows: impl IntoIterator<Item = &'a R>,
@@ -540,8 +527,7 @@ impl Filter {
     }
 }
 
-/// Sorts rows (stably) by `by`. Every order goes through this one call: each `sort_by` with
-/// its own closure was its own copy of the sort in the wasm (about 500 bytes each).
+/// Sorts rows (stably) by `by`.
 pub fn sort_rows<R: AsRef<Row>>(rows: &mut [&R], by: &dyn Fn(&Row, &Row) -> Ordering) {
     rows.sort_by(|a, b| by((*a).as_ref(), (*b).as_ref()));
 }

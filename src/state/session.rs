@@ -157,18 +157,10 @@ impl Session {
     }
 }
 
+/// `…0001`: the last four characters of an access key id (all of a shorter one).
 pub fn key_hint(access_key_id: &str) -> String {
-    // The start of the last four characters (all of a shorter id), found by a plain loop.
-    let mut start = access_key_id.len();
-    for (taken, (i, _)) in access_key_id.char_indices().rev().enumerate() {
-        if taken == 4 {
-            break;
-        }
-        start = i;
-    }
-    let mut hint = String::from("…");
-    hint.push_str(&access_key_id[start..]);
-    hint
+    let last: Vec<char> = access_key_id.chars().rev().take(4).collect();
+    std::iter::once('…').chain(last.into_iter().rev()).collect()
 }
 
 /// The connection, provided as context by `<App/>`.

@@ -20,10 +20,6 @@ use std::future::Future;
 /// One service in one region: the call, the error context and the paging that every typed
 /// operation shares. Each service module adds its request builders and parsers; a parser is
 /// given the answer's bytes and the region.
-///
-/// The typed operations are plain functions that answer this type's future (`call`, `find`,
-/// `all_pages`) rather than `async fn`s awaiting it: each such wrapper was one more state
-/// machine, with its drop glue, per operation (about 1.3 KB of gzipped wasm in all).
 #[derive(Clone, Debug)]
 pub(crate) struct Api<'a> {
     client: &'a Client,
@@ -58,12 +54,12 @@ impl<'a> Api<'a> {
         parse(answer, &self.region).map_err(|e| self.undecodable(op, e))
     }
 
-    /// The error of an answer `decoded` could not read. Not generic: one copy for every type.
+    /// The error of an answer `decoded` could not read.
     fn undecodable(&self, op: &'static str, e: DecodeError) -> AwsError {
         self.ctx(op)(e.into())
     }
 
-    /// One call; the answer's bytes. Not generic, so one copy serves every operation.
+    /// One call; the answer's bytes.
     async fn send(
         &self,
         op: &'static str,
@@ -118,8 +114,7 @@ impl<'a> Api<'a> {
         })
     }
 
-    /// The error of [`Api::find`] when the answer lacks the resource. Not generic: one copy
-    /// for every item type.
+    /// The error of [`Api::find`] when the answer lacks the resource.
     fn missing(&self, op: &'static str, what: &str, id: &str) -> AwsError {
         self.ctx(op)(AwsError::decode(format!(
             "the answer does not contain {what} \"{id}\""
@@ -128,9 +123,6 @@ impl<'a> Api<'a> {
 
     /// Every page of a list read, following its token to the end (capped by `Pages`, with a
     /// clear error).
-    ///
-    /// Generic over the item type only (a boxed request, a parser `fn`): the three services'
-    /// event reads are one copy of this future, not one per request and parser.
     pub(crate) async fn all_pages<T>(
         &self,
         op: &'static str,
@@ -148,7 +140,7 @@ impl<'a> Api<'a> {
     }
 
     /// The loop of [`Api::all_pages`]: `read` decodes one answer, keeps its items and gives
-    /// the next token. Not generic, so one copy of the loop serves every list.
+    /// the next token.
     async fn each_page(
         &self,
         op: &'static str,
