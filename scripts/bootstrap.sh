@@ -167,6 +167,15 @@ npm_ci() {
   echo "$want" >"$stamp"
 }
 
+# The console's crates for every target, into cargo's cache: Trunk builds with --offline (so
+# it never downloads a tool), and a native build alone would not fetch the wasm-only crates.
+fetch_crates() {
+  local stamp="$CACHE_DIR/crates-$(hash_files "$ROOT/Cargo.lock")"
+  [ -f "$stamp" ] && return 0
+  (cd "$ROOT" && env -u RUSTUP_TOOLCHAIN cargo fetch --quiet) || die "cannot fetch the crates in Cargo.lock"
+  touch "$stamp"
+}
+
 python_venv() {
   local venv="$ROOT/.venv" stamp want
   stamp="$venv/.fc-requirements-hash"
@@ -212,6 +221,7 @@ main() {
   have cargo || die "cargo not found: install Rust with rustup first"
   step "build cache" link_build_cache
   step "wasm32 toolchain" choose_wasm_toolchain
+  step "crates (cargo fetch)" fetch_crates
   step "wasm-bindgen-cli" install_wasm_bindgen
   step "trunk" install_trunk
   step "npm tools (wasm-opt, esbuild, zopfli)" npm_ci tools

@@ -103,7 +103,7 @@ test('runs stored by the previous build (919813a) load after the upgrade, and th
     const settled = runCard(page, 'Promote checkout-sessions-euw1');
     await settled.waitFor();
     const settledText = await settled.innerText();
-    assert.match(settledText, /settled/);
+    assert.match(settledText, /settled/i);
     assert.match(settledText, /Time to settle\s*12\.1 s/);
     assert.match(settledText, /checkout-sessions-euw1 \(eu-west-1\) is primary/);
 
@@ -111,7 +111,7 @@ test('runs stored by the previous build (919813a) load after the upgrade, and th
     // settings (the emulator preset) reconnect by themselves.
     const running = runCard(page, 'Promote pricing-cache-euw1');
     await running.waitFor();
-    assert.match(await running.locator('.run-card__phase').innerText(), /in progress/);
+    assert.match(await running.locator('.run-card__phase').innerText(), /in progress/i);
     await page.getByText(/key …0001/).first().waitFor({ timeout: 20_000 });
 
     // That build's emulator had accepted the promotion; this one has not seen it. Make the
