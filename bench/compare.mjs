@@ -22,7 +22,13 @@ function figures(path) {
   return rows;
 }
 
+// Lines whose label changed since the run before, by their new label.
+const renamed = new Map([
+  ['failover-console signer (aws-sigv4, wasm)', 'failover-console (own signer, wasm)'],
+]);
+
 const before = figures(beforePath);
+for (const [now, old] of renamed) if (before.has(old)) before.set(now, before.get(old));
 const now = figures(nowPath);
 const width = Math.max(...[...now.keys()].filter((k) => before.has(k)).map((k) => k.length), 10);
 console.log(`  ${'figure'.padEnd(width)}  ${'before (919813a)'.padStart(34)}  ${'now'.padStart(34)}`);

@@ -1,5 +1,5 @@
 //! A micro-benchmark the page can call: `window.wasmBindings.bench_sign(n)` signs a typical
-//! DescribeReplicationGroups request `n` times with the console's own signer and returns the
+//! DescribeReplicationGroups request `n` times with the console's signer (aws-sigv4) and returns the
 //! milliseconds it took. `e2e/bench/signing-bench.mjs` runs it beside `aws4fetch` in the same
 //! Chromium; the figure is printed there, never asserted. Browser-only, like the product.
 #![cfg(target_arch = "wasm32")]

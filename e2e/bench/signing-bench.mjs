@@ -1,5 +1,5 @@
-// SigV4 signing throughput in the same Chromium: the console's own signer (src/aws/signing.rs,
-// its own SHA-256 and HMAC, compiled to wasm, through the `bench_sign` export of src/bench.rs)
+// SigV4 signing throughput in the same Chromium: the console's signer (src/aws/signing.rs over
+// the aws-sigv4 crate, compiled to wasm, through the `bench_sign` export of src/bench.rs)
 // beside aws4fetch (SubtleCrypto).
 // Prints signatures per second and the ratio; never passes or fails on speed.
 //
@@ -79,7 +79,7 @@ try {
   const theirsRate = rate(median(b));
   const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium');
   console.log(`SigV4 signing throughput in ${version}, ${N} signatures per round, median of ${ROUNDS} rounds:`);
-  console.log(`  ${'failover-console (own signer, wasm)'.padEnd(40)} ${oursRate.toFixed(0).padStart(9)} signatures/s  (${(median(a) / N * 1000).toFixed(1)} µs each)`);
+  console.log(`  ${'failover-console signer (aws-sigv4, wasm)'.padEnd(40)} ${oursRate.toFixed(0).padStart(9)} signatures/s  (${(median(a) / N * 1000).toFixed(1)} µs each)`);
   console.log(`  ${'aws4fetch 1.0.20 (SubtleCrypto)'.padEnd(40)} ${theirsRate.toFixed(0).padStart(9)} signatures/s  (${(median(b) / N * 1000).toFixed(1)} µs each)`);
   console.log(`  ratio wasm / aws4fetch: ${(oursRate / theirsRate).toFixed(2)}x`);
 } finally {
