@@ -44,7 +44,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
     let events = RwSignal::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
     let pending = RwSignal::new(None::<Pending>);
-    let quota = RwSignal::new(None::<Result<u32, String>>);
     let suffix = RwSignal::new(String::new());
     let via_failover_api = RwSignal::new(false);
     // When the picture was last read, and why the latest refresh failed (the picture stays).
@@ -159,20 +158,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let open = Callback::new(
         move |(action, writer, expected): (Action, String, Option<String>)| {
-            if let Action::TestFailover { .. } = action {
-                quota.set(None);
-                let now = browser::now_ms();
-                let quota = quota;
-                leptos::task::spawn_local(async move {
-                    let Some(s) = session.get_untracked() else {
-                        quota.set(Some(Err("not connected".into())));
-                        return;
-                    };
-                    quota.set(Some(
-                        api::count_test_failovers(&s, api::server_time(&s, now)).await,
-                    ));
-                });
-            }
             if let Action::CreateGlobalDatastore { suffix: s, .. } = &action {
                 suffix.set(s.clone());
             }
@@ -186,6 +171,26 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         },
     );
 
+    // The TestFailover calls of the last 24 hours, read when a test failover's dialog opens
+    // (and again each time one opens); `None` while not wanted or still loading, which the
+    // preflight shows as a pending check.
+    let testing = Memo::new(move |_| {
+        pending.with(|p| matches!(p, Some(p) if matches!(p.action, Action::TestFailover { .. })))
+    });
+    let quota = LocalResource::new(move || {
+        let wanted = testing.get();
+        async move {
+            if !wanted {
+                return None;
+            }
+            let Some(s) = session.get_untracked() else {
+                return Some(Err("not connected".to_string()));
+            };
+            let now = api::server_time(&s, browser::now_ms());
+            Some(api::count_test_failovers(&s, now).await)
+        }
+    });
+
     let checks = {
         let key = key.clone();
         Memo::new(move |_| -> Vec<Check> {
@@ -194,12 +199,9 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     return Vec::new();
                 };
                 let facts = detail.with(|d| match d {
-                    Some(Ok(d)) => facts_for(
-                        &p.action,
-                        d,
-                        runs.in_flight_on(&key),
-                        quota.with(Clone::clone),
-                    ),
+                    Some(Ok(d)) => {
+                        facts_for(&p.action, d, runs.in_flight_on(&key), quota.get().flatten())
+                    }
                     _ => PreflightFacts {
                         status: "unknown".into(),
                         ..Default::default()
