@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
   callsOf, checksSettled, connectViaUrl, dialog, globalCluster, memorydbCluster, openFromInventory,
-  waitSettled,
+  waitSettled, waitUntil,
 } from './console.mjs';
 
 test('Neptune switchover moves the writer; the Switchover=true form does too', async () => {
@@ -18,7 +18,11 @@ test('Neptune switchover moves the writer; the Switchover=true form does too', a
     await page.getByRole('button', { name: 'Switch over to identity-graph-usw2 (us-west-2)' }).click();
     const d = dialog(page);
     await checksSettled(page);
-    await d.getByLabel('Type identity-graph to confirm').fill('identity-graph');
+    // Focus is in the name box, not on the API checkbox above it: typing goes where it should.
+    const nameBox = d.getByLabel('Type identity-graph to confirm');
+    await waitUntil('focus in the name box', () => nameBox.evaluate((el) => el === document.activeElement));
+    await page.keyboard.type('identity-graph');
+    assert.equal(await nameBox.inputValue(), 'identity-graph');
     await screenshot(page, 'dialog-switchover');
     await d.getByRole('button', { name: 'Switch over', exact: true }).click();
     await waitSettled(page, 'Switch over identity-graph to us-west-2');

@@ -40,7 +40,11 @@ pub fn ActionDialog(
     on_cleanup(move || browser::restore_focus(opener.take()));
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
-            browser::focus_first(&el);
+            // Focus lands where the resource's name is typed, in every dialog that asks for
+            // it (a checkbox above it must not catch the typing); else on the first control.
+            if !browser::focus_selector(&el, ".dialog__confirm-input") {
+                browser::focus_first(&el);
+            }
         }
     });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {

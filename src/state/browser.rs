@@ -216,10 +216,19 @@ mod imp {
 
     /// Focuses the first focusable element inside `container`.
     pub fn focus_first(container: &web_sys::Element) {
-        if let Ok(Some(el)) = container.query_selector(FOCUSABLE) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+        focus_selector(container, FOCUSABLE);
+    }
+
+    /// Focuses the first element in `container` that matches `selector`; false when none.
+    pub fn focus_selector(container: &web_sys::Element, selector: &str) -> bool {
+        match container
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            Some(el) => el.focus().is_ok(),
+            None => false,
         }
     }
 }
@@ -264,6 +273,9 @@ mod imp {
     }
     pub fn trap_tab(_container: &leptos::web_sys::Element, _ev: &leptos::ev::KeyboardEvent) {}
     pub fn focus_first(_container: &leptos::web_sys::Element) {}
+    pub fn focus_selector(_container: &leptos::web_sys::Element, _selector: &str) -> bool {
+        false
+    }
     pub fn focused_element() -> Option<leptos::web_sys::HtmlElement> {
         None
     }
