@@ -90,3 +90,93 @@ fn session_settings_stored_by_919813a_load() {
     assert!(!neptune.sign_for_aws_host);
     assert_eq!(meta.to_json(), text.trim_end());
 }
+
+#[test]
+fn every_action_kind_and_outcome_stored_by_919813a_loads() {
+    let text = fixture("runs-every-kind-919813a.json");
+    let runs = Run::list_from_json(&text);
+    // Nothing dropped: seven runs, one per action form (both switchover APIs).
+    assert_eq!(runs.len(), 7);
+    let kinds: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            serde_json::to_value(&r.action).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "promote-secondary",
+            "create-global-datastore",
+            "test-failover",
+            "neptune-failover",
+            "neptune-switchover",
+            "neptune-switchover",
+            "memory-db-failover-shard",
+        ]
+    );
+    assert!(matches!(
+        runs[4].action,
+        Action::NeptuneSwitchover {
+            via_failover_api: true,
+            ..
+        }
+    ));
+    assert!(matches!(
+        runs[5].action,
+        Action::NeptuneSwitchover {
+            via_failover_api: false,
+            ..
+        }
+    ));
+
+    // In progress with a lost connection: the connection error comes back whole.
+    let lost = &runs[0];
+    assert_eq!(lost.phase, Phase::Changing);
+    assert!(lost.last.pending);
+    let connection = lost.connection.as_ref().expect("the lost connection");
+    assert_eq!(connection.code.as_deref(), Some("Throttling"));
+    assert_eq!(connection.request_id.as_deref(), Some("req-1"));
+    assert_eq!(connection.category, "throttling");
+    assert_eq!(lost.events[0].message, "Failover \"started\"");
+
+    // Refused: the error, no acceptance.
+    let refused = &runs[1];
+    assert_eq!(refused.phase, Phase::Rejected);
+    assert_eq!(refused.accepted_at, None);
+    let error = refused.error.as_ref().expect("the refusal");
+    assert_eq!(
+        error.code.as_deref(),
+        Some("InvalidGlobalReplicationGroupState")
+    );
+    assert_eq!(error.category, "invalid-state");
+
+    // Settled: its time to settle as recorded.
+    let settled = &runs[2];
+    assert_eq!(settled.phase, Phase::Settled);
+    assert_eq!(settled.time_to_settle(), Some(9_000));
+    assert_eq!(settled.last.writer, "writer-after");
+
+    assert_eq!(Run::list_to_json(&runs), text.trim_end());
+}
+
+#[test]
+fn the_kept_session_stored_by_919813a_loads() {
+    use failover_console::state::session::ConnectRequest;
+    let text = fixture("session-secret-919813a.json");
+    let req = ConnectRequest::from_json(&text).unwrap();
+    assert_eq!(req.access_key_id, "ASIAEXAMPLEKEY000001");
+    assert_eq!(req.secret_access_key, "example-secret-not-for-aws");
+    assert_eq!(req.session_token.as_deref(), Some("example-session-token"));
+    assert_eq!(req.expiration, Some(1_796_003_600_000));
+    assert_eq!(req.regions, ["us-east-1", "eu-west-1"]);
+    assert_eq!(req.preset, None);
+    assert!(req.keep_in_session_storage);
+    let relay = &req.overrides["memorydb"];
+    assert_eq!(relay.url, "https://relay.example/{region}");
+    assert!(relay.sign_for_aws_host);
+    assert_eq!(req.to_json(), text.trim_end());
+}
