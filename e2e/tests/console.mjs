@@ -31,6 +31,11 @@ export async function connectViaUrl(page, emulator, expect = 'ldgnf-checkout-ses
   await page.getByRole('link', { name: expect, exact: true }).first().waitFor({ timeout: 20_000 });
 }
 
+/** The names in the inventory table, in the order shown. */
+export async function rowNames(page) {
+  return page.locator('.inventory-table__name a').allInnerTexts();
+}
+
 /** Opens a resource from the inventory by clicking its name, as a person would. */
 export async function openFromInventory(page, name) {
   await page.getByRole('searchbox', { name: 'Filter' }).fill(name);

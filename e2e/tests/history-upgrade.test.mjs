@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  boto3Call, connectViaUrl, globalDatastore, runCard, waitSettled, waitUntil,
+  boto3Call, connectViaUrl, globalDatastore, rowNames, runCard, waitSettled, waitUntil,
 } from './console.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,11 +15,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The query of the page's URL as an object. */
 function query(page) {
   return Object.fromEntries(new URL(page.url()).searchParams);
-}
-
-/** The names in the inventory table. */
-async function rowNames(page) {
-  return page.locator('.inventory-table__name a').allInnerTexts();
 }
 
 test('Back and Forward step through filtered inventory views: URL, controls and rows agree', async () => {

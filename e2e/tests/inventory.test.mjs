@@ -3,9 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
-import { connectViaUrl, waitUntil } from './console.mjs';
-
-const rowNames = async (page) => page.locator('.inventory-table__name a').allInnerTexts();
+import { connectViaUrl, rowNames, waitUntil } from './console.mjs';
 
 test('filters by text, service, region and status, and keeps them in the URL', async () => {
   const emulator = await startEmulator();

@@ -41,12 +41,6 @@ impl Claims {
             key: key.to_string(),
         })
     }
-
-    pub fn is_claimed(&self, key: &str) -> bool {
-        self.0
-            .try_with_value(|set| set.contains(key))
-            .unwrap_or(false)
-    }
 }
 
 impl Default for Claims {
@@ -81,9 +75,7 @@ mod tests {
             assert!(first.is_some());
             assert!(claims.claim("us-east-1 elasticache").is_none());
             assert!(claims.claim("us-east-1 neptune").is_some());
-            assert!(claims.is_claimed("us-east-1 elasticache"));
             drop(first);
-            assert!(!claims.is_claimed("us-east-1 elasticache"));
             assert!(claims.claim("us-east-1 elasticache").is_some());
         });
     }
