@@ -1,0 +1,449 @@
+//! Resource page (deep-linkable): the topology as a picture, recent events, the actions that
+//! apply with their preflight dialog, and the runs on this resource.
+
+mod layout;
+mod preflight;
+
+use crate::components::action_dialog::ActionDialog;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::event_list::{EventLine, EventList};
+use crate::components::run_card::RunList;
+use crate::components::status_badge::StatusBadge;
+use crate::model::{classify_status, Timestamp};
+use crate::state::action::{preflight, Action, Check, PreflightFacts};
+use crate::state::api::{self, Detail};
+use crate::state::browser;
+use crate::state::errors::ErrorInfo;
+use crate::state::record::Phase;
+use crate::state::rows::ResourceRef;
+use crate::state::runs::RunsCtx;
+use crate::state::session::SessionCtx;
+use crate::state::task::spawn_owned;
+use layout::{layout, DetailView};
+use leptos::prelude::*;
+use preflight::facts_for;
+
+/// Events shown on the page: the last six hours.
+const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
+
+/// The page of one resource, for the resource routes of `<App/>`.
+#[component]
+pub fn ResourcePage(rref: ResourceRef) -> impl IntoView {
+    view! { <ResourceView rref=rref /> }
+}
+
+/// An action the person picked, waiting in the dialog.
+#[derive(Clone)]
+struct Pending {
+    action: Action,
+    writer: String,
+    expected: Option<String>,
+    run_id: Option<String>,
+}
+
+#[component]
+fn ResourceView(rref: ResourceRef) -> impl IntoView {
+    let session = SessionCtx::expect();
+    let runs = RunsCtx::expect();
+    let detail = RwSignal::new(None::<Result<Detail, ErrorInfo>>);
+    let events = RwSignal::new(None::<Result<Vec<EventLine>, ErrorInfo>>);
+    let pending = RwSignal::new(None::<Pending>);
+    let suffix = RwSignal::new(String::new());
+    let via_failover_api = RwSignal::new(false);
+    // When the picture was last read, and why the latest refresh failed (the picture stays).
+    let read_at = RwSignal::new(None::<i64>);
+    let refresh_error = RwSignal::new(None::<ErrorInfo>);
+    let key = rref.key();
+
+    // Poll while the page is shown: fast while something changes here, slow otherwise,
+    // paused while hidden. The page owns the loop: when it goes away the loop is dropped, its
+    // request aborted and its claim on the resource released.
+    {
+        let rref = rref.clone();
+        let key = key.clone();
+        spawn_owned(async move {
+            loop {
+                // Paused while hidden; shown again, the page reads at once.
+                browser::until_visible().await;
+                // How long to wait before the next read.
+                let wait = 'read: {
+                    let Some(s) = session.get_untracked() else {
+                        break 'read 500;
+                    };
+                    // One read of a resource in flight at a time: wait while a run polls it.
+                    let Some(read) = runs.claim_read(&key) else {
+                        break 'read 200;
+                    };
+                    let d = api::fetch_detail(&s, &rref).await;
+                    let (service, regions, related) =
+                        event_scope(&rref, d.as_ref().ok(), &s.regions);
+                    let e = api::resource_events(
+                        &s,
+                        service,
+                        &regions,
+                        &related,
+                        api::server_time(&s, browser::now_ms()) - EVENTS_WINDOW_MS,
+                    )
+                    .await;
+                    drop(read);
+                    let changing = d.as_ref().is_ok_and(detail_changing);
+                    match d {
+                        Ok(d) => {
+                            read_at.set(Some(browser::now_ms()));
+                            if refresh_error.with_untracked(Option::is_some) {
+                                refresh_error.set(None);
+                            }
+                            // Only a real change re-renders the picture and the buttons (keeps focus).
+                            if detail
+                                .with_untracked(|old| !matches!(old, Some(Ok(old)) if *old == d))
+                            {
+                                detail.set(Some(Ok(d)));
+                            }
+                        }
+                        // A failed refresh keeps the last picture read, marked stale with its age:
+                        // at 3 a.m. an old answer that says it is old beats a blank page.
+                        Err(err) if detail.with_untracked(|old| matches!(old, Some(Ok(_)))) => {
+                            refresh_error.set(Some(err));
+                        }
+                        Err(err) => {
+                            if detail.with_untracked(|old| old.as_ref() != Some(&Err(err.clone())))
+                            {
+                                detail.set(Some(Err(err)));
+                            }
+                        }
+                    }
+                    // Likewise the events: a failed refresh keeps the list already shown.
+                    let keep_events =
+                        e.is_err() && events.with_untracked(|old| matches!(old, Some(Ok(_))));
+                    // Newest first.
+                    let e = Some(e.map(|mut list| {
+                        list.reverse();
+                        list
+                    }));
+                    if !keep_events && events.with_untracked(|old| old != &e) {
+                        events.set(e);
+                    }
+                    let busy = runs.runs.with_untracked(|r| {
+                        r.iter()
+                            .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
+                    });
+                    if changing || busy {
+                        1_000
+                    } else {
+                        5_000
+                    }
+                };
+                browser::sleep_ms(wait).await;
+            }
+        });
+    }
+
+    // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
+    let sent_run = { move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone())) };
+    // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
+    // already has (`refresh_error`), kept by the effect below: a `Memo` of this type was
+    // Leptos's memo code compiled for it alone.
+    let dialog_error = RwSignal::new(None::<ErrorInfo>);
+    // Close the dialog once AWS accepted the call; keep it open to show a refusal.
+
+    Effect::new(move |_| {
+        let run = sent_run().and_then(|id| runs.get(&id));
+        if run
+            .as_ref()
+            .is_some_and(|r| r.phase == Phase::Changing || r.phase == Phase::Settled)
+        {
+            pending.set(None);
+        }
+        let error = run.and_then(|r| r.error);
+        if dialog_error.with_untracked(|old| *old != error) {
+            dialog_error.set(error);
+        }
+    });
+
+    let open = Callback::new(
+        move |(action, writer, expected): (Action, String, Option<String>)| {
+            if let Action::CreateGlobalDatastore { suffix: s, .. } = &action {
+                suffix.set(s.clone());
+            }
+            via_failover_api.set(false);
+            pending.set(Some(Pending {
+                action,
+                writer,
+                expected,
+                run_id: None,
+            }));
+        },
+    );
+
+    // The TestFailover calls of the last 24 hours, read when a test failover's dialog opens
+    // (and again each time one opens); `None` while not wanted or still loading, which the
+    // preflight shows as a pending check.
+    let testing = Memo::new(move |_| {
+        pending.with(|p| matches!(p, Some(p) if matches!(p.action, Action::TestFailover { .. })))
+    });
+    let quota = LocalResource::new(move || {
+        let wanted = testing.get();
+        async move {
+            if !wanted {
+                return None;
+            }
+            let Some(s) = session.get_untracked() else {
+                return Some(Err("not connected".to_string()));
+            };
+            let now = api::server_time(&s, browser::now_ms());
+            Some(api::count_test_failovers(&s, now).await)
+        }
+    });
+
+    let checks = {
+        let key = key.clone();
+        Memo::new(move |_| -> Vec<Check> {
+            pending.with(|p| {
+                let Some(p) = p else {
+                    return Vec::new();
+                };
+                let facts = detail.with(|d| match d {
+                    Some(Ok(d)) => {
+                        facts_for(&p.action, d, runs.in_flight_on(&key), quota.get().flatten())
+                    }
+                    _ => PreflightFacts {
+                        status: "unknown".into(),
+                        ..Default::default()
+                    },
+                });
+                let mut checks = preflight(&p.action, &facts);
+                if let Action::CreateGlobalDatastore { .. } = p.action {
+                    let ok = suffix.with(|s| {
+                        !s.trim().is_empty()
+                            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                    checks.push(Check {
+                        label: "Suffix is set".into(),
+                        outcome: if ok {
+                            crate::state::action::CheckOutcome::Pass
+                        } else {
+                            crate::state::action::CheckOutcome::Fail
+                        },
+                        detail: "letters, digits and hyphens".into(),
+                    });
+                }
+                checks
+            })
+        })
+    };
+
+    let confirm = Callback::new(move |_| {
+        let Some(p) = pending.with_untracked(Clone::clone) else {
+            return;
+        };
+        if p.run_id.is_some() {
+            return; // already sent: one request, ever
+        }
+        // What the dialog's inputs add to the action.
+        let mut action = p.action.clone();
+        match &mut action {
+            Action::CreateGlobalDatastore { suffix: s, .. } => {
+                *s = suffix.get_untracked().trim().to_string();
+            }
+            Action::NeptuneSwitchover {
+                via_failover_api: v,
+                ..
+            } => *v = via_failover_api.get_untracked(),
+            _ => {}
+        }
+        let id = runs.start(action, p.expected.clone());
+        pending.set(Some(Pending {
+            run_id: Some(id),
+            ..p
+        }));
+    });
+
+    let close = Callback::new(move |_| pending.set(None));
+
+    let page_runs = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            runs.runs.with(|r| {
+                r.iter()
+                    .filter(|r| r.action.resource().key() == key)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+
+    // Not connected and not about to be (no emulator preset pending): nothing will be read,
+    // so the page says so and shows the runs it has instead of waiting for a picture.
+    let offline = move || !session.is_connected() && !session.probing.get();
+
+    let inventory = crate::state::inventory::InventoryCtx::expect();
+    let cluster_status = move |region: &str, id: &str| {
+        inventory.data.with_value(|d| {
+            d.get(&(region.to_string(), crate::model::Service::Neptune))
+                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
+                .map(|c| c.status.clone())
+        })
+    };
+
+    let title_region = if rref.region.is_empty() {
+        "global".to_string()
+    } else {
+        rref.region.clone()
+    };
+    // The page's three views of the detail.
+
+    view! {
+        <div class="page resource-page">
+            <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
+            <div class="page__head">
+                <h1 class="page__title">{rref.id.clone()}</h1>
+                <p class="page__meta">{rref.kind.full_label()}" · "{title_region}</p>
+                <span class="resource-page__status">
+                    // Always a badge, so the heading line keeps its height when the status comes.
+                    {move || {
+                        let status = detail.with(|d| match d {
+                            Some(Ok(d)) => detail_status(d),
+                            Some(Err(_)) => "unknown".to_string(),
+                            None if offline() => "not connected".to_string(),
+                            None => "loading".to_string(),
+                        });
+                        view! { <StatusBadge status=status /> }
+                    }}
+                </span>
+                // While the latest refresh failed: marked stale, and its title says why.
+                <p class="resource-page__freshness" role="status"
+                    class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some)
+                    title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
+                    {move || freshness(read_at.with(|at| *at), refresh_error.get().as_ref(), runs.now.get())}
+                </p>
+            </div>
+            <div class="resource-page__body">
+                // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
+                {move || detail.with(|d| match d {
+                    None if offline() => view! {
+                        <div class="notice" role="status">
+                            <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
+                        </div>
+                    }.into_any(),
+                    None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
+                    Some(Ok(d)) => view! { <DetailView page=layout(d, &cluster_status) open=open /> }.into_any(),
+                })}
+            </div>
+            // Runs and events wait for the resource: drawn under the placeholder, they would be
+            // pushed down when the picture (of unknown height) replaces it.
+            {view! { <Show when=move || detail.with(Option::is_some) || offline()>{move || { let events = events; view! {
+            <section class="resource-page__runs" aria-labelledby="runs-title">
+                <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
+                <RunList runs=page_runs empty="None from this tab yet." />
+            </section>
+            <section class="resource-page__events" aria-labelledby="events-title">
+                <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
+                {move || events.with(|e| match e {
+                    None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
+                    None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
+                    Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
+                })}
+            </section>
+            }}}</Show> }}
+            {move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
+                let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
+                let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
+                view! {
+                    <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                        {is_create.then(|| view! {
+                            <label class="field dialog__extra">
+                                <span class="field__label">"Global datastore suffix"</span>
+                                <span class="field__hint">"AWS prefixes it with a region-independent id, e.g. ldgnf-"{move || suffix.get()}</span>
+                                <input class="field__input field__input--mono" type="text" spellcheck="false"
+                                    prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
+                            </label>
+                        })}
+                        {is_switch.then(|| view! {
+                            <label class="check dialog__extra">
+                                <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
+                                <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
+                            </label>
+                        })}
+                    </ActionDialog>
+                }
+            })}
+        </div>
+    }
+}
+
+/// `read 07:41:02 UTC`, or, when the latest refresh failed, how old the picture is and why.
+fn freshness(read_at: Option<i64>, error: Option<&ErrorInfo>, now: i64) -> String {
+    let Some(at) = read_at else {
+        return String::new();
+    };
+    let when = Timestamp(at).time_of_day();
+    match error {
+        None => format!("read {when} UTC"),
+        Some(e) => {
+            let age = ((now - at).max(0) / 1000) as u64;
+            // Short enough for the heading line; the run cards and the title carry the rest.
+            let why = match (e.code.as_deref(), e.category.as_str()) {
+                (Some(code), _) => code,
+                (None, "transport") => "no answer (network)",
+                (None, "decode") => "unreadable answer",
+                (None, other) => other,
+            };
+            format!("⚠ not refreshed for {age} s (since {when} UTC): {why} — retrying")
+        }
+    }
+}
+
+fn detail_status(d: &Detail) -> String {
+    match d {
+        Detail::GlobalDatastore { datastore, .. } => datastore.status.clone(),
+        Detail::ReplicationGroup(r) => r.status.clone(),
+        Detail::GlobalDatabase(g) => g.status.clone(),
+        Detail::NeptuneCluster(c) => c.status.clone(),
+        Detail::MemoryDb(m) => m.status.clone(),
+    }
+}
+
+fn detail_changing(d: &Detail) -> bool {
+    let t = |s: &str| classify_status(s).is_transitional();
+    match d {
+        Detail::GlobalDatastore { datastore, members } => {
+            t(&datastore.status) || members.iter().flatten().any(|m| t(&m.status))
+        }
+        Detail::GlobalDatabase(g) => t(&g.status) || g.failover.is_some(),
+        _ => t(&detail_status(d)),
+    }
+}
+
+/// Which events concern this resource: service, regions to ask, ids to match.
+fn event_scope(
+    r: &ResourceRef,
+    d: Option<&Detail>,
+    regions: &[String],
+) -> (crate::model::Service, Vec<String>, Vec<String>) {
+    let mut related = vec![r.id.clone()];
+    let mut scope_regions = if r.region.is_empty() {
+        regions.to_vec()
+    } else {
+        vec![r.region.clone()]
+    };
+    match d {
+        Some(Detail::GlobalDatastore { datastore, .. }) => {
+            scope_regions.clear();
+            for m in &datastore.members {
+                related.push(m.replication_group_id.clone());
+                if regions.contains(&m.region) {
+                    scope_regions.push(m.region.clone());
+                }
+            }
+        }
+        Some(Detail::GlobalDatabase(g)) => {
+            for m in &g.members {
+                related.push(m.cluster_id().to_string());
+            }
+        }
+        _ => {}
+    }
+    (r.kind.service(), scope_regions, related)
+}
