@@ -2,6 +2,7 @@
 
 use crate::components::app_header::AppHeader;
 use crate::components::command_palette::CommandPalette;
+use crate::components::reach_strip::ReachStrip;
 use crate::components::run_tray::RunTray;
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
@@ -9,6 +10,7 @@ use crate::pages::resource::ResourcePage;
 use crate::pages::runs::RunsPage;
 use crate::state::browser;
 use crate::state::inventory::InventoryCtx;
+use crate::state::reach::ReachCtx;
 use crate::state::route::resource_from_params;
 use crate::state::rows::ResourceKind;
 use crate::state::runs::RunsCtx;
@@ -20,10 +22,25 @@ use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let session = SessionCtx::provide();
+    let reach = ReachCtx::provide();
+    let session = SessionCtx::provide(reach);
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
     let palette_open = RwSignal::new(false);
+
+    // A run that settles changed what the inventory shows: its rows are read again at once,
+    // not at the next refresh, so no row keeps a status from before the run.
+    let settled = Memo::new(move |_| {
+        runs.runs
+            .with(|r| r.iter().filter(|r| r.phase.is_done()).count())
+    });
+    Effect::new(move |previous: Option<usize>| {
+        let now = settled.get();
+        if previous.is_some_and(|before| now > before) {
+            inventory.refresh_all(session);
+        }
+        now
+    });
 
     // "/" (outside text fields) or Ctrl/Cmd+K opens the jump-to palette from anywhere.
     let handle =
@@ -43,6 +60,7 @@ pub fn App() -> impl IntoView {
                 session=Memo::new(move |_| session.get().map(|s| s.label()))
                 on_palette=Callback::new(move |_| palette_open.set(true))
             />
+            <ReachStrip failing=reach.failing now=runs.now />
             <main class="app" data-app-mounted="true">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=InventoryPage />

@@ -59,6 +59,11 @@ test('Neptune failover warns loudly about data loss and moves the writer', async
     await checksSettled(page);
     assert.match(await d.getByRole('alert').first().innerText(), /Data loss/);
     await d.getByLabel('Type fraud-graph to confirm').fill('fraud-graph');
+    // The name says which database; the words say the loss is understood. Both are needed.
+    const confirm = d.getByRole('button', { name: 'Fail over (allow data loss)', exact: true });
+    assert.ok(await confirm.isDisabled(), 'the name alone does not confirm a failover that loses data');
+    await d.getByLabel('Type allow data loss to accept the loss').fill('allow data loss');
+    assert.ok(await confirm.isEnabled());
     await screenshot(page, 'dialog-neptune-failover');
     await d.getByRole('button', { name: 'Fail over (allow data loss)', exact: true }).click();
     await waitSettled(page, 'Fail over fraud-graph to us-east-1');

@@ -47,7 +47,7 @@ test('a reload mid-run resumes polling and the run settles', async () => {
   }
 });
 
-test('an expired token marks the run "connection lost", and reconnecting resumes it', async () => {
+test('an expired token says so on the run (not "connection lost"), and reconnecting resumes it', async () => {
   const emulator = await startEmulator({ timeScale: 5 });
   const session = await openBrowser({ allowConsoleError: (t) => /status of 4\d\d/.test(t) });
   try {
@@ -57,7 +57,8 @@ test('an expired token marks the run "connection lost", and reconnecting resumes
       datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-euw1', region: 'eu-west-1',
     });
     await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
-    await card.getByText('Connection lost — retrying').waitFor({ timeout: 20_000 });
+    await card.getByText('Credentials expired — reconnect to resume').waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await card.innerText(), /Connection lost/);
     assert.match(await card.innerText(), /Expired|expired/);
     await screenshot(page, 'run-connection-lost');
     await fetch(`${emulator.url}/_emulator/credentials/restore`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });

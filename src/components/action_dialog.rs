@@ -25,13 +25,16 @@ pub fn ActionDialog(
     children: Option<Children>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
+    let words = RwSignal::new(String::new());
     // Set on the first click and never cleared: a failover is sent once, never twice.
     let sent = RwSignal::new(false);
     let dialog_ref = NodeRef::<Div>::new();
     let confirm_name = action.confirm_name().map(str::to_string);
     let ready = {
         let action = action.clone();
-        Memo::new(move |_| checks.with(|c| typed.with(|t| may_confirm(&action, c, t))))
+        Memo::new(move |_| {
+            checks.with(|c| typed.with(|t| words.with(|w| may_confirm(&action, c, t, w))))
+        })
     };
     // Focus moves into the dialog and, when it closes, back to the button that opened it.
     // Focus goes back to the button that opened the dialog when it closes. The element is
@@ -124,6 +127,20 @@ pub fn ActionDialog(
                             aria-label=format!("Type {name} to confirm")
                             prop:value=move || typed.get()
                             on:input=move |ev| typed.set(event_target_value(&ev))
+                        />
+                    </label>
+                })}
+                {action.confirm_words().map(|phrase| view! {
+                    <label class="dialog__confirm">
+                        <span>"And type "<code>{phrase}</code>" to accept losing the writes not yet replicated"</span>
+                        <input
+                            type="text"
+                            class="dialog__confirm-words"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-label=format!("Type {phrase} to accept the loss")
+                            prop:value=move || words.get()
+                            on:input=move |ev| words.set(event_target_value(&ev))
                         />
                     </label>
                 })}

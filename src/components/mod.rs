@@ -6,6 +6,7 @@ pub mod command_palette;
 pub mod error_panel;
 pub mod event_list;
 pub mod inventory_table;
+pub mod reach_strip;
 pub mod run_card;
 pub mod run_tray;
 pub mod status_badge;

@@ -22,7 +22,13 @@ pub struct TopoRegion {
 }
 
 #[component]
-pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
+pub fn Topology(
+    regions: Vec<TopoRegion>,
+    /// While true, every status in the picture is drawn stale; `age` says how old.
+    #[prop(optional)]
+    stale: Signal<bool>,
+    #[prop(optional)] age: Signal<String>,
+) -> impl IntoView {
     // Writer first, so arrows read left to right from it; the others keep their order.
     let mut regions = regions;
     regions.sort_by_key(|r| !r.writes);
@@ -44,7 +50,7 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
                     ;
                     view! {
                         {arrow}
-                        <RegionBox region=r />
+                        <RegionBox region=r stale=stale age=age />
                     }
                 })
                 .collect_view()}
@@ -53,7 +59,7 @@ pub fn Topology(regions: Vec<TopoRegion>) -> impl IntoView {
 }
 
 #[component]
-fn RegionBox(region: TopoRegion) -> impl IntoView {
+fn RegionBox(region: TopoRegion, stale: Signal<bool>, age: Signal<String>) -> impl IntoView {
     let class = if region.writes {
         "topology__region topology__region--writer"
     } else {
@@ -70,9 +76,9 @@ fn RegionBox(region: TopoRegion) -> impl IntoView {
                 <span class="topology__member-name">{region.name.clone()}</span>
                 <span class="topology__role">{region.role.clone()}</span>
             </p>
-            <p class="topology__status"><StatusBadge status=status /></p>
+            <p class="topology__status"><StatusBadge status=status stale=stale age=age /></p>
             {(!region.note.is_empty()).then(|| view! { <p class="topology__note">{region.note.clone()}</p> })}
-            <ShardGrid shards=region.shards prefix=format!("{}-", region.name) />
+            {view! { <ShardGrid shards=region.shards prefix=format!("{}-", region.name) stale=stale age=age /> }}
         </section>
     }
 }
@@ -85,6 +91,8 @@ pub fn ShardGrid(
     /// stays in the tooltip.
     #[prop(optional, into)]
     prefix: String,
+    #[prop(optional)] stale: Signal<bool>,
+    #[prop(optional)] age: Signal<String>,
 ) -> impl IntoView {
     if shards.is_empty() {
         return ().into_any();
@@ -115,7 +123,7 @@ pub fn ShardGrid(
                 <li class="shard-grid__shard">
                     <p class="shard-grid__head">
                         <span class="shard-grid__id">"shard "{s.id}</span>
-                        {(!status.is_empty()).then(|| view! { <StatusBadge status=status /> })}
+                        {(!status.is_empty()).then(|| view! { <StatusBadge status=status stale=stale age=age /> })}
                     </p>
                     <ul class="shard-grid__nodes">{nodes}</ul>
                 </li>

@@ -20,6 +20,6 @@ pub use memorydb::MemoryDbCluster;
 pub use neptune::{
     region_of_arn, DbCluster, DbClusterMember, FailoverState, GlobalDatabase, GlobalDatabaseMember,
 };
-pub use service::{Region, Service};
+pub use service::{is_region_name, Region, Service};
 pub use status::{classify_status, StatusKind};
 pub use time::{Timestamp, TimestampError};

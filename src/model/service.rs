@@ -36,3 +36,47 @@ impl Service {
 
 /// An AWS region name such as `us-east-1`.
 pub type Region = String;
+
+/// Whether `name` has the shape of an AWS region name: `ap-south-1`, `us-gov-west-1`,
+/// `us-isob-east-1` (two letters, one or two words, a number).
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let letters = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    matches!(parts.len(), 3 | 4)
+        && parts[0].len() == 2
+        && letters(&parts[0])
+        && parts[1..parts.len() - 1].iter().all(letters)
+        && parts[parts.len() - 1].len() <= 2
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::is_region_name;
+
+    #[test]
+    fn region_names_have_their_shape() {
+        for ok in [
+            "us-east-1",
+            "ap-southeast-5",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "me-central-1",
+        ] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "useast1",
+            "us-east-1a",
+            "US-EAST-1",
+            "us--1",
+            "us-east-123",
+            "x-east-1",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+}

@@ -6,6 +6,7 @@ use crate::model::Service;
 use crate::state::route::Navigator;
 use crate::state::session::{
     emulator_request, key_hint, ConnectRequest, SessionCtx, COMMON_REGIONS, DEFAULT_REGIONS,
+    TIMEOUT_RANGE_S,
 };
 use leptos::prelude::*;
 
@@ -33,7 +34,21 @@ pub fn ConnectPage() -> impl IntoView {
             initial_regions.push(region.to_string());
         }
     }
+    // Regions beyond the common ones, typed: AWS has more than a form can list.
+    let other_regions = RwSignal::new(
+        initial_regions
+            .iter()
+            .filter(|r| !COMMON_REGIONS.contains(&r.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     let regions = RwSignal::new(initial_regions);
+    let timeout = RwSignal::new(
+        meta.timeout_s
+            .unwrap_or(crate::state::session::DEFAULT_TIMEOUT_S)
+            .to_string(),
+    );
     let overrides = RwSignal::new(meta.overrides.clone());
     let keep = RwSignal::new(false);
     let form_error = RwSignal::new(None::<String>);
@@ -74,15 +89,39 @@ pub fn ConnectPage() -> impl IntoView {
                         None,
                     ),
                 };
+            let mut chosen: Vec<String> = regions
+                .get_untracked()
+                .into_iter()
+                .filter(|r| COMMON_REGIONS.contains(&r.as_str()))
+                .collect();
+            match parse_regions(&other_regions.get_untracked()) {
+                Ok(typed) => {
+                    for r in typed {
+                        if !chosen.contains(&r) {
+                            chosen.push(r);
+                        }
+                    }
+                }
+                Err(e) => return form_error.set(Some(e)),
+            }
+            let timeout_s = match timeout.get_untracked().trim().parse::<u32>() {
+                Ok(s) => s,
+                Err(_) => {
+                    return form_error.set(Some(
+                        "The request timeout is a whole number of seconds.".into(),
+                    ))
+                }
+            };
             let req = ConnectRequest {
                 access_key_id,
                 secret_access_key,
                 session_token,
                 expiration,
-                regions: regions.get_untracked(),
+                regions: chosen,
                 overrides: overrides.get_untracked(),
                 preset: None,
                 keep_in_session_storage: keep.get_untracked(),
+                timeout_s: Some(timeout_s),
             };
             match session.connect(req) {
                 Ok(()) => {
@@ -106,7 +145,9 @@ pub fn ConnectPage() -> impl IntoView {
         } else {
             config.regions.clone()
         };
-        match session.connect(emulator_request(&config, regions, keep.get_untracked())) {
+        let mut req = emulator_request(&config, regions, keep.get_untracked());
+        req.timeout_s = timeout.get_untracked().trim().parse().ok();
+        match session.connect(req) {
             Ok(()) => navigator.go("/"),
             Err(e) => form_error.set(Some(e)),
         }
@@ -178,6 +219,24 @@ pub fn ConnectPage() -> impl IntoView {
                             }),
                         )).collect_view()}
                     </div>
+                    <label class="field">
+                        <span class="field__label">"Other regions"</span>
+                        <span class="field__hint">"Comma-separated, e.g. ap-south-1, me-central-1"</span>
+                        <input class="field__input field__input--mono" type="text" spellcheck="false" autocomplete="off"
+                            prop:value=move || other_regions.get()
+                            on:input=move |ev| other_regions.set(event_target_value(&ev)) />
+                    </label>
+                </fieldset>
+                <fieldset class="connect-form__group">
+                    <legend>"Requests"</legend>
+                    <label class="field">
+                        <span class="field__label">"Request timeout (seconds)"</span>
+                        <span class="field__hint">"A call with no answer after this long counts as failed (reads are retried), so a hung endpoint shows as an error, not as silence."</span>
+                        <input class="field__input connect-form__timeout" type="number" inputmode="numeric"
+                            min=TIMEOUT_RANGE_S.start().to_string() max=TIMEOUT_RANGE_S.end().to_string()
+                            prop:value=move || timeout.get()
+                            on:input=move |ev| timeout.set(event_target_value(&ev)) />
+                    </label>
                 </fieldset>
                 <fieldset class="connect-form__group">
                     <legend>"Endpoint overrides (optional)"</legend>
@@ -218,6 +277,27 @@ pub fn ConnectPage() -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// Regions typed in a text box: comma- or space-separated names such as `ap-south-1`.
+fn parse_regions(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for name in text
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let name = name.to_ascii_lowercase();
+        if !crate::model::is_region_name(&name) {
+            return Err(format!(
+                "“{name}” is not a region name (like ap-south-1 or us-gov-west-1)."
+            ));
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 /// A credential field bound to `value`, with the spell checker off (browsers never check

@@ -155,6 +155,24 @@ impl Action {
         }
     }
 
+    /// Words typed besides the name, for an action that accepts losing data: typing the name
+    /// says which resource, these say the loss is understood.
+    pub fn confirm_words(&self) -> Option<&'static str> {
+        self.risks_data_loss().then_some(DATA_LOSS_WORDS)
+    }
+
+    /// The run as a noun, for "a switchover is in progress".
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Action::PromoteSecondary { .. } => "promotion",
+            Action::CreateGlobalDatastore { .. } => "global datastore creation",
+            Action::TestFailover { .. } => "test failover",
+            Action::NeptuneFailover { .. } => "failover",
+            Action::NeptuneSwitchover { .. } => "switchover",
+            Action::MemoryDbFailoverShard { .. } => "shard failover",
+        }
+    }
+
     /// Data may be lost: the dialog shows a loud warning.
     pub fn risks_data_loss(&self) -> bool {
         matches!(self, Action::NeptuneFailover { .. })
@@ -390,15 +408,22 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
     checks
 }
 
-/// The confirm button may be pressed: no check failed or pending, and the typed name matches.
-pub fn may_confirm(action: &Action, checks: &[Check], typed: &str) -> bool {
+/// What a failover that allows data loss asks to be typed besides the name.
+pub const DATA_LOSS_WORDS: &str = "allow data loss";
+
+/// The confirm button may be pressed: no check failed or pending, the typed name matches, and
+/// for an action that may lose data, the words accepting it were typed too.
+pub fn may_confirm(action: &Action, checks: &[Check], typed: &str, words: &str) -> bool {
     let checks_ok = checks
         .iter()
         .all(|c| matches!(c.outcome, CheckOutcome::Pass | CheckOutcome::Warn));
     let name_ok = action
         .confirm_name()
         .is_none_or(|name| typed.trim() == name);
-    checks_ok && name_ok
+    let words_ok = action
+        .confirm_words()
+        .is_none_or(|w| words.trim().eq_ignore_ascii_case(w));
+    checks_ok && name_ok && words_ok
 }
 
 #[cfg(test)]
@@ -425,8 +450,41 @@ mod tests {
     fn promotion_needs_checks_and_the_exact_name() {
         let checks = preflight(&promote(), &ready());
         assert!(checks.iter().all(|c| c.outcome == CheckOutcome::Pass));
-        assert!(!may_confirm(&promote(), &checks, "ldgnf-checkout"));
-        assert!(may_confirm(&promote(), &checks, "ldgnf-checkout-sessions"));
+        assert!(!may_confirm(&promote(), &checks, "ldgnf-checkout", ""));
+        assert!(may_confirm(
+            &promote(),
+            &checks,
+            "ldgnf-checkout-sessions",
+            ""
+        ));
+    }
+
+    #[test]
+    fn a_failover_that_loses_data_needs_the_words_too() {
+        let action = Action::NeptuneFailover {
+            database: "fraud-graph".into(),
+            target_cluster_arn: "arn:aws:rds:us-east-1:123456789012:cluster:fraud-graph-use1"
+                .into(),
+            target_region: "us-east-1".into(),
+        };
+        let checks = preflight(&action, &ready());
+        assert!(!may_confirm(&action, &checks, "fraud-graph", ""));
+        assert!(!may_confirm(&action, &checks, "fraud-graph", "allow data"));
+        assert!(may_confirm(
+            &action,
+            &checks,
+            "fraud-graph",
+            "allow data loss"
+        ));
+        assert!(may_confirm(
+            &action,
+            &checks,
+            "fraud-graph",
+            " Allow Data Loss "
+        ));
+        assert!(!may_confirm(&action, &checks, "", "allow data loss"));
+        // Other actions ask for the name only.
+        assert_eq!(promote().confirm_words(), None);
     }
 
     #[test]
@@ -436,14 +494,16 @@ mod tests {
         assert!(!may_confirm(
             &promote(),
             &preflight(&promote(), &facts),
-            "ldgnf-checkout-sessions"
+            "ldgnf-checkout-sessions",
+            ""
         ));
         let mut facts = ready();
         facts.part_statuses = vec![("checkout-sessions-euw1".into(), "modifying".into())];
         assert!(!may_confirm(
             &promote(),
             &preflight(&promote(), &facts),
-            "ldgnf-checkout-sessions"
+            "ldgnf-checkout-sessions",
+            ""
         ));
     }
 
@@ -461,18 +521,18 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            !may_confirm(&action, &preflight(&action, &facts), ""),
+            !may_confirm(&action, &preflight(&action, &facts), "", ""),
             "quota still loading"
         );
         facts.quota_used = Some(Ok(14));
         let checks = preflight(&action, &facts);
         assert_eq!(checks.last().unwrap().outcome, CheckOutcome::Warn);
-        assert!(may_confirm(&action, &checks, ""));
+        assert!(may_confirm(&action, &checks, "", ""));
         facts.quota_used = Some(Ok(15));
-        assert!(!may_confirm(&action, &preflight(&action, &facts), ""));
+        assert!(!may_confirm(&action, &preflight(&action, &facts), "", ""));
         facts.quota_used = Some(Ok(0));
         facts.multi_az = Some(false);
-        assert!(!may_confirm(&action, &preflight(&action, &facts), ""));
+        assert!(!may_confirm(&action, &preflight(&action, &facts), "", ""));
     }
 }
 

@@ -6,7 +6,7 @@ use super::errors::ErrorInfo;
 use super::record::{Observation, RunEvent};
 use super::rows::{ResourceKind, ResourceRef};
 use super::session::Session;
-use crate::aws::{AwsError, Client, ErrorKind};
+use crate::aws::{AwsError, Client, ErrorCategory, ErrorKind};
 use crate::model::{
     classify_status, DbCluster, Event, EventSource, GlobalDatabase, GlobalDatastore,
     MemoryDbCluster, NodeRole, ReplicationGroup, Service, StatusKind, Timestamp,
@@ -95,72 +95,136 @@ pub enum Detail {
         members: Vec<Result<ReplicationGroup, ErrorInfo>>,
     },
     ReplicationGroup(ReplicationGroup),
-    GlobalDatabase(GlobalDatabase),
+    /// The global database and each member cluster as its own region reads it: the global
+    /// answer says who writes, the clusters say how each one is (their own status).
+    GlobalDatabase {
+        database: GlobalDatabase,
+        clusters: Vec<Result<DbCluster, ErrorInfo>>,
+    },
     NeptuneCluster(DbCluster),
     MemoryDb(MemoryDbCluster),
 }
 
-/// The region to ask about a global resource: any selected one answers for all.
-fn any_region(session: &Session) -> String {
-    session
-        .regions
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "us-east-1".into())
+/// A resource as read for its page, and for a global one the region that answered.
+pub struct Read {
+    pub detail: Detail,
+    pub answered_by: Option<String>,
 }
 
-pub async fn fetch_detail(session: &Session, r: &ResourceRef) -> Result<Detail, ErrorInfo> {
+/// Whether another region may answer a global resource where this one failed: a region that
+/// is not a member does not know it (not found), an impaired one does not answer.
+fn try_next_region(e: &AwsError) -> bool {
+    e.kind() == ErrorKind::Transport
+        || matches!(
+            e.category(),
+            Some(ErrorCategory::NotFound | ErrorCategory::Server | ErrorCategory::Throttling)
+        )
+}
+
+/// Reads a global resource from the first of `regions` that answers for it, and says which.
+/// AWS answers for a global datastore or global database in its member regions only, so the
+/// caller puts the regions it saw the resource in first.
+async fn from_first_region<T, F, Fut>(regions: &[String], read: F) -> Result<(T, String), AwsError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsError>>,
+{
+    let mut last = None;
+    for region in regions {
+        match read(region.clone()).await {
+            Ok(found) => return Ok((found, region.clone())),
+            Err(e) if try_next_region(&e) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| AwsError::config("no region to read this global resource from")))
+}
+
+/// A Neptune cluster as its region lists it.
+async fn neptune_cluster(c: &Client, region: &str, id: &str) -> Result<DbCluster, ErrorInfo> {
+    let clusters = c
+        .neptune(region)
+        .describe_clusters()
+        .await
+        .map_err(|e| to_error(&e))?;
+    clusters.into_iter().find(|x| x.id == id).ok_or_else(|| {
+        ErrorInfo::local(
+            format!("No Neptune cluster named {id} in {region}."),
+            "Check the name and region, or go back to the inventory.",
+        )
+    })
+}
+
+/// Reads one resource for its page. A global one is asked of `regions` in turn (the regions
+/// it is known in first), until one answers.
+pub async fn fetch_detail(
+    session: &Session,
+    r: &ResourceRef,
+    regions: &[String],
+) -> Result<Read, ErrorInfo> {
     let c = &session.client;
-    // Each arm answers the call's outcome as a detail, so the error is converted at one place.
-    let read = match r.kind {
+    let regional = |detail| Read {
+        detail,
+        answered_by: None,
+    };
+    match r.kind {
         ResourceKind::GlobalDatastore => {
-            match c
-                .elasticache(&any_region(session))
-                .describe_global_datastore(&r.id)
-                .await
-            {
-                Ok(datastore) => {
-                    let reads = datastore.members.iter().map(|m| async move {
-                        c.elasticache(&m.region)
-                            .describe_replication_group(&m.replication_group_id)
-                            .await
-                            .map_err(|e| to_error(&e))
-                    });
-                    let members = join_all(reads).await;
-                    Ok(Detail::GlobalDatastore { datastore, members })
-                }
-                Err(e) => Err(e),
-            }
+            let (datastore, region) = from_first_region(regions, |region| async move {
+                c.elasticache(&region)
+                    .describe_global_datastore(&r.id)
+                    .await
+            })
+            .await
+            .map_err(|e| to_error(&e))?;
+            let reads = datastore.members.iter().map(|m| async move {
+                c.elasticache(&m.region)
+                    .describe_replication_group(&m.replication_group_id)
+                    .await
+                    .map_err(|e| to_error(&e))
+            });
+            let members = join_all(reads).await;
+            Ok(Read {
+                detail: Detail::GlobalDatastore { datastore, members },
+                answered_by: Some(region),
+            })
         }
         ResourceKind::ReplicationGroup => c
             .elasticache(&r.region)
             .describe_replication_group(&r.id)
             .await
-            .map(Detail::ReplicationGroup),
-        ResourceKind::GlobalDatabase => c
-            .neptune(&any_region(session))
-            .describe_global_database(&r.id)
+            .map(|rg| regional(Detail::ReplicationGroup(rg)))
+            .map_err(|e| to_error(&e)),
+        ResourceKind::GlobalDatabase => {
+            let (database, region) = from_first_region(regions, |region| async move {
+                c.neptune(&region).describe_global_database(&r.id).await
+            })
             .await
-            .map(Detail::GlobalDatabase),
-        ResourceKind::NeptuneCluster => match c.neptune(&r.region).describe_clusters().await {
-            Ok(clusters) => {
-                return match clusters.into_iter().find(|x| x.id == r.id) {
-                    Some(cluster) => Ok(Detail::NeptuneCluster(cluster)),
+            .map_err(|e| to_error(&e))?;
+            let reads = database.members.iter().map(|m| async move {
+                match m.region.as_deref() {
+                    Some(region) => neptune_cluster(c, region, m.cluster_id()).await,
                     None => Err(ErrorInfo::local(
-                        format!("No Neptune cluster named {} in {}.", r.id, r.region),
-                        "Check the name and region, or go back to the inventory.",
+                        format!("No region in the ARN of {}.", m.cluster_arn),
+                        "The member's own status cannot be read.",
                     )),
                 }
-            }
-            Err(e) => Err(e),
-        },
+            });
+            let clusters = join_all(reads).await;
+            Ok(Read {
+                detail: Detail::GlobalDatabase { database, clusters },
+                answered_by: Some(region),
+            })
+        }
+        ResourceKind::NeptuneCluster => neptune_cluster(c, &r.region, &r.id)
+            .await
+            .map(|cl| regional(Detail::NeptuneCluster(cl))),
         ResourceKind::MemoryDbCluster => c
             .memorydb(&r.region)
             .describe_cluster(&r.id)
             .await
-            .map(Detail::MemoryDb),
-    };
-    read.map_err(|e| to_error(&e))
+            .map(|m| regional(Detail::MemoryDb(m)))
+            .map_err(|e| to_error(&e)),
+    }
 }
 
 /// Events of one service in one region.

@@ -66,14 +66,24 @@ impl ErrorInfo {
         }
     }
 
-    /// The heading of a failing poll that is being retried: throttling is called that, any
-    /// other failure a lost connection.
+    /// The heading of a failing poll: throttling and a lost connection pass by themselves
+    /// (retrying); expired or refused credentials do not, and say what will fix them.
     pub fn retry_context(&self) -> &'static str {
-        if self.category == "throttling" {
-            "Throttled — retrying"
-        } else {
-            "Connection lost — retrying"
+        match self.category.as_str() {
+            "throttling" => "Throttled — retrying",
+            "expired-token" => "Credentials expired — reconnect to resume",
+            "auth" => "Credentials refused — reconnect to resume",
+            _ => "Connection lost — retrying",
         }
+    }
+
+    /// The read failed because AWS could not be reached or would not take the credentials:
+    /// no action should be started until it is read again.
+    pub fn is_connection_problem(&self) -> bool {
+        matches!(
+            self.category.as_str(),
+            "transport" | "server" | "auth" | "expired-token" | "clock-skew"
+        )
     }
 
     /// One line for logs of a run: `Code: message (request id)`.
@@ -123,6 +133,14 @@ mod tests {
         e.category = "transport".into();
         assert_eq!(e.retry_context(), "Connection lost — retrying");
         e.category = "expired-token".into();
-        assert_eq!(e.retry_context(), "Connection lost — retrying");
+        assert_eq!(
+            e.retry_context(),
+            "Credentials expired — reconnect to resume"
+        );
+        e.category = "auth".into();
+        assert_eq!(
+            e.retry_context(),
+            "Credentials refused — reconnect to resume"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod browser;
 pub mod errors;
 pub mod inventory;
+pub mod reach;
 pub mod record;
 pub mod route;
 pub mod rows;

@@ -200,7 +200,11 @@ impl Row {
             status: g.status.clone(),
             status_kind: classify_status(&g.status),
             writer,
-            summary: format!("{} regions · {}", g.members.len(), plural(shards, "shard")),
+            summary: format!(
+                "{} · {}",
+                plural(g.members.len(), "region"),
+                plural(shards, "shard")
+            ),
             members,
             haystack: String::new(),
             rev: 0,

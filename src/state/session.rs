@@ -3,6 +3,7 @@
 //! sessionStorage, and nothing secret is ever rendered back, logged or put in a URL.
 
 use super::browser;
+use super::reach::ReachCtx;
 use crate::aws::protocol::DecodeError;
 use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
 use crate::model::{Region, Service, Timestamp};
@@ -31,8 +32,12 @@ pub const DEFAULT_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];
 
 const SECRET_KEY: &str = "fc.session.secret";
 const META_KEY: &str = "fc.session.meta";
-/// Per-request timeout for fetch: long enough for a slow region, short enough to show it.
-const FETCH_TIMEOUT_MS: u32 = 20_000;
+/// Per-request timeout, seconds, unless the Connect screen sets another: a hung endpoint
+/// becomes an error after this long instead of silence. Each read is tried up to four times,
+/// so a page learns of a dead endpoint well before a person would give up on it.
+pub const DEFAULT_TIMEOUT_S: u32 = 10;
+/// The range the Connect screen accepts.
+pub const TIMEOUT_RANGE_S: std::ops::RangeInclusive<u32> = 1..=120;
 
 /// `GET /_emulator/config.json`, when the console is served by the emulator:
 /// `{"endpoint": ..., "regions": [...], "demo": {"accessKeyId": ..., "secretAccessKey": ...}}`.
@@ -78,6 +83,10 @@ pub struct ConnectRequest {
     pub preset: Option<String>,
     #[serde(default)]
     pub keep_in_session_storage: bool,
+    /// Per-request timeout in seconds; [`DEFAULT_TIMEOUT_S`] when absent. Left out of the
+    /// stored text when unset, so sessions kept by earlier builds read and write the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u32>,
 }
 
 /// What may be stored without the opt-in: enough to prefill the form and, for the emulator
@@ -91,6 +100,8 @@ pub struct SessionMeta {
     pub preset: Option<String>,
     #[serde(default)]
     pub key_hint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u32>,
 }
 
 fn read<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, DecodeError> {
@@ -134,6 +145,8 @@ pub struct Session {
     pub key_hint: String,
     pub expiration: Option<Timestamp>,
     pub preset: Option<String>,
+    /// Per-request timeout, seconds.
+    pub timeout_s: u32,
 }
 
 impl Session {
@@ -149,7 +162,11 @@ impl Session {
     }
 
     pub fn label(&self) -> String {
-        let mut label = format!("key {} · {} regions", self.key_hint, self.regions.len());
+        let mut label = format!(
+            "key {} · {}",
+            self.key_hint,
+            super::rows::plural(self.regions.len(), "region")
+        );
         if self.preset.as_deref() == Some("emulator") {
             label.push_str(" · emulator");
         }
@@ -176,16 +193,19 @@ pub struct SessionCtx {
     /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
     /// now would be premature.
     pub probing: RwSignal<bool>,
+    /// Records which region × service answers the session's calls.
+    reach: ReachCtx,
 }
 
 impl SessionCtx {
     /// Creates the context, restores a kept session, and looks for the emulator.
-    pub fn provide() -> SessionCtx {
+    pub fn provide(reach: ReachCtx) -> SessionCtx {
         let ctx = SessionCtx {
             session: RwSignal::new_local(None),
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
             probing: RwSignal::new(true),
+            reach,
         };
         provide_context(ctx);
         if let Some(req) =
@@ -211,6 +231,7 @@ impl SessionCtx {
             // Reconnect the emulator preset after a reload (no secret was stored: the emulator
             // hands its demo credentials to anyone), or connect when the URL asks for it.
             let meta = ctx.meta();
+            let timeout_s = meta.timeout_s;
             let asked = browser::location().1.contains("connect=emulator");
             if ctx.session.with_untracked(Option::is_none)
                 && (asked || meta.preset.as_deref() == Some("emulator"))
@@ -220,7 +241,9 @@ impl SessionCtx {
                 } else {
                     meta.regions
                 };
-                let _ = ctx.connect(emulator_request(&config, regions, false));
+                let mut req = emulator_request(&config, regions, false);
+                req.timeout_s = timeout_s;
+                let _ = ctx.connect(req);
             }
             ctx.probing.set(false);
         });
@@ -260,6 +283,14 @@ impl SessionCtx {
         if req.regions.is_empty() {
             return Err("Pick at least one region.".into());
         }
+        let timeout_s = req.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S);
+        if !TIMEOUT_RANGE_S.contains(&timeout_s) {
+            return Err(format!(
+                "The request timeout must be between {} and {} seconds.",
+                TIMEOUT_RANGE_S.start(),
+                TIMEOUT_RANGE_S.end()
+            ));
+        }
         let mut creds = Credentials::new(
             req.access_key_id.trim(),
             req.secret_access_key.trim(),
@@ -297,19 +328,22 @@ impl SessionCtx {
                 },
             );
         }
-        let client = Client::new(config, transport(), Clock::system());
+        let transport = self.reach.observe(transport(timeout_s * 1000));
+        let client = Client::new(config, transport, Clock::system());
         let session = Session {
             client,
             regions: req.regions.clone(),
             key_hint: key_hint(req.access_key_id.trim()),
             expiration: req.expiration.map(Timestamp),
             preset: req.preset.clone(),
+            timeout_s,
         };
         let meta = SessionMeta {
             regions: req.regions.clone(),
             overrides: req.overrides.clone(),
             preset: req.preset.clone(),
             key_hint: session.key_hint.clone(),
+            timeout_s: req.timeout_s,
         };
         browser::storage_set(META_KEY, &meta.to_json());
         if req.keep_in_session_storage {
@@ -372,18 +406,18 @@ pub fn emulator_request(
         overrides,
         preset: Some("emulator".into()),
         keep_in_session_storage: keep,
+        timeout_s: None,
     }
 }
 
 #[cfg(target_arch = "wasm32")]
-fn transport() -> Rc<dyn crate::aws::Transport> {
-    Rc::new(crate::aws::FetchTransport::new(FETCH_TIMEOUT_MS))
+fn transport(timeout_ms: u32) -> Rc<dyn crate::aws::Transport> {
+    Rc::new(crate::aws::FetchTransport::new(timeout_ms))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn transport() -> Rc<dyn crate::aws::Transport> {
+fn transport(_timeout_ms: u32) -> Rc<dyn crate::aws::Transport> {
     // Natively there is no browser to send with; the UI only runs in wasm.
-    let _ = FETCH_TIMEOUT_MS;
     Rc::new(crate::aws::testing::ScriptedTransport::new())
 }
 
@@ -424,6 +458,7 @@ mod tests {
             overrides: req.overrides.clone(),
             preset: None,
             key_hint: key_hint(&req.access_key_id),
+            timeout_s: None,
         };
         let text = meta.to_json();
         assert_eq!(SessionMeta::from_json(&text).unwrap(), meta);

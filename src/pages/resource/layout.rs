@@ -48,12 +48,8 @@ pub(super) struct Layout {
     notice: Option<&'static str>,
 }
 
-/// The page for a detail. `cluster_status(region, id)` is a Neptune member cluster's own status
-/// when the inventory has it.
-pub(super) fn layout(
-    detail: &Detail,
-    cluster_status: &dyn Fn(&str, &str) -> Option<String>,
-) -> Layout {
+/// The page for a detail.
+pub(super) fn layout(detail: &Detail) -> Layout {
     let multi_az = |on: bool| if on { "Multi-AZ" } else { "single-AZ" };
     let button =
         |label: String, action: Action, writer: &str, expected: Option<String>| ActionButton {
@@ -167,7 +163,10 @@ pub(super) fn layout(
                 ..Layout::default()
             }
         }
-        Detail::GlobalDatabase(g) => {
+        Detail::GlobalDatabase {
+            database: g,
+            clusters,
+        } => {
             let writer = g
                 .writer()
                 .map(|w| format!("{} ({})", w.cluster_id(), w.region.as_deref().unwrap_or("")))
@@ -189,13 +188,13 @@ pub(super) fn layout(
                     name: m.cluster_id().to_string(),
                     role: if m.is_writer { "writer" } else { "reader" }.into(),
                     writes: m.is_writer,
-                    // The member cluster's own status from the inventory; the global one
-                    // when the inventory has not listed that region.
-                    status: m
-                        .region
-                        .as_deref()
-                        .and_then(|r| cluster_status(r, m.cluster_id()))
-                        .unwrap_or_else(|| g.status.clone()),
+                    // The member cluster's own status, as its region answered; the global
+                    // one when that region did not answer.
+                    status: clusters
+                        .iter()
+                        .flatten()
+                        .find(|c| c.id == m.cluster_id())
+                        .map_or_else(|| g.status.clone(), |c| c.status.clone()),
                     shards: Vec::new(),
                     note,
                 });
@@ -257,9 +256,11 @@ pub(super) fn layout(
                     },
                 ]);
             }
+            let member_errors = clusters.iter().filter_map(|c| c.clone().err()).collect();
             Layout {
                 regions,
                 changing,
+                member_errors,
                 writes_now: Some(writer),
                 lists: vec![("", pairs)],
                 ..Layout::default()
@@ -369,7 +370,16 @@ fn shard_buttons(
 }
 
 #[component]
-pub(super) fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
+pub(super) fn DetailView(
+    page: Layout,
+    open: OpenCb,
+    /// Why no action may start now (a run on this resource, no connection): the buttons are
+    /// disabled and the reason is shown above them.
+    blocked: Signal<Option<String>>,
+    /// The picture is older than its polls allow; `age` says how old.
+    stale: Signal<bool>,
+    age: Signal<String>,
+) -> impl IntoView {
     let button = move |b: ActionButton| {
         let class = format!(
             "button {}{}",
@@ -385,6 +395,8 @@ pub(super) fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
         } = b;
         view! {
             <button type="button" class=class.trim_end().to_string()
+                prop:disabled=move || blocked.with(Option::is_some)
+                aria-describedby="actions-blocked"
                 on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
                 {label}
             </button>
@@ -393,7 +405,7 @@ pub(super) fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
     view! {
         <section class="resource-page__topology" aria-labelledby="topo-title">
             <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-            <Topology regions=page.regions />
+            <Topology regions=page.regions stale=stale age=age />
             {page.changing.map(|text| view! {
                 <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
             })}
@@ -401,11 +413,15 @@ pub(super) fn DetailView(page: Layout, open: OpenCb) -> impl IntoView {
                 <p class="resource-page__writes">{text}
                     <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
             })}
-            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix /> })}
+            {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix stale=stale age=age /> })}
             {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
         </section>
         <section class="resource-page__actions" aria-labelledby="actions-title">
             <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
+            // Always there (empty when nothing blocks), so the buttons do not move when it fills.
+            <p id="actions-blocked" class="resource-page__blocked" role="status">
+                {move || blocked.get().map(|why| view! { <span aria-hidden="true">"⚠ "</span>{why} })}
+            </p>
             {page.writes_now.map(|w| view! { <p class="resource-page__writes">"Writes now: "<strong>{w}</strong></p> })}
             {page.lists.into_iter().map(|(extra, groups)| view! {
                 <div class=format!("action-list {extra}").trim_end().to_string()>
@@ -449,7 +465,7 @@ mod tests {
             datastore: ds,
             members,
         };
-        let page = layout(&detail, &|_, _| None);
+        let page = layout(&detail);
         assert_eq!(page.writes_now.as_deref(), Some("cart-use1 (us-east-1)"));
         assert_eq!(
             labels(&page),
@@ -495,7 +511,7 @@ mod tests {
                 ],
             })
             .collect();
-        let page = layout(&Detail::ReplicationGroup(group), &|_, _| None);
+        let page = layout(&Detail::ReplicationGroup(group));
         assert_eq!(
             labels(&page),
             [
@@ -532,7 +548,7 @@ mod tests {
                 is_writer: true,
             }],
         };
-        let page = layout(&Detail::NeptuneCluster(cluster), &|_, _| None);
+        let page = layout(&Detail::NeptuneCluster(cluster));
         assert!(labels(&page).is_empty());
         assert!(page.notice.is_some_and(|n| n.contains("global database")));
         assert_eq!(page.regions[0].note, "graph-use1-1 (writer)");

@@ -8,7 +8,7 @@ use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::{StatusBadge, STALE_GLYPH};
 use crate::model::{classify_status, Timestamp};
 use crate::state::action::{preflight, Action, Check, PreflightFacts};
 use crate::state::api::{self, Detail};
@@ -22,6 +22,27 @@ use crate::state::task::spawn_owned;
 use layout::{layout, DetailView};
 use leptos::prelude::*;
 use preflight::facts_for;
+
+/// Poll intervals: while something changes here, and otherwise.
+const FAST_POLL_MS: u32 = 1_000;
+const SLOW_POLL_MS: u32 = 5_000;
+/// What one read may take on a slow but healthy connection (several calls, one region away).
+const READ_ALLOWANCE_MS: i64 = 3_000;
+
+/// How old a picture may get before it is drawn stale: two poll intervals without an answer.
+fn stale_after(interval_ms: u32) -> i64 {
+    2 * (i64::from(interval_ms) + READ_ALLOWANCE_MS)
+}
+
+/// `4 s`, `2 min 5 s`.
+fn ago(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    if s < 60 {
+        format!("{s} s")
+    } else {
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
 
 /// Events shown on the page: the last six hours.
 const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
@@ -53,7 +74,25 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // When the picture was last read, and why the latest refresh failed (the picture stays).
     let read_at = RwSignal::new(None::<i64>);
     let refresh_error = RwSignal::new(None::<ErrorInfo>);
+    // The poll's current interval: the picture is stale once two of them passed without an
+    // answer (plus the time a read itself may take).
+    let interval = RwSignal::new(SLOW_POLL_MS);
+    let stale = Signal::derive(move || {
+        let age = read_at.get().map(|at| runs.now.get() - at);
+        refresh_error.with(Option::is_some)
+            || age.is_some_and(|age| age > stale_after(interval.get()))
+    });
+    let age = Signal::derive(move || {
+        read_at
+            .get()
+            .map(|at| format!("last read {} ago", ago(runs.now.get() - at)))
+            .unwrap_or_default()
+    });
     let key = rref.key();
+    // The member region that answered the last read of a global resource: asked first next
+    // time, and named in the heading.
+    let answered_by = RwSignal::new(None::<String>);
+    let inventory = crate::state::inventory::InventoryCtx::expect();
 
     // Poll while the page is shown: fast while something changes here, slow otherwise,
     // paused while hidden. The page owns the loop: when it goes away the loop is dropped, its
@@ -74,7 +113,16 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     let Some(read) = runs.claim_read(&key) else {
                         break 'read 200;
                     };
-                    let d = api::fetch_detail(&s, &rref).await;
+                    let order =
+                        read_order(&rref, answered_by.get_untracked(), &inventory, &s.regions);
+                    let d = api::fetch_detail(&s, &rref, &order).await.map(|read| {
+                        if read.answered_by.is_some()
+                            && answered_by.with_untracked(|a| *a != read.answered_by)
+                        {
+                            answered_by.set(read.answered_by);
+                        }
+                        read.detail
+                    });
                     let (service, regions, related) =
                         event_scope(&rref, d.as_ref().ok(), &s.regions);
                     let e = api::resource_events(
@@ -127,11 +175,15 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         r.iter()
                             .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
                     });
-                    if changing || busy {
-                        1_000
+                    let next = if changing || busy {
+                        FAST_POLL_MS
                     } else {
-                        5_000
+                        SLOW_POLL_MS
+                    };
+                    if interval.get_untracked() != next {
+                        interval.set(next);
                     }
+                    next
                 };
                 browser::sleep_ms(wait).await;
             }
@@ -260,6 +312,48 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
 
     let close = Callback::new(move |_| pending.set(None));
 
+    // Why no action may start now: a run on this resource that has not settled, or the last
+    // read failed for want of a connection (or of valid credentials).
+    let blocked = {
+        let key = key.clone();
+        let home = rref.region.clone();
+        Signal::derive(move || {
+            let running = runs.runs.with(|r| {
+                r.iter()
+                    .find(|r| !r.phase.is_done() && r.action.resource().key() == key)
+                    .map(|r| r.action.noun())
+            });
+            if let Some(noun) = running {
+                return Some(format!(
+                    "A {noun} is in progress on this resource: actions wait until it settles."
+                ));
+            }
+            let lost = refresh_error.with(|e| {
+                let e = e.as_ref().filter(|e| e.is_connection_problem())?;
+                let region = answered_by.get().unwrap_or_else(|| home.clone());
+                let place = if region.is_empty() {
+                    "AWS".to_string()
+                } else {
+                    region
+                };
+                Some(if e.needs_reconnect() {
+                    format!("Credentials refused by {place}: reconnect before acting.")
+                } else {
+                    format!("No connection to {place}: actions wait until it answers again.")
+                })
+            });
+            // Acting on a picture this old would be acting blind.
+            lost.or_else(|| {
+                stale.get().then(|| {
+                    format!(
+                        "The picture is stale ({}): actions wait for a fresh read.",
+                        age.get()
+                    )
+                })
+            })
+        })
+    };
+
     let page_runs = {
         let key = key.clone();
         Memo::new(move |_| {
@@ -276,15 +370,6 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // so the page says so and shows the runs it has instead of waiting for a picture.
     let offline = move || !session.is_connected() && !session.probing.get();
 
-    let inventory = crate::state::inventory::InventoryCtx::expect();
-    let cluster_status = move |region: &str, id: &str| {
-        inventory.data.with_value(|d| {
-            d.get(&(region.to_string(), crate::model::Service::Neptune))
-                .and_then(|slot| slot.db_clusters.iter().find(|c| c.id == id))
-                .map(|c| c.status.clone())
-        })
-    };
-
     let title_region = if rref.region.is_empty() {
         "global".to_string()
     } else {
@@ -297,7 +382,8 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
             <div class="page__head">
                 <h1 class="page__title">{rref.id.clone()}</h1>
-                <p class="page__meta">{rref.kind.full_label()}" · "{title_region}</p>
+                <p class="page__meta">{rref.kind.full_label()}" · "{title_region}
+                    {move || answered_by.get().map(|r| format!(" · read from {r}"))}</p>
                 <span class="resource-page__status">
                     // Always a badge, so the heading line keeps its height when the status comes.
                     {move || {
@@ -307,14 +393,14 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                             None if offline() => "not connected".to_string(),
                             None => "loading".to_string(),
                         });
-                        view! { <StatusBadge status=status /> }
+                        view! { <StatusBadge status=status stale=stale age=age /> }
                     }}
                 </span>
                 // While the latest refresh failed: marked stale, and its title says why.
                 <p class="resource-page__freshness" role="status"
-                    class:resource-page__freshness--stale=move || refresh_error.with(Option::is_some)
+                    class:resource-page__freshness--stale=move || stale.get()
                     title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
-                    {move || freshness(read_at.with(|at| *at), refresh_error.get().as_ref(), runs.now.get())}
+                    {move || freshness(read_at.get(), stale.get(), refresh_error.get().as_ref(), runs.now.get())}
                 </p>
             </div>
             <div class="resource-page__body">
@@ -327,7 +413,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     }.into_any(),
                     None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
                     Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
-                    Some(Ok(d)) => view! { <DetailView page=layout(d, &cluster_status) open=open /> }.into_any(),
+                    Some(Ok(d)) => view! { <DetailView page=layout(d) open=open blocked=blocked stale=stale age=age /> }.into_any(),
                 })}
             </div>
             // Runs and events wait for the resource: drawn under the placeholder, they would be
@@ -373,33 +459,33 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     }
 }
 
-/// `read 07:41:02 UTC`, or, when the latest refresh failed, how old the picture is and why.
-fn freshness(read_at: Option<i64>, error: Option<&ErrorInfo>, now: i64) -> String {
+/// `read 3 s ago (07:41:02 UTC)`; once stale, how old the picture is and, when the latest
+/// refresh failed, why.
+fn freshness(read_at: Option<i64>, stale: bool, error: Option<&ErrorInfo>, now: i64) -> String {
     let Some(at) = read_at else {
         return String::new();
     };
     let when = Timestamp(at).time_of_day();
-    match error {
-        None => format!("read {when} UTC"),
-        Some(e) => {
-            let age = ((now - at).max(0) / 1000) as u64;
-            // Short enough for the heading line; the run cards and the title carry the rest.
-            let why = match (e.code.as_deref(), e.category.as_str()) {
-                (Some(code), _) => code,
-                (None, "transport") => "no answer (network)",
-                (None, "decode") => "unreadable answer",
-                (None, other) => other,
-            };
-            format!("⚠ not refreshed for {age} s (since {when} UTC): {why} — retrying")
-        }
+    let age = ago(now - at);
+    if !stale {
+        return format!("read {age} ago ({when} UTC)");
     }
+    // Short enough for the heading line; the run cards and the title carry the rest.
+    let why = match error.map(|e| (e.code.as_deref(), e.category.as_str())) {
+        None => "no answer yet",
+        Some((Some(code), _)) => code,
+        Some((None, "transport")) => "no answer (network)",
+        Some((None, "decode")) => "unreadable answer",
+        Some((None, other)) => other,
+    };
+    format!("{STALE_GLYPH} STALE — last read {age} ago ({when} UTC): {why} — retrying")
 }
 
 fn detail_status(d: &Detail) -> String {
     match d {
         Detail::GlobalDatastore { datastore, .. } => datastore.status.clone(),
         Detail::ReplicationGroup(r) => r.status.clone(),
-        Detail::GlobalDatabase(g) => g.status.clone(),
+        Detail::GlobalDatabase { database: g, .. } => g.status.clone(),
         Detail::NeptuneCluster(c) => c.status.clone(),
         Detail::MemoryDb(m) => m.status.clone(),
     }
@@ -411,9 +497,39 @@ fn detail_changing(d: &Detail) -> bool {
         Detail::GlobalDatastore { datastore, members } => {
             t(&datastore.status) || members.iter().flatten().any(|m| t(&m.status))
         }
-        Detail::GlobalDatabase(g) => t(&g.status) || g.failover.is_some(),
+        Detail::GlobalDatabase {
+            database: g,
+            clusters,
+        } => {
+            t(&g.status) || g.failover.is_some() || clusters.iter().flatten().any(|c| t(&c.status))
+        }
         _ => t(&detail_status(d)),
     }
+}
+
+/// The regions to ask for a global resource, in order: the one that answered last, then those
+/// the inventory listed it in (its writer's first), then the session's. Empty for a regional
+/// resource, which is read in its own region.
+fn read_order(
+    rref: &ResourceRef,
+    answered_by: Option<String>,
+    inventory: &crate::state::inventory::InventoryCtx,
+    session_regions: &[String],
+) -> Vec<String> {
+    if !rref.kind.is_global() {
+        return Vec::new();
+    }
+    let mut order: Vec<String> = answered_by.into_iter().collect();
+    inventory.rows.with_untracked(|rows| {
+        if let Some(row) = rows.iter().find(|row| row.resource == *rref) {
+            order.push(row.region.clone());
+            order.extend(row.regions.iter().cloned());
+        }
+    });
+    order.extend(session_regions.iter().cloned());
+    let mut seen = std::collections::BTreeSet::new();
+    order.retain(|r| !r.is_empty() && seen.insert(r.clone()));
+    order
 }
 
 /// Which events concern this resource: service, regions to ask, ids to match.
@@ -438,7 +554,7 @@ fn event_scope(
                 }
             }
         }
-        Some(Detail::GlobalDatabase(g)) => {
+        Some(Detail::GlobalDatabase { database: g, .. }) => {
             for m in &g.members {
                 related.push(m.cluster_id().to_string());
             }

@@ -55,7 +55,7 @@ pub(super) fn facts_for(
             | Action::NeptuneSwitchover {
                 target_cluster_arn, ..
             },
-            Detail::GlobalDatabase(g),
+            Detail::GlobalDatabase { database: g, .. },
         ) => {
             f.status = g.status.clone();
             if let Some(fo) = &g.failover {

@@ -1,0 +1,173 @@
+// What an on-call engineer must be able to trust (issue 15): a global resource is read from
+// the regions it lives in, no badge keeps a status from before a run, stale data looks stale,
+// and an action that may not start now says why before the dialog.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
+import { startProxy } from '../lib/proxy.mjs';
+import {
+  boto3Call, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, runCard,
+  startPromotion, waitSettled, waitUntil,
+} from './console.mjs';
+
+// A frozen or refused endpoint is logged by Chromium as a failed load: expected here.
+const allowNetErrors = (text) => /ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_SOCKET|ERR_TIMED_OUT|status of (4|5)\d\d/.test(text);
+const blockedLine = (page) => page.locator('#actions-blocked');
+
+/** The status words of the topology's region boxes, by region name. */
+async function regionStatuses(page) {
+  return page.locator('.topology__region').evaluateAll((boxes) => Object.fromEntries(boxes.map((b) => [
+    b.querySelector('.topology__region-name').textContent.trim(),
+    b.querySelector('.topology__status .status-badge__text').textContent.trim(),
+  ])));
+}
+
+test('a global datastore created in us-west-2 opens from its deep link, read from its member region', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    // Created behind the console's back, from a group in us-west-2: AWS answers for it in
+    // us-west-2 only, and us-east-1 is the first region the session selected.
+    boto3Call(emulator, 'elasticache', 'us-west-2', 'create_global_replication_group', {
+      GlobalReplicationGroupIdSuffix: 'flags', PrimaryReplicationGroupId: 'feature-flags',
+    });
+    await page.goto(`${emulator.url}/r/elasticache/global/sgaui-flags`);
+    await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+    const topology = await page.getByRole('region', { name: 'Topology' }).innerText();
+    assert.match(topology, /us-west-2/);
+    assert.match(topology, /feature-flags/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /NotFound/);
+    assert.match(await page.locator('.page__meta').innerText(), /read from us-west-2/);
+    await screenshot(page, 'global-read-from-member-region');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('after a reload mid-switchover, no member badge or inventory row keeps the old status', async () => {
+  // Time scale 5: a switchover takes long enough to reload in the middle of it.
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'identity-graph');
+    await page.getByRole('button', { name: 'Switch over to identity-graph-usw2 (us-west-2)' }).click();
+    await checksSettled(page);
+    await dialog(page).getByLabel('Type identity-graph to confirm').fill('identity-graph');
+    await dialog(page).getByRole('button', { name: 'Switch over', exact: true }).click();
+    const card = runCard(page, 'Switch over identity-graph to us-west-2');
+    await waitUntil('a member shows the switchover', async () => Object.values(await regionStatuses(page)).some((s) => s !== 'available'), 30_000);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
+    await waitSettled(page, 'Switch over identity-graph to us-west-2', 120_000);
+    assert.ok(await card.isVisible());
+    // Every member box reads its own cluster again: all available within a few polls.
+    await waitUntil('every member box available', async () => Object.values(await regionStatuses(page)).every((s) => s === 'available'), 10_000);
+    await screenshot(page, 'switchover-settled-after-reload');
+    // The inventory was read again when the run settled.
+    await page.getByRole('link', { name: 'Inventory' }).first().click();
+    await waitUntil('inventory lists the clusters', async () => (await rowNames(page)).includes('identity-graph-usw2'));
+    const row = page.locator('.inventory-table__row').filter({ has: page.getByRole('link', { name: 'identity-graph-usw2', exact: true }) });
+    await waitUntil('the new writer row is available', async () => /available/.test(await row.innerText()), 5_000);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('actions are disabled with their reason while a run is active on the resource', async () => {
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    const card = await startPromotion(page, {
+      datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-usw2', region: 'us-west-2',
+    });
+    const other = page.getByRole('button', { name: 'Promote checkout-sessions-euw1 (eu-west-1) to primary' });
+    await waitUntil('the other promotion is disabled', () => other.isDisabled(), 10_000);
+    assert.match(await blockedLine(page).innerText(), /A promotion is in progress on this resource/);
+    await screenshot(page, 'actions-blocked-during-run');
+    await waitSettled(page, 'Promote checkout-sessions-usw2', 120_000);
+    assert.ok(await card.isVisible());
+    await waitUntil('actions enabled again once settled', () => other.isEnabled(), 15_000);
+    assert.equal((await blockedLine(page).innerText()).trim(), '');
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('a frozen endpoint: the picture turns stale with its age, the header names the endpoint, actions wait', async () => {
+  const emulator = await startEmulator();
+  const proxy = await startProxy(emulator.port);
+  const session = await openBrowser({ allowConsoleError: allowNetErrors });
+  try {
+    const { page } = session;
+    // The timeout is a connect setting: 3 s here, so a hung call becomes an error quickly.
+    await page.goto(`${proxy.url}/connect`);
+    await page.getByLabel('Request timeout (seconds)').fill('3');
+    await page.getByRole('button', { name: 'Connect to the local emulator' }).click();
+    await page.getByRole('link', { name: 'orders-queue', exact: true }).waitFor({ timeout: 20_000 });
+    await openFromInventory(page, 'orders-queue');
+    const freshness = page.locator('.resource-page__freshness');
+    await waitUntil('fresh', async () => /^read \d+ s ago/.test(await freshness.innerText()));
+    const action = page.getByRole('button', { name: 'Test failover shard 0001' });
+    assert.ok(await action.isEnabled());
+
+    proxy.freeze();
+    await waitUntil('the picture is drawn stale', async () => /STALE — last read \d+ s ago/.test(await freshness.innerText()), 40_000);
+    const badge = page.locator('.resource-page__status .status-badge');
+    assert.match(await badge.innerText(), /stale: available/);
+    assert.match(await badge.getAttribute('class'), /status-badge--stale/);
+    const boxes = await page.locator('.topology .status-badge__text').allInnerTexts();
+    assert.ok(boxes.length > 0 && boxes.every((t) => t.startsWith('stale: ')), `every status in the picture is stale: ${boxes}`);
+    assert.ok(await action.isDisabled(), 'no action on a stale picture');
+    assert.match(await blockedLine(page).innerText(), /stale|No connection to us-east-1/);
+    const strip = page.getByRole('status', { name: 'Endpoints not answering' });
+    await waitUntil('the header names the endpoint', async () => /us-east-1 · ElastiCache(, [A-Za-z]+)*: no answer for \d+ s \(\d+ failed calls?, last: timed out \(no response within 3 s\)\)/.test(await strip.innerText()), 30_000);
+    await screenshot(page, 'frozen-endpoint-stale');
+
+    proxy.thaw();
+    await waitUntil('fresh again', async () => /^read \d+ s ago/.test(await freshness.innerText()), 30_000);
+    await waitUntil('the strip is gone', async () => (await page.locator('.reach-strip').count()) === 0, 30_000);
+    assert.match(await badge.innerText(), /^\W*available$/);
+    await waitUntil('actions enabled again', () => action.isEnabled(), 10_000);
+  } finally {
+    await session.close();
+    await proxy.stop();
+    await emulator.stop();
+  }
+});
+
+test('a Neptune failover that allows data loss asks for the words as well as the name', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'fraud-graph');
+    await page.getByRole('button', { name: 'Fail over to fraud-graph-use1 (allow data loss)' }).click();
+    await checksSettled(page);
+    const d = dialog(page);
+    const confirm = d.getByRole('button', { name: 'Fail over (allow data loss)', exact: true });
+    await page.keyboard.type('fraud-graph');
+    assert.ok(await confirm.isDisabled(), 'the name alone does not confirm it');
+    await d.getByLabel('Type allow data loss to accept the loss').fill('allow data loss');
+    assert.ok(await confirm.isEnabled());
+    await screenshot(page, 'dialog-data-loss-words');
+    await page.keyboard.press('Escape');
+    assert.equal((await emulator.calls()).filter((c) => c.action === 'FailoverGlobalCluster').length, 0);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
