@@ -75,9 +75,16 @@ test('test failover of a shard moves its primary and counts the quota', async ()
     // The next dialog counts the call just made.
     await page.getByRole('button', { name: 'Test failover shard 0003' }).click();
     await checksSettled(page);
-    assert.match(await dialog(page).innerText(), /1 of 15 used/);
+    assert.match(await dialog(page).innerText(), /1 of 15 used in us-east-1/);
     await page.keyboard.press('Escape');
     await dialog(page).waitFor({ state: 'detached' });
+    // The quota is counted per Region: a group in us-west-2 has all of its own left.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+    await openFromInventory(page, 'feature-flags');
+    await page.getByRole('button', { name: 'Test failover shard 0001' }).click();
+    await checksSettled(page);
+    assert.match(await dialog(page).innerText(), /0 of 15 used in us-west-2/);
+    await page.keyboard.press('Escape');
     session.assertNoErrors();
   } finally {
     await session.close();

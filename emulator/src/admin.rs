@@ -218,6 +218,10 @@ pub fn state(w: &World, now: Millis) -> Value {
         })
         .collect();
     let mut ec_quota = ec.test_failover_quota.clone();
+    let ec_used: serde_json::Map<String, serde_json::Value> = ec_quota
+        .iter_mut()
+        .map(|(region, q)| (region.clone(), json!(q.used(now))))
+        .collect();
     let mut mdb_quota = w.memorydb.failover_quota.clone();
     json!({
         "now": iso(now),
@@ -227,7 +231,12 @@ pub fn state(w: &World, now: Millis) -> Value {
         "elasticache": {
             "globalReplicationGroups": gds,
             "replicationGroups": rgs,
-            "testFailoverQuota": {"limit": ec_quota.limit, "used": ec_quota.used(now)},
+            // Per Region, as AWS counts it; `used` is the sum, for a glance.
+            "testFailoverQuota": {
+                "limit": ec.test_failover_limit,
+                "used": ec_used.values().filter_map(serde_json::Value::as_u64).sum::<u64>(),
+                "usedByRegion": ec_used,
+            },
         },
         "neptune": {"globalClusters": gcs, "dbClusters": dbcs},
         "memorydb": {

@@ -11,6 +11,8 @@ pub struct TopoRegion {
     pub region: String,
     /// The member's name (replication group, cluster).
     pub name: String,
+    /// The member's own page, when it has one apart from this one.
+    pub link: Option<String>,
     /// `primary`, `secondary`, `writer`, `reader`.
     pub role: String,
     pub writes: bool,
@@ -73,7 +75,12 @@ fn RegionBox(region: TopoRegion, stale: Signal<bool>, age: Signal<String>) -> im
                 {region.writes.then(|| view! { <span class="topology__writer-mark">"✎ WRITER"</span> })}
             </header>
             <p class="topology__member">
-                <span class="topology__member-name">{region.name.clone()}</span>
+                <span class="topology__member-name">
+                    {match region.link.clone() {
+                        Some(href) => view! { <a href=href>{region.name.clone()}</a> }.into_any(),
+                        None => region.name.clone().into_any(),
+                    }}
+                </span>
                 <span class="topology__role">{region.role.clone()}</span>
             </p>
             <p class="topology__status"><StatusBadge status=status stale=stale age=age /></p>

@@ -399,7 +399,10 @@ pub fn preflight(action: &Action, facts: &PreflightFacts) -> Vec<Check> {
                 };
                 (
                     outcome,
-                    format!("{used} of {TEST_FAILOVER_DAILY_QUOTA} used in the last 24 hours, {left} left"),
+                    format!(
+                        "{used} of {TEST_FAILOVER_DAILY_QUOTA} used in {} in the last 24 hours, {left} left (counted per Region)",
+                        action.call_region()
+                    ),
                 )
             }
         };

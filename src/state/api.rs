@@ -101,7 +101,11 @@ pub enum Detail {
         database: GlobalDatabase,
         clusters: Vec<Result<DbCluster, ErrorInfo>>,
     },
-    NeptuneCluster(DbCluster),
+    /// A Neptune cluster and the global database it belongs to, if any: (id, writes in it).
+    NeptuneCluster {
+        cluster: DbCluster,
+        global: Option<(String, bool)>,
+    },
     MemoryDb(MemoryDbCluster),
 }
 
@@ -215,9 +219,29 @@ pub async fn fetch_detail(
                 answered_by: Some(region),
             })
         }
-        ResourceKind::NeptuneCluster => neptune_cluster(c, &r.region, &r.id)
-            .await
-            .map(|cl| regional(Detail::NeptuneCluster(cl))),
+        ResourceKind::NeptuneCluster => {
+            let np = c.neptune(&r.region);
+            let (cluster, globals) = futures::future::join(
+                neptune_cluster(c, &r.region, &r.id),
+                np.describe_global_databases(),
+            )
+            .await;
+            let cluster = cluster?;
+            // The global database it belongs to: a link to where its failovers are. Not
+            // knowing it (that list failed) leaves the link out, not the page.
+            let global = globals.ok().and_then(|globals| {
+                globals.into_iter().find_map(|g| {
+                    g.members
+                        .iter()
+                        .find(|m| {
+                            m.cluster_id() == cluster.id
+                                && m.region.as_deref().is_none_or(|reg| reg == cluster.region)
+                        })
+                        .map(|m| (g.id.clone(), m.is_writer))
+                })
+            });
+            Ok(regional(Detail::NeptuneCluster { cluster, global }))
+        }
         ResourceKind::MemoryDbCluster => c
             .memorydb(&r.region)
             .describe_cluster(&r.id)
@@ -293,15 +317,28 @@ fn is_related(e: &Event, related: &[String]) -> bool {
     })
 }
 
-/// TestFailover calls in the last 24 hours across the session's regions (quota is per account).
-pub async fn count_test_failovers(session: &Session, now: i64) -> Result<u32, String> {
+/// TestFailover calls in the last 24 hours in one Region: AWS documents the quota as 15 shards
+/// in any rolling 24 hours, and like its other quotas it is per account and Region (the call
+/// goes to the Region's own endpoint).
+pub async fn count_test_failovers(
+    session: &Session,
+    region: &str,
+    now: i64,
+) -> Result<u32, String> {
     let source = EventSource {
         source_id: None,
         source_type: None,
         since: Some(Timestamp(now - 24 * 3600 * 1000)),
     };
     let mut used = 0;
-    for result in events_in(session, Service::ElastiCache, &session.regions, &source).await {
+    for result in events_in(
+        session,
+        Service::ElastiCache,
+        &[region.to_string()],
+        &source,
+    )
+    .await
+    {
         let events = result.map_err(|e| e.one_line())?;
         used += events
             .iter()

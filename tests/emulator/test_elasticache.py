@@ -481,12 +481,16 @@ def test_test_failover_quota(start_emulator):
     emu = start_emulator("--topology", "default", "--test-failover-quota", "2")
     # different replication groups may be tested concurrently (AWS docs)
     ok_meta(emu.elasticache("us-east-1").test_failover(ReplicationGroupId="orders-queue", NodeGroupId="0001"))
+    ok_meta(emu.elasticache("us-east-1").test_failover(ReplicationGroupId="pricing-cache-use1", NodeGroupId="0002"))
+    # the quota is counted per Region: us-west-2 has its own
     ok_meta(emu.elasticache("us-west-2").test_failover(ReplicationGroupId="feature-flags", NodeGroupId="0001"))
+    quota = emu.state()["elasticache"]["testFailoverQuota"]
+    assert quota["usedByRegion"] == {"us-east-1": 2, "us-west-2": 1}, quota
     with pytest.raises(ClientError) as e:
         emu.elasticache("us-east-1").test_failover(ReplicationGroupId="checkout-sessions-use1", NodeGroupId="0001")
     assert_error(e, "APICallRateForCustomerExceeded", 400, query=True)
     with pytest.raises(emu.elasticache("us-east-1").exceptions.APICallRateForCustomerExceededFault):
-        emu.elasticache("us-east-1").test_failover(ReplicationGroupId="pricing-cache-use1", NodeGroupId="0001")
+        emu.elasticache("us-east-1").test_failover(ReplicationGroupId="checkout-sessions-use1", NodeGroupId="0002")
     assert describe_rg(emu.elasticache("us-east-1"), "checkout-sessions-use1")["Status"] == "available"
 
 

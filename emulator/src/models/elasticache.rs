@@ -221,7 +221,11 @@ pub struct ElastiCache {
     pub replication_groups: BTreeMap<(String, String), ReplicationGroup>,
     pub global_datastores: BTreeMap<String, GlobalDatastore>,
     pub events: Vec<Event>,
-    pub test_failover_quota: Quota,
+    /// TestFailover's quota (15 shards per rolling 24 hours on AWS), one per Region: AWS's
+    /// quotas are per account and Region unless documented otherwise, and TestFailover is
+    /// called on each Region's own endpoint.
+    pub test_failover_quota: BTreeMap<String, Quota>,
+    pub test_failover_limit: usize,
 }
 
 fn event(
@@ -247,8 +251,17 @@ impl ElastiCache {
             replication_groups: BTreeMap::new(),
             global_datastores: BTreeMap::new(),
             events: Vec::new(),
-            test_failover_quota: Quota::new(test_failover_quota, DAY_MS),
+            test_failover_quota: BTreeMap::new(),
+            test_failover_limit: test_failover_quota,
         }
+    }
+
+    /// The TestFailover quota of one Region.
+    pub fn test_failover_quota_in(&mut self, region: &str) -> &mut Quota {
+        let limit = self.test_failover_limit;
+        self.test_failover_quota
+            .entry(region.to_string())
+            .or_insert_with(|| Quota::new(limit, DAY_MS))
     }
 
     pub fn insert_replication_group(&mut self, rg: ReplicationGroup) {
@@ -430,13 +443,14 @@ impl ElastiCache {
                  {rg_id}: it has no replica to fail over to."
             )));
         };
-        if !self.test_failover_quota.allows(now) {
+        let quota = self.test_failover_quota_in(region);
+        if !quota.allows(now) {
             return Err(AwsError::ApiCallRateForCustomerExceeded(format!(
-                "You have exceeded the limit of {} node groups tested with TestFailover in a rolling 24-hour period.",
-                self.test_failover_quota.limit
+                "You have exceeded the limit of {} node groups tested with TestFailover in a rolling 24-hour period in {region}.",
+                quota.limit
             )));
         }
-        self.test_failover_quota.record(now);
+        quota.record(now);
         let t = self.timing;
         let at = |secs: f64| now + t.span(secs);
         let rg_ev = |at: Millis, msg: String| {

@@ -157,7 +157,7 @@ fn test_failover_not_found_errors_and_wrong_region_view() {
 }
 
 #[test]
-fn test_failover_quota_is_per_account_rolling_24_hours() {
+fn test_failover_quota_is_per_region_rolling_24_hours() {
     let mut ec = build(Topology::Large(2), Timing { scale: 1000.0 }, 3, T0).elasticache;
     for i in 0..3 {
         ec.test_failover(
@@ -170,11 +170,14 @@ fn test_failover_quota_is_per_account_rolling_24_hours() {
         ec.advance(T0 + i * 10 * S + 5 * S);
     }
     let err = ec
-        .test_failover("us-west-2", "load-usw2-0001", "0001", T0 + 40 * S)
+        .test_failover("us-east-1", "load-use1-0002", "0001", T0 + 40 * S)
         .unwrap_err();
     assert_eq!(err.query_code(), "APICallRateForCustomerExceeded");
+    // Another Region has its own quota.
+    ec.test_failover("us-west-2", "load-usw2-0001", "0001", T0 + 40 * S)
+        .unwrap();
     ec.advance(T0 + DAY_MS + S);
-    ec.test_failover("us-west-2", "load-usw2-0001", "0001", T0 + DAY_MS + S)
+    ec.test_failover("us-east-1", "load-use1-0002", "0001", T0 + DAY_MS + S)
         .unwrap();
 }
 

@@ -37,7 +37,7 @@ pub(super) struct Layout {
     /// A Neptune global failover or switchover in progress.
     changing: Option<String>,
     /// The global datastore a replication group belongs to: (`primary of global datastore `, id).
-    global: Option<(String, String)>,
+    global: Option<(String, ResourceRef)>,
     /// Shards to draw as cards, with the id prefix left off node names.
     shards: Option<(Vec<crate::model::Shard>, String)>,
     member_errors: Vec<ErrorInfo>,
@@ -74,6 +74,14 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                     .find(|r| r.id == m.replication_group_id);
                 regions.push(TopoRegion {
                     region: m.region.clone(),
+                    link: Some(
+                        ResourceRef::new(
+                            ResourceKind::ReplicationGroup,
+                            &m.region,
+                            &m.replication_group_id,
+                        )
+                        .path(),
+                    ),
                     name: m.replication_group_id.clone(),
                     role: m.role.as_str().to_string(),
                     writes: m.role == crate::model::MemberRole::Primary,
@@ -132,6 +140,7 @@ pub(super) fn layout(detail: &Detail) -> Layout {
             }
             Layout {
                 regions: vec![TopoRegion {
+                    link: None,
                     region: rg.region.clone(),
                     name: rg.id.clone(),
                     role: global
@@ -153,8 +162,12 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                         rg.automatic_failover.as_deref().unwrap_or("unknown")
                     ),
                 }],
-                global: global
-                    .map(|(gid, role)| (format!("{} of global datastore ", role.as_str()), gid)),
+                global: global.map(|(gid, role)| {
+                    (
+                        format!("{} of global datastore ", role.as_str()),
+                        ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid),
+                    )
+                }),
                 shards: Some((rg.shards.clone(), format!("{}-", rg.id))),
                 lists: vec![
                     ("", create),
@@ -185,6 +198,10 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 }
                 regions.push(TopoRegion {
                     region: m.region.clone().unwrap_or_else(|| "unknown region".into()),
+                    link: m.region.as_deref().map(|region| {
+                        ResourceRef::new(ResourceKind::NeptuneCluster, region, m.cluster_id())
+                            .path()
+                    }),
                     name: m.cluster_id().to_string(),
                     role: if m.is_writer { "writer" } else { "reader" }.into(),
                     writes: m.is_writer,
@@ -266,7 +283,7 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 ..Layout::default()
             }
         }
-        Detail::NeptuneCluster(c) => {
+        Detail::NeptuneCluster { cluster: c, global } => {
             // `name (writer), name (reader)`.
             let mut instances = String::new();
             for m in &c.members {
@@ -282,6 +299,7 @@ pub(super) fn layout(detail: &Detail) -> Layout {
             }
             Layout {
                 regions: vec![TopoRegion {
+                    link: None,
                     region: c.region.clone(),
                     name: c.id.clone(),
                     role: "cluster".into(),
@@ -290,14 +308,26 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                     shards: Vec::new(),
                     note: instances,
                 }],
-                notice: Some(
-                    "Failover and switchover act on a global database; open it from the inventory.",
-                ),
+                global: global.as_ref().map(|(gid, writes)| {
+                    (
+                        format!(
+                            "{} of global database ",
+                            if *writes { "Writer" } else { "Reader" }
+                        ),
+                        ResourceRef::new(ResourceKind::GlobalDatabase, "", gid),
+                    )
+                }),
+                notice: Some(if global.is_some() {
+                    "Failover and switchover act on the global database: open it above."
+                } else {
+                    "Not a member of a global database: no cross-region failover applies here."
+                }),
                 ..Layout::default()
             }
         }
         Detail::MemoryDb(m) => Layout {
             regions: vec![TopoRegion {
+                link: None,
                 region: m.region.clone(),
                 name: m.name.clone(),
                 role: "cluster".into(),
@@ -409,9 +439,9 @@ pub(super) fn DetailView(
             {page.changing.map(|text| view! {
                 <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
             })}
-            {page.global.map(|(text, gid)| view! {
+            {page.global.map(|(text, global)| view! {
                 <p class="resource-page__writes">{text}
-                    <a href=ResourceRef::new(ResourceKind::GlobalDatastore, "", &gid).path()>{gid.clone()}</a></p>
+                    <a href=global.path()>{global.id.clone()}</a></p>
             })}
             {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix stale=stale age=age /> })}
             {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
@@ -548,7 +578,10 @@ mod tests {
                 is_writer: true,
             }],
         };
-        let page = layout(&Detail::NeptuneCluster(cluster));
+        let page = layout(&Detail::NeptuneCluster {
+            cluster,
+            global: None,
+        });
         assert!(labels(&page).is_empty());
         assert!(page.notice.is_some_and(|n| n.contains("global database")));
         assert_eq!(page.regions[0].note, "graph-use1-1 (writer)");

@@ -243,7 +243,13 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 return Some(Err("not connected".to_string()));
             };
             let now = api::server_time(&s, browser::now_ms());
-            Some(api::count_test_failovers(&s, now).await)
+            // The quota is the Region's: count the calls made in this group's Region only.
+            let region = pending.with_untracked(|p| {
+                p.as_ref()
+                    .map(|p| p.action.call_region().to_string())
+                    .unwrap_or_default()
+            });
+            Some(api::count_test_failovers(&s, &region, now).await)
         }
     });
 
@@ -486,7 +492,7 @@ fn detail_status(d: &Detail) -> String {
         Detail::GlobalDatastore { datastore, .. } => datastore.status.clone(),
         Detail::ReplicationGroup(r) => r.status.clone(),
         Detail::GlobalDatabase { database: g, .. } => g.status.clone(),
-        Detail::NeptuneCluster(c) => c.status.clone(),
+        Detail::NeptuneCluster { cluster: c, .. } => c.status.clone(),
         Detail::MemoryDb(m) => m.status.clone(),
     }
 }
