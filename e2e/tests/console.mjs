@@ -1,7 +1,7 @@
 // Helpers shared by the console's end-to-end tests: connect the way a person does, wait for
 // what a person would wait for, and read the emulator's ground truth.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -129,6 +129,30 @@ getattr(c, ${JSON.stringify(method)})(**json.loads(sys.argv[1]))
 `;
   const r = spawnSync(py, ['-c', script, JSON.stringify(params)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`boto3 ${method} failed: ${r.stderr}`);
+}
+
+/**
+ * Runs a Python snippet with boto3 against the emulator, with `ec` an ElastiCache client of
+ * `region` (for sequences of calls that would be slow one process each).
+ */
+export async function boto3Script(emulator, region, snippet) {
+  const py = path.join(root, '.venv/bin/python');
+  const script = `
+import boto3, time
+ec = boto3.client('elasticache', region_name=${JSON.stringify(region)}, endpoint_url=${JSON.stringify(emulator.url)},
+    aws_access_key_id='AKIAEMULATORDEMO0001', aws_secret_access_key='emulator-demo-secret-key-not-for-aws')
+${snippet}
+`;
+  // Not spawnSync: the emulator logs to a pipe this process reads, and a blocked event loop
+  // would let that pipe fill and stall the emulator mid-script.
+  const child = spawn(py, ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`boto3 script failed (${code}): ${err}`);
+  return out;
 }
 
 /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 import {
-  boto3Call, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, runCard,
+  boto3Call, boto3Script, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, runCard,
   startPromotion, waitSettled, waitUntil,
 } from './console.mjs';
 
@@ -134,8 +134,15 @@ test('a frozen endpoint: the picture turns stale with its age, the header names 
     const strip = page.getByRole('status', { name: 'Endpoints not answering' });
     await waitUntil('the header names the endpoint', async () => /us-east-1 · ElastiCache(, [A-Za-z]+)*: no answer for \d+ s \(\d+ failed calls?, last: timed out \(no response within 3 s\)\)/.test(await strip.innerText()), 30_000);
     await screenshot(page, 'frozen-endpoint-stale');
+    // The inventory's rows age too: their badges turn stale once their listing is too old.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+    const row = page.locator('.inventory-table__row').filter({ has: page.getByRole('link', { name: 'orders-queue', exact: true }) });
+    await waitUntil('the inventory row is stale', async () => /stale: available/.test(await row.innerText()), 40_000);
+    await screenshot(page, 'frozen-endpoint-inventory-stale');
 
     proxy.thaw();
+    await waitUntil('the inventory row is fresh again', async () => /^\W*available$/m.test(await row.locator('.status-badge').innerText()), 40_000);
+    await openFromInventory(page, 'orders-queue');
     await waitUntil('fresh again', async () => /^read \d+ s ago/.test(await freshness.innerText()), 30_000);
     await waitUntil('the strip is gone', async () => (await page.locator('.reach-strip').count()) === 0, 30_000);
     assert.match(await badge.innerText(), /^\W*available$/);
@@ -165,6 +172,87 @@ test('a Neptune failover that allows data loss asks for the words as well as the
     await screenshot(page, 'dialog-data-loss-words');
     await page.keyboard.press('Escape');
     assert.equal((await emulator.calls()).filter((c) => c.action === 'FailoverGlobalCluster').length, 0);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('links both ways: topology members to their pages and back, Neptune clusters by deep link', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'ldgnf-checkout-sessions');
+    const topology = page.getByRole('region', { name: 'Topology' });
+    await topology.getByRole('link', { name: 'checkout-sessions-usw2', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'checkout-sessions-usw2' }).waitFor();
+    await topology.waitFor();
+    await page.getByRole('link', { name: 'ldgnf-checkout-sessions', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'ldgnf-checkout-sessions' }).waitFor();
+
+    await page.goto(`${emulator.url}/r/neptune/global/identity-graph`);
+    await topology.waitFor({ timeout: 20_000 });
+    await topology.getByRole('link', { name: 'identity-graph-euw1', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'identity-graph-euw1' }).waitFor();
+    await waitUntil('the cluster names its global database', async () => /Reader of global database identity-graph/.test(await page.locator('main').innerText()), 20_000);
+    await screenshot(page, 'neptune-cluster-links-back');
+    await page.getByRole('link', { name: 'identity-graph', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'identity-graph' }).waitFor();
+
+    // A cluster page opened by its deep link alone, with no inventory visited first.
+    await page.goto(`${emulator.url}/r/neptune/cluster/us-east-1/identity-graph-use1`);
+    await waitUntil('a deep-linked cluster names its global database', async () => /Writer of global database identity-graph/.test(await page.locator('main').innerText()), 20_000);
+    assert.doesNotMatch(await page.locator('main').innerText(), /open it from the inventory/);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('the inventory shows the region of every row, flags risks as words, and filters to what is at risk', async () => {
+  // Fast time: the fifteen test failovers that spend us-west-2's quota take seconds.
+  const emulator = await startEmulator({ timeScale: 200 });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    const rowOf = (name) => page.locator('.inventory-table__row').filter({ has: page.getByRole('link', { name, exact: true }) });
+    const regionOf = async (name) => (await rowOf(name).locator('.inventory-table__region').innerText()).trim();
+    assert.equal(await regionOf('checkout-sessions-usw2'), 'us-west-2', 'a secondary shows its region');
+    assert.equal(await regionOf('ldgnf-checkout-sessions'), 'us-east-1, us-west-2, eu-west-1', 'a global row, writer first');
+    const risks = async (name) => rowOf(name).locator('.risk-badge').allInnerTexts();
+    assert.deepEqual((await risks('reporting-cache')).map((t) => t.replace(/^\W+/, '')), ['single-AZ', 'no replica']);
+    assert.deepEqual((await risks('legacy-sessions')).map((t) => t.replace(/^\W+/, '')), ['single-AZ']);
+    assert.deepEqual(await risks('orders-queue'), []);
+
+    // Fifteen TestFailover calls in us-west-2 (AWS's quota per Region and 24 hours), each
+    // after the group's previous node replacement finished, as AWS requires.
+    await boto3Script(emulator, 'us-west-2', `
+def ready(group):
+    rg = ec.describe_replication_groups(ReplicationGroupId=group)['ReplicationGroups'][0]
+    return rg['Status'] == 'available' and all(n['Status'] == 'available' for n in rg['NodeGroups'])
+calls = [('feature-flags', '0001'), ('checkout-sessions-usw2', '0001'), ('checkout-sessions-usw2', '0002'), ('checkout-sessions-usw2', '0003')]
+for i in range(15):
+    group, shard = calls[i % len(calls)]
+    deadline = time.time() + 30
+    while not ready(group):
+        assert time.time() < deadline, group
+        time.sleep(0.05)
+    ec.test_failover(ReplicationGroupId=group, NodeGroupId=shard)
+`);
+    await waitUntil('quota spent flagged in us-west-2', async () => /quota spent/.test(await rowOf('feature-flags').innerText()), 30_000);
+    assert.doesNotMatch(await rowOf('orders-queue').innerText(), /quota spent/, 'us-east-1 keeps its own quota');
+
+    await page.getByRole('combobox', { name: 'Risk' }).selectOption('at-risk');
+    await waitUntil('only rows at risk', async () => !(await rowNames(page)).includes('orders-queue'));
+    const names = await rowNames(page);
+    for (const name of ['reporting-cache', 'legacy-sessions', 'feature-flags']) assert.ok(names.includes(name), `${name} is at risk: ${names}`);
+    assert.match(page.url(), /risk=at-risk/);
+    await screenshot(page, 'inventory-at-risk');
     session.assertNoErrors();
   } finally {
     await session.close();

@@ -2,17 +2,46 @@
 //! redraws that row only, and a row that moves (a new sort order) keeps its DOM.
 
 use super::status_badge::StatusBadge;
+use crate::model::Service;
 use crate::state::rows::Row;
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
+/// Which region × service listings are fresh and which are stale (failed, or older than the
+/// refresh allows). A row is stale when none of its listings is fresh and one is stale.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listings {
+    pub fresh: BTreeSet<(String, Service)>,
+    pub stale: BTreeSet<(String, Service)>,
+}
+
+impl Listings {
+    pub fn row_is_stale(&self, row: &Row) -> bool {
+        let service = row.service();
+        let slots = || {
+            std::iter::once(&row.region)
+                .chain(&row.regions)
+                .map(move |r| (r.clone(), service))
+        };
+        !slots().any(|k| self.fresh.contains(&k)) && slots().any(|k| self.stale.contains(&k))
+    }
+}
+
 #[component]
-pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
+pub fn InventoryTable(
+    rows: Memo<Vec<Arc<Row>>>,
+    listings: Memo<Listings>,
+    /// How old a listing may get before it is stale, for the badges' tooltip.
+    #[prop(into)]
+    stale_after: String,
+) -> impl IntoView {
     view! {
         <table class="inventory-table">
             <colgroup>
                 <col class="inventory-table__col-name" />
                 <col class="inventory-table__col-kind" />
+                <col class="inventory-table__col-region" />
                 <col class="inventory-table__col-status" />
                 <col class="inventory-table__col-writer" />
                 <col class="inventory-table__col-summary" />
@@ -21,6 +50,7 @@ pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
                 <tr>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Kind"</th>
+                    <th scope="col">"Region"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Writes in"</th>
                     <th scope="col">"Shape and members"</th>
@@ -28,7 +58,7 @@ pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
             </thead>
             <tbody>
                 <For each=move || rows.get() key=|row| (row.resource.key(), row.rev) let:row>
-                    <InventoryRow row=row />
+                    <InventoryRow row=row listings=listings stale_after=stale_after.clone() />
                 </For>
             </tbody>
         </table>
@@ -36,19 +66,32 @@ pub fn InventoryTable(rows: Memo<Vec<Arc<Row>>>) -> impl IntoView {
 }
 
 #[component]
-fn InventoryRow(row: Arc<Row>) -> impl IntoView {
+fn InventoryRow(row: Arc<Row>, listings: Memo<Listings>, stale_after: String) -> impl IntoView {
     let status = row.status.clone();
+    let stale = {
+        let row = row.clone();
+        Signal::derive(move || listings.with(|l| l.row_is_stale(&row)))
+    };
+    let age = Signal::stored(format!("not listed again for over {stale_after}"));
     view! {
         <tr class=format!("inventory-table__row inventory-table__row--{}", row.status_kind.as_str())>
             <td class="inventory-table__name">
                 <a href=row.resource.path()>{row.name.clone()}</a>
+                {(!row.risks.is_empty()).then(|| view! {
+                    <span class="inventory-table__risks">
+                        {row.risks.iter().map(|r| view! {
+                            <span class="risk-badge"><span aria-hidden="true">"⚠ "</span>{*r}</span>
+                        }).collect_view()}
+                    </span>
+                })}
             </td>
             <td class="inventory-table__kind">
                 <span class="inventory-table__service">{row.service().label()}</span>
                 " "
                 {row.resource.kind.label_after_service()}
             </td>
-            <td><StatusBadge status=status /></td>
+            <td class="inventory-table__region">{row.region_list()}</td>
+            <td><StatusBadge status=status stale=stale age=age /></td>
             <td class="inventory-table__writer">{row.writer.clone()}</td>
             <td class="inventory-table__summary">
                 <span>{row.summary.clone()}</span>

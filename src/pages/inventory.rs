@@ -2,11 +2,12 @@
 //! lives in the URL query; each region × service cell shows its own loading state or error.
 
 use crate::components::error_panel::ErrorPanel;
-use crate::components::inventory_table::InventoryTable;
+use crate::components::inventory_table::{InventoryTable, Listings};
 use crate::model::Service;
-use crate::state::inventory::{InventoryCtx, SlotState};
+use crate::state::inventory::{InventoryCtx, SlotState, STALE_AFTER_MS};
 use crate::state::route::Navigator;
-use crate::state::rows::{Filter, FilterField, Row, SORTS, STATUS_FILTERS};
+use crate::state::rows::{Filter, FilterField, Row, RISK_FILTERS, SORTS, STATUS_FILTERS};
+use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -40,6 +41,27 @@ pub fn InventoryPage() -> impl IntoView {
                 .into_iter()
                 .cloned()
                 .collect::<Vec<Arc<Row>>>()
+        })
+    });
+    // Which listings are fresh and which stale, for the rows' badges. Read each second (the
+    // clock ticks), but a row redraws only when its own listings change state.
+    let now = RunsCtx::expect().now;
+    let listings = Memo::new(move |_| {
+        let now = now.get();
+        inventory.slots.with(|slots| {
+            let mut l = Listings::default();
+            for (key, state) in slots {
+                match state {
+                    SlotState::Ready { at, .. } if now - at <= STALE_AFTER_MS => {
+                        l.fresh.insert(key.clone());
+                    }
+                    SlotState::Ready { .. } | SlotState::Failed { .. } => {
+                        l.stale.insert(key.clone());
+                    }
+                    SlotState::Loading => {}
+                }
+            }
+            l
         })
     });
     // Latched: once the first full answer (or the wait) has come, later loads never hide rows.
@@ -110,6 +132,9 @@ pub fn InventoryPage() -> impl IntoView {
                 {filters.select("Status", FilterField::Status, Some("Any status"), STATUS_FILTERS.into_iter().map(|(k, label)| {
                     filters.choice(FilterField::Status, k, label)
                 }).collect_view().into_any())}
+                {filters.select("Risk", FilterField::Risk, Some("Any risk"), RISK_FILTERS.into_iter().map(|(k, label)| {
+                    filters.choice(FilterField::Risk, k, label)
+                }).collect_view().into_any())}
                 {filters.select("Sort", FilterField::Sort, None, SORTS.into_iter().map(|(k, label)| {
                     filters.choice(FilterField::Sort, k, label)
                 }).collect_view().into_any())}
@@ -119,7 +144,7 @@ pub fn InventoryPage() -> impl IntoView {
             // table already drawn.
             {view! { <Show when=move || session.is_connected() || !session.probing.get()>{move || view! {
                 <SlotGrid />
-                <InventoryTable rows=shown />
+                <InventoryTable rows=shown listings=listings stale_after=format!("{} s", STALE_AFTER_MS / 1000) />
             }}</Show> }}
             {view! { <Show when=move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }>{move || view! {
                 <p class="inventory-page__more">

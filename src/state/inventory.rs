@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 /// How often the inventory refreshes while shown.
 const REFRESH_MS: u32 = 10_000;
+/// A listing older than this is stale: two refreshes missed, plus the time a list may take.
+pub const STALE_AFTER_MS: i64 = 2 * REFRESH_MS as i64 + 5_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SlotState {
@@ -197,7 +199,13 @@ fn first_arn(d: &SlotData) -> Option<&str> {
 
 pub fn rows_of(d: &SlotData) -> Vec<Row> {
     let globals = d.global_datastores.iter().map(Row::from_global_datastore);
-    let groups = d.replication_groups.iter().map(Row::from_replication_group);
+    let spent = d
+        .test_failovers_24h
+        .is_some_and(|n| n >= crate::state::action::TEST_FAILOVER_DAILY_QUOTA);
+    let groups = d
+        .replication_groups
+        .iter()
+        .map(|rg| Row::from_replication_group(rg, spent));
     let databases = d.global_databases.iter().map(Row::from_global_database);
     let clusters = d.db_clusters.iter().map(Row::from_db_cluster);
     let memorydb = d.memorydb.iter().map(Row::from_memorydb);
@@ -241,7 +249,10 @@ mod tests {
                 ("us-east-1".to_string(), Service::ElastiCache),
                 ready(vec![
                     Row::from_global_datastore(&orders()),
-                    Row::from_replication_group(&rg("orders-use1", "us-east-1", "available")),
+                    Row::from_replication_group(
+                        &rg("orders-use1", "us-east-1", "available"),
+                        false,
+                    ),
                 ]),
             ),
             (
@@ -254,11 +265,10 @@ mod tests {
                     error: ErrorInfo::local("x", "y"),
                     rows: vec![
                         Arc::new(Row::from_global_datastore(&orders())),
-                        Arc::new(Row::from_replication_group(&rg(
-                            "orders-euw1",
-                            "eu-west-1",
-                            "available",
-                        ))),
+                        Arc::new(Row::from_replication_group(
+                            &rg("orders-euw1", "eu-west-1", "available"),
+                            false,
+                        )),
                     ],
                 },
             ),

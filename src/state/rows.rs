@@ -143,21 +143,31 @@ pub struct Row {
     pub summary: String,
     /// Members by region: `us-west-2 (secondary) · eu-west-1 (secondary)`.
     pub members: String,
+    /// What makes a failover of it riskier or impossible, as text badges: `single-AZ`,
+    /// `no replica`, `quota spent`, `no secondary`. Empty when nothing is flagged.
+    pub risks: Vec<&'static str>,
     /// Lower-case text searched by the filter.
     pub haystack: String,
     pub rev: u64,
 }
 
+/// Risk flags, as the inventory shows them.
+pub const RISK_SINGLE_AZ: &str = "single-AZ";
+pub const RISK_NO_REPLICA: &str = "no replica";
+pub const RISK_QUOTA_SPENT: &str = "quota spent";
+pub const RISK_NO_SECONDARY: &str = "no secondary";
+
 impl Row {
     fn finish(mut self) -> Self {
         self.haystack = format!(
-            "{} {} {} {} {} {}",
+            "{} {} {} {} {} {} {}",
             self.name,
             self.regions.join(" "),
             self.writer,
             self.members,
             self.resource.kind.label(),
-            self.resource.kind.service().label()
+            self.resource.kind.service().label(),
+            self.risks.join(" ")
         )
         .to_ascii_lowercase();
         // A hash of everything the row shows: a change detector for the keyed table.
@@ -169,6 +179,7 @@ impl Row {
             &self.summary,
             &self.members,
             &self.regions,
+            &self.risks,
         )
             .hash(&mut hasher);
         self.rev = hasher.finish();
@@ -177,6 +188,18 @@ impl Row {
 
     pub fn service(&self) -> Service {
         self.resource.kind.service()
+    }
+
+    /// Every region the row spans, its writer's first: `us-east-1, us-west-2`.
+    pub fn region_list(&self) -> String {
+        let mut list = vec![self.region.as_str()];
+        for r in &self.regions {
+            if !list.contains(&r.as_str()) {
+                list.push(r);
+            }
+        }
+        list.retain(|r| !r.is_empty());
+        list.join(", ")
     }
 
     pub fn from_global_datastore(g: &GlobalDatastore) -> Row {
@@ -206,13 +229,19 @@ impl Row {
                 plural(shards, "shard")
             ),
             members,
+            risks: if g.members.len() < 2 {
+                vec![RISK_NO_SECONDARY]
+            } else {
+                Vec::new()
+            },
             haystack: String::new(),
             rev: 0,
         }
         .finish()
     }
 
-    pub fn from_replication_group(rg: &ReplicationGroup) -> Row {
+    /// A replication group; `quota_spent` when its Region's TestFailover quota is used up.
+    pub fn from_replication_group(rg: &ReplicationGroup, quota_spent: bool) -> Row {
         let nodes: usize = rg.shards.iter().map(|s| s.nodes.len()).sum();
         let mut summary = shards_and_nodes(rg.shards.len(), nodes);
         summary.push_str(if rg.is_multi_az() {
@@ -240,6 +269,19 @@ impl Row {
             },
             summary,
             members,
+            risks: {
+                let mut risks = Vec::new();
+                if !rg.is_multi_az() {
+                    risks.push(RISK_SINGLE_AZ);
+                }
+                if rg.shards.iter().any(|s| s.replicas().next().is_none()) {
+                    risks.push(RISK_NO_REPLICA);
+                }
+                if quota_spent {
+                    risks.push(RISK_QUOTA_SPENT);
+                }
+                risks
+            },
             haystack: String::new(),
             rev: 0,
         }
@@ -283,6 +325,11 @@ impl Row {
             writer,
             summary,
             members,
+            risks: if g.members.len() < 2 {
+                vec![RISK_NO_SECONDARY]
+            } else {
+                Vec::new()
+            },
             haystack: String::new(),
             rev: 0,
         }
@@ -314,6 +361,16 @@ impl Row {
             },
             summary,
             members: c.engine.clone().unwrap_or_default(),
+            risks: {
+                let mut risks = Vec::new();
+                if c.multi_az == Some(false) {
+                    risks.push(RISK_SINGLE_AZ);
+                }
+                if c.members.len() < 2 {
+                    risks.push(RISK_NO_REPLICA);
+                }
+                risks
+            },
             haystack: String::new(),
             rev: 0,
         }
@@ -342,6 +399,16 @@ impl Row {
             writer: c.region.clone(),
             summary,
             members: c.node_type.clone().unwrap_or_default(),
+            risks: {
+                let mut risks = Vec::new();
+                if !c.is_multi_az() {
+                    risks.push(RISK_SINGLE_AZ);
+                }
+                if c.shards.iter().any(|s| s.nodes.len() < 2) {
+                    risks.push(RISK_NO_REPLICA);
+                }
+                risks
+            },
             haystack: String::new(),
             rev: 0,
         }
@@ -390,6 +457,9 @@ pub const STATUS_FILTERS: [(&str, &str); 4] = [
     ("unknown", "Unknown"),
 ];
 
+/// The risk filter's choice besides "any": rows with a risk flag only.
+pub const RISK_FILTERS: [(&str, &str); 1] = [("at-risk", "At risk")];
+
 /// Sort orders offered in the UI: (URL key, label).
 pub const SORTS: [(&str, &str); 4] = [
     ("name", "Name"),
@@ -405,6 +475,7 @@ pub enum FilterField {
     Service,
     Region,
     Status,
+    Risk,
     Sort,
 }
 
@@ -415,6 +486,8 @@ pub struct Filter {
     pub service: Option<Service>,
     pub region: Option<String>,
     pub status: Option<String>,
+    /// Only rows with a risk flag.
+    pub at_risk: bool,
     pub sort: String,
 }
 
@@ -427,6 +500,7 @@ impl Filter {
             service: nonempty("service").and_then(|s| Service::parse(&s)),
             region: nonempty("region"),
             status: nonempty("status"),
+            at_risk: nonempty("risk").is_some_and(|v| v == "at-risk"),
             sort: nonempty("sort").unwrap_or_else(|| "name".into()),
         }
     }
@@ -438,6 +512,13 @@ impl Filter {
             FilterField::Service => self.service.map_or("", Service::as_str),
             FilterField::Region => self.region.as_deref().unwrap_or(""),
             FilterField::Status => self.status.as_deref().unwrap_or(""),
+            FilterField::Risk => {
+                if self.at_risk {
+                    "at-risk"
+                } else {
+                    ""
+                }
+            }
             FilterField::Sort => &self.sort,
         }
     }
@@ -450,6 +531,7 @@ impl Filter {
             FilterField::Service => self.service = Service::parse(&value),
             FilterField::Region => self.region = nonempty(value),
             FilterField::Status => self.status = nonempty(value),
+            FilterField::Risk => self.at_risk = value == "at-risk",
             FilterField::Sort => self.sort = value,
         }
     }
@@ -468,6 +550,9 @@ impl Filter {
         }
         if let Some(s) = &self.status {
             query_param(&mut query, "status=", &encode_segment(s));
+        }
+        if self.at_risk {
+            query_param(&mut query, "risk=", "at-risk");
         }
         if self.sort != "name" && !self.sort.is_empty() {
             query_param(&mut query, "sort=", &encode_segment(&self.sort));
@@ -490,6 +575,9 @@ impl Filter {
             if row.status_kind.as_str() != s {
                 return false;
             }
+        }
+        if self.at_risk && row.risks.is_empty() {
+            return false;
         }
         needle.iter().all(|word| row.haystack.contains(word))
     }
@@ -632,6 +720,7 @@ mod tests {
             service: Some(Service::ElastiCache),
             region: Some("us-east-1".into()),
             status: Some("healthy".into()),
+            at_risk: true,
             sort: "status".into(),
         };
         let q = f.to_query();
@@ -674,9 +763,9 @@ mod tests {
     #[test]
     fn text_filter_needs_every_word_and_sort_puts_changes_first() {
         let rows = vec![
-            Row::from_replication_group(&rg("orders-queue", "us-east-1", "available")),
-            Row::from_replication_group(&rg("feature-flags", "us-west-2", "modifying")),
-            Row::from_replication_group(&rg("orders-archive", "eu-west-1", "available")),
+            Row::from_replication_group(&rg("orders-queue", "us-east-1", "available"), false),
+            Row::from_replication_group(&rg("feature-flags", "us-west-2", "modifying"), false),
+            Row::from_replication_group(&rg("orders-archive", "eu-west-1", "available"), false),
         ];
         let f = Filter {
             text: "ORDERS east".into(),
@@ -699,10 +788,43 @@ mod tests {
     }
 
     #[test]
+    fn risks_are_flagged_and_the_at_risk_filter_keeps_only_them() {
+        let mut single = rg("legacy-sessions", "eu-west-1", "available");
+        single.multi_az = Some("disabled".into());
+        single.shards = vec![crate::model::Shard {
+            id: "0001".into(),
+            status: None,
+            slots: None,
+            nodes: vec![crate::model::Node {
+                id: "legacy-sessions-001".into(),
+                role: crate::model::NodeRole::Primary,
+                availability_zone: None,
+                status: None,
+                endpoint: None,
+            }],
+        }];
+        let rows = vec![
+            Row::from_replication_group(&single, false),
+            Row::from_replication_group(&rg("orders-queue", "us-east-1", "available"), false),
+            Row::from_replication_group(&rg("pricing", "us-east-1", "available"), true),
+        ];
+        assert_eq!(rows[0].risks, [RISK_SINGLE_AZ, RISK_NO_REPLICA]);
+        assert!(rows[1].risks.is_empty());
+        assert_eq!(rows[2].risks, [RISK_QUOTA_SPENT]);
+        let f = Filter::from_query(|k| (k == "risk").then(|| "at-risk".to_string()));
+        assert_eq!(f.to_query(), "?risk=at-risk");
+        let names: Vec<_> = f.apply(&rows).into_iter().map(|r| r.name.clone()).collect();
+        assert_eq!(names, ["legacy-sessions", "pricing"]);
+        // The flags are searchable words too.
+        let f = Filter::from_query(|k| (k == "q").then(|| "single-az".to_string()));
+        assert_eq!(f.apply(&rows).len(), 1);
+    }
+
+    #[test]
     fn a_changed_status_changes_the_revision_only() {
-        let a = Row::from_replication_group(&rg("x", "us-east-1", "available"));
-        let b = Row::from_replication_group(&rg("x", "us-east-1", "modifying"));
-        let c = Row::from_replication_group(&rg("x", "us-east-1", "available"));
+        let a = Row::from_replication_group(&rg("x", "us-east-1", "available"), false);
+        let b = Row::from_replication_group(&rg("x", "us-east-1", "modifying"), false);
+        let c = Row::from_replication_group(&rg("x", "us-east-1", "available"), false);
         assert_eq!(a.resource.key(), b.resource.key());
         assert_ne!(a.rev, b.rev);
         assert_eq!(a.rev, c.rev);
