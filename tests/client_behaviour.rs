@@ -147,6 +147,35 @@ fn a_mutating_call_is_sent_once_even_when_throttled() {
 }
 
 #[test]
+fn an_accepted_mutating_call_carries_its_request_id_and_the_time_aws_answered() {
+    let t = Rc::new(ScriptedTransport::new());
+    t.push_response(
+        200,
+        &[
+            ("x-amzn-RequestId", "7f4c2a1e-0000-4000-8000-000000000001"),
+            ("Date", "Fri, 04 Dec 2026 05:20:07 GMT"),
+        ],
+        test_failover_ok(),
+    );
+    let accepted = block_on(
+        client(&t)
+            .elasticache("us-east-1")
+            .test_failover("orders-use1", "0001"),
+    )
+    .unwrap();
+    assert_eq!(
+        accepted.request_id.as_deref(),
+        Some("7f4c2a1e-0000-4000-8000-000000000001")
+    );
+    assert_eq!(
+        accepted.date.map(|d| d.to_iso8601()).as_deref(),
+        Some("2026-12-04T05:20:07.000Z")
+    );
+    // The decoded answer reads through it.
+    assert_eq!(accepted.id, "orders-use1");
+}
+
+#[test]
 fn a_mutating_call_that_timed_out_is_not_resent() {
     let t = Rc::new(ScriptedTransport::new());
     t.push(Err(TransportError::timeout(30_000)));

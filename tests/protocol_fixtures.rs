@@ -527,6 +527,22 @@ fn replication_groups_carry_region_roles_and_endpoints() {
         .iter()
         .flat_map(|s| &s.nodes)
         .all(|n| n.role == NodeRole::Unknown));
+    // Where applications connect: primary and reader without cluster mode, the
+    // configuration endpoint with it.
+    let kinds = |g: &ReplicationGroup| {
+        g.endpoints
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(orders), ["primary", "reader"]);
+    assert!(orders.endpoints[1]
+        .1
+        .starts_with("orders-use1-ro.abc123.ng.0001.use1.cache.amazonaws.com"));
+    assert_eq!(kinds(catalog), ["configuration"]);
+    assert!(catalog.endpoints[0]
+        .1
+        .starts_with("catalog.abc123.clustercfg.use1.cache.amazonaws.com"));
     assert_eq!(p.next_token, None);
 }
 
@@ -602,6 +618,10 @@ fn memorydb_clusters_and_events() {
     let ledger = &p.items[0];
     assert!(ledger.is_multi_az());
     assert_eq!(ledger.number_of_shards, Some(2));
+    assert_eq!(
+        ledger.endpoint.as_deref(),
+        Some("clustercfg.ledger.abc123.memorydb.us-east-1.amazonaws.com:6379")
+    );
     assert_eq!(
         ledger.shard("0002").unwrap().status.as_deref(),
         Some("modifying")

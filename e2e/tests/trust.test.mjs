@@ -259,3 +259,73 @@ for i in range(15):
     await emulator.stop();
   }
 });
+
+test('resource pages list where applications connect, each endpoint with a copy button', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: emulator.url });
+    await connectViaUrl(page, emulator);
+    await openFromInventory(page, 'orders-queue');
+    const endpoints = page.getByRole('region', { name: 'Endpoints' });
+    const address = (await endpoints.locator('.endpoints__address').first().innerText()).trim();
+    assert.match(await endpoints.innerText(), /configuration endpoint/);
+    assert.match(address, /orders-queue.*:6379$/);
+    await endpoints.getByRole('button', { name: 'Copy configuration endpoint' }).click();
+    await waitUntil('the copy is confirmed', async () => /Copied/.test(await endpoints.innerText()), 5_000);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+    await openFromInventory(page, 'ldgnf-checkout-sessions');
+    const text = await endpoints.innerText();
+    // The primary's first: after a promotion, applications move to the new primary's.
+    assert.match(text, /^us-east-1 · primary · configuration/m);
+    assert.match(text, /us-west-2 · secondary · configuration/);
+    await screenshot(page, 'endpoints-global-datastore');
+
+    await page.goto(`${emulator.url}/r/neptune/cluster/us-east-1/identity-graph-use1`);
+    await waitUntil('Neptune endpoints', async () => /cluster endpoint \(writer\)[\s\S]*reader endpoint/.test(await endpoints.innerText()), 20_000);
+    await page.goto(`${emulator.url}/r/memorydb/us-east-1/payments-ledger`);
+    await waitUntil('MemoryDB endpoint', async () => /cluster endpoint[\s\S]*clustercfg\.payments-ledger/.test(await endpoints.innerText()), 20_000);
+    session.assertNoErrors();
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('time to settle runs on AWS clock to the completion event; a gap in reads is reported as blind', async () => {
+  // Time scale 5: the promotion completes about 12 s after AWS accepts it.
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser({ allowConsoleError: (t) => /status of 4\d\d/.test(t) });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    const card = await startPromotion(page, {
+      datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-euw1', region: 'eu-west-1',
+    });
+    // The token expires for 16 s: the console cannot read past the completion (~12 s).
+    const key = JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' });
+    await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: key });
+    await card.getByText('Credentials expired — reconnect to resume').waitFor({ timeout: 20_000 });
+    await new Promise((r) => setTimeout(r, 16_000));
+    await fetch(`${emulator.url}/_emulator/credentials/restore`, { method: 'POST', body: key });
+    const settle = await waitSettled(page, 'Promote checkout-sessions-euw1', 120_000);
+    const seconds = Number(settle.replace(' s', ''));
+    assert.ok(seconds >= 10 && seconds <= 14, `settle time ${settle}: AWS's completion event, not when the console saw it`);
+    assert.match(await card.locator('.run-card__settle-source').innerText(), /AWS's clock, accepted call to completion event/);
+    const blind = await card.locator('.run-card__blind').innerText();
+    const blindSeconds = Number(/blind for ([\d.]+) s/.exec(blind)?.[1]);
+    assert.ok(blindSeconds >= 12, `the gap is reported: ${blind}`);
+    assert.match(await card.locator('.run-card__request-id').innerText(), /\S{8,}/);
+    // The record kept (and exported) says the same.
+    const stored = JSON.parse(await page.evaluate(() => sessionStorage.getItem('fc.runs')));
+    const run = stored.find((r) => r.action.target_group === 'checkout-sessions-euw1');
+    assert.ok(run.request_id && run.blind.length >= 1 && run.settle_source === 'completion event', JSON.stringify(run));
+    await screenshot(page, 'settle-time-with-blind-gap');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

@@ -140,7 +140,8 @@ impl Client {
         self.inner.max_pages.get()
     }
 
-    /// Sends one operation and returns the body of its success answer.
+    /// Sends one operation and returns its success answer: the body, and what a record of
+    /// the call needs (request id, the server's `Date`).
     ///
     /// Reads retry throttling, 5xx and transport faults with backoff; a clock-skew refusal
     /// corrects the clock and a read is re-signed and sent once more. Mutating calls go out
@@ -152,7 +153,7 @@ impl Client {
         operation: &'static str,
         body: CallBody,
         mutating: bool,
-    ) -> Result<Vec<u8>, AwsError> {
+    ) -> Result<Answer, AwsError> {
         let ctx = |e: AwsError| e.with_context(service, region, operation);
         let inner = &self.inner;
         let spec = endpoint::spec(service);
@@ -203,7 +204,13 @@ impl Client {
             )
             .map_err(ctx)?;
             let err = match inner.transport.send(req).await {
-                Ok(resp) if resp.is_success() => return Ok(resp.body),
+                Ok(resp) if resp.is_success() => {
+                    return Ok(Answer {
+                        request_id: request_id_of(&resp).map(str::to_string),
+                        date: resp.header("date").map(str::to_string),
+                        body: resp.body,
+                    })
+                }
                 Ok(resp) => {
                     let err = service_error(spec.protocol, &resp);
                     if err.is_clock_skew()
@@ -253,10 +260,21 @@ impl Client {
     }
 }
 
+/// A success answer: its body, request id and `Date` header.
+pub(crate) struct Answer {
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+    pub date: Option<String>,
+}
+
+/// The request id AWS sends as a header (both protocols; Query also repeats it in the body).
+fn request_id_of(resp: &HttpResponse) -> Option<&str> {
+    resp.header("x-amzn-requestid")
+        .or_else(|| resp.header("x-amz-request-id"))
+}
+
 fn service_error(protocol: Protocol, resp: &HttpResponse) -> AwsError {
-    let request_id = resp
-        .header("x-amzn-requestid")
-        .or_else(|| resp.header("x-amz-request-id"));
+    let request_id = request_id_of(resp);
     let WireError {
         code,
         message,

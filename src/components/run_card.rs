@@ -91,12 +91,21 @@ pub fn RunCard(
                 </dd>
                 <dt>"Time to settle"</dt>
                 <dd class="run-card__settle">{read(|r| r.time_to_settle().map(format_duration).unwrap_or_else(|| "—".into()))}</dd>
+                {move || run.with(|r| r.as_ref().and_then(|r| r.settle_source.clone().filter(|_| r.time_to_settle().is_some()))).map(|source| view! {
+                    <dt>"Measured"</dt><dd class="run-card__settle-source">"on AWS's clock, accepted call to "{source}</dd>
+                })}
+                {move || run.with(|r| r.as_ref().and_then(Run::blind_note)).map(|note| view! {
+                    <dt>"Blind"</dt><dd class="run-card__blind"><span aria-hidden="true">"⚠ "</span>{note}</dd>
+                })}
+                {move || run.with(|r| r.as_ref().and_then(|r| r.request_id.clone())).map(|id| view! {
+                    <dt>"Request id"</dt><dd class="run-card__request-id"><code>{id}</code></dd>
+                })}
                 <dt>"Status"</dt>
                 <dd>{read(|r| or_dash(&r.last.status).to_string())}</dd>
                 <dt>"Writer"</dt>
                 <dd>{read(writer_line)}</dd>
                 <dt>"Who"</dt>
-                <dd>{read(|r| r.who.clone())}</dd>
+                <dd>{read(|r| r.caller_arn.clone().unwrap_or_else(|| r.who.clone()))}</dd>
                 {move || run.with(|r| r.as_ref().and_then(|r| r.result.clone())).map(|result| view! {
                     <dt>"Result"</dt><dd class="run-card__result">{result}</dd>
                 })}

@@ -94,6 +94,9 @@ pub struct ReplicationGroup {
     pub arn: Option<String>,
     pub shards: Vec<Shard>,
     pub member_clusters: Vec<String>,
+    /// Where applications connect, as `(kind, address:port)`: the configuration endpoint
+    /// (cluster mode), else the primary and reader endpoints.
+    pub endpoints: Vec<(String, String)>,
 }
 
 impl ReplicationGroup {

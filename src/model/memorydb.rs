@@ -14,6 +14,8 @@ pub struct MemoryDbCluster {
     pub engine_version: Option<String>,
     pub arn: Option<String>,
     pub number_of_shards: Option<u32>,
+    /// The cluster endpoint applications connect to (`address:port`).
+    pub endpoint: Option<String>,
     /// Nodes carry [`super::NodeRole::Unknown`]: MemoryDB does not report roles.
     pub shards: Vec<Shard>,
 }

@@ -361,11 +361,26 @@ pub fn count_test_failover_events(events: &[Event]) -> u32 {
         .count() as u32
 }
 
+/// What AWS said when it accepted an action's call: its request id, and the time in its
+/// `Date` header (ms, whole seconds).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Receipt {
+    pub request_id: Option<String>,
+    pub date: Option<i64>,
+}
+
+fn receipt<T>(accepted: crate::aws::Accepted<T>) -> Receipt {
+    Receipt {
+        request_id: accepted.request_id,
+        date: accepted.date.map(|d| d.millis()),
+    }
+}
+
 /// Sends the action's one mutating call. Never retried (the client does not retry mutations
 /// and neither does this).
-pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo> {
+pub async fn execute(session: &Session, action: &Action) -> Result<Receipt, ErrorInfo> {
     let c = &session.client;
-    // Each arm answers the call's outcome without its decoded answer, so the error is
+    // Each arm answers the call's receipt without its decoded answer, so the error is
     // converted at one place.
     let sent = match action {
         Action::PromoteSecondary {
@@ -376,7 +391,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             .elasticache(target_region)
             .failover_global_datastore(datastore, target_region, target_group)
             .await
-            .map(drop),
+            .map(receipt),
         Action::CreateGlobalDatastore {
             group,
             region,
@@ -385,7 +400,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             .elasticache(region)
             .create_global_datastore(suffix, group, Some("created by failover-console"))
             .await
-            .map(drop),
+            .map(receipt),
         Action::TestFailover {
             group,
             region,
@@ -394,7 +409,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             .elasticache(region)
             .test_failover(group, shard)
             .await
-            .map(drop),
+            .map(receipt),
         Action::NeptuneFailover {
             database,
             target_cluster_arn,
@@ -403,7 +418,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             .neptune(target_region)
             .failover_global_database(database, target_cluster_arn, true)
             .await
-            .map(drop),
+            .map(receipt),
         Action::NeptuneSwitchover {
             database,
             target_cluster_arn,
@@ -418,7 +433,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
                 np.switchover_global_database(database, target_cluster_arn)
                     .await
             }
-            .map(drop)
+            .map(receipt)
         }
         Action::MemoryDbFailoverShard {
             cluster,
@@ -428,7 +443,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<(), ErrorInfo
             .memorydb(region)
             .failover_shard(cluster, shard)
             .await
-            .map(drop),
+            .map(receipt),
     };
     sent.map_err(|e| to_error(&e))
 }

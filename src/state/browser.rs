@@ -91,6 +91,16 @@ mod imp {
         resp.text().await.ok()
     }
 
+    /// Puts `text` on the clipboard; false when the browser refused (no permission, no
+    /// secure context).
+    pub async fn copy_text(text: &str) -> bool {
+        let Some(w) = window() else {
+            return false;
+        };
+        let promise = w.navigator().clipboard().write_text(text);
+        wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+    }
+
     pub fn download(filename: &str, mime: &str, text: &str) {
         let Some(document) = window().and_then(|w| w.document()) else {
             return;
@@ -263,6 +273,9 @@ mod imp {
         None
     }
     pub fn download(_filename: &str, _mime: &str, _text: &str) {}
+    pub async fn copy_text(_text: &str) -> bool {
+        false
+    }
     pub fn remove_element(_id: &str) {}
     pub fn target_is_open(_ev: &leptos::web_sys::Event) -> bool {
         false

@@ -141,6 +141,58 @@ pub struct Run {
     /// Polls so far; used to give up waiting for a change that never shows.
     #[serde(default)]
     pub polls: u32,
+    // The fields below came after the stored format was fixed: each is left out of the text
+    // while unset, so runs kept by earlier builds read and write as they did.
+    /// The request id AWS gave the accepted call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Who called, as AWS names them (`sts:GetCallerIdentity`'s ARN), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_arn: Option<String>,
+    /// When AWS accepted the call, on AWS's clock (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_aws: Option<i64>,
+    /// When the change completed, on AWS's clock: the service's completion event when it
+    /// emits one, else the first read that showed it settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_aws: Option<i64>,
+    /// Where `settled_aws` comes from: `completion event` or `first settled read`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_source: Option<String>,
+    /// Local clock minus AWS's when the call was accepted (ms), to put reads on AWS's clock.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skew_ms: i64,
+    /// Intervals in which no read answered while the run was open (local clock).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blind: Vec<Blind>,
+    /// The last read that answered (local clock), where a blind interval starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_read_at: Option<i64>,
+    /// A blind interval still open: since when no read answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blind_since: Option<i64>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// An interval in which the console could not read the resource (local clock, ms).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blind {
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Where a settle time ends.
+pub const SETTLED_BY_EVENT: &str = "completion event";
+pub const SETTLED_BY_READ: &str = "first settled read";
+
+/// An event that says a failover or switchover completed (ElastiCache, Neptune and MemoryDB
+/// all say "… completed").
+fn is_completion(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("completed") && (m.contains("failover") || m.contains("switchover"))
 }
 
 /// After settling, keep polling slowly this long to catch late events.
@@ -204,7 +256,62 @@ impl Run {
             error: None,
             result: None,
             polls: 0,
+            request_id: None,
+            caller_arn: None,
+            accepted_aws: None,
+            settled_aws: None,
+            settle_source: None,
+            skew_ms: 0,
+            blind: Vec::new(),
+            last_read_at: None,
+            blind_since: None,
         }
+    }
+
+    /// What AWS said of the accepted call: its request id, and when it answered on its clock
+    /// (`local_ms` corrected by the clock's `skew_ms`, local minus AWS). The `Date` header
+    /// has whole seconds only: it stands in when the two disagree by more than two seconds
+    /// (the skew was not learnt yet), else the millisecond estimate is kept.
+    pub fn accepted_by_aws(
+        &mut self,
+        local_ms: i64,
+        skew_ms: i64,
+        date: Option<i64>,
+        request_id: Option<String>,
+    ) {
+        let estimate = local_ms - skew_ms;
+        let aws = match date {
+            Some(d) if (estimate - d).abs() > 2_000 => d,
+            _ => estimate,
+        };
+        self.skew_ms = local_ms - aws;
+        self.accepted_aws = Some(aws);
+        self.request_id = request_id;
+    }
+
+    /// A read of the resource failed at `now`: shown as a lost connection, and the time
+    /// from the last read that answered counts as blind until one answers again.
+    pub fn read_failed(&mut self, now: i64, error: ErrorInfo) {
+        if !self.phase.is_done() && self.blind_since.is_none() {
+            self.blind_since = Some(self.last_read_at.or(self.accepted_at).unwrap_or(now));
+        }
+        self.connection_lost(error);
+    }
+
+    /// The service's event that says the change completed, after the call was accepted: its
+    /// time on AWS's clock.
+    fn completion_event(&self) -> Option<i64> {
+        let from = self.accepted_aws? - 2_000;
+        self.events
+            .iter()
+            .filter(|e| e.at >= from)
+            .find(|e| is_completion(&e.message))
+            .map(|e| e.at)
+    }
+
+    /// Total time no read answered while the run was open.
+    pub fn blind_ms(&self) -> i64 {
+        self.blind.iter().map(|b| b.to - b.from).sum()
     }
 
     pub fn accepted(&mut self, now: i64, first: Observation) {
@@ -226,6 +333,10 @@ impl Run {
     pub fn observe(&mut self, now: i64, obs: Observation) {
         self.connection = None;
         self.polls += 1;
+        if let Some(from) = self.blind_since.take() {
+            self.blind.push(Blind { from, to: now });
+        }
+        self.last_read_at = Some(now);
         let changed = self
             .history
             .last()
@@ -263,6 +374,7 @@ impl Run {
             self.phase = Phase::Settled;
             self.settled_at = Some(now);
             self.result = Some(self.describe_result());
+            self.settled_on_aws_clock(now);
         } else if kind == StatusKind::Failed {
             self.phase = Phase::Settled;
             self.settled_at = Some(now);
@@ -284,7 +396,7 @@ impl Run {
             // window (read faults), the service's own "failover ... completed" event is the
             // evidence that the change happened.
             let m = e.message.to_ascii_lowercase();
-            if m.contains("failover") && m.contains("completed") {
+            if is_completion(&m) {
                 self.seen_change = true;
             }
             if !self.events.contains(&e) {
@@ -292,6 +404,27 @@ impl Run {
             }
         }
         self.events.sort_by_key(|e| e.at);
+        // A completion event read after the run settled (events lag behind reads) is still
+        // the better end.
+        if self.phase == Phase::Settled && self.settle_source.as_deref() != Some(SETTLED_BY_EVENT) {
+            if let Some(settled) = self.settled_at {
+                self.settled_on_aws_clock(settled);
+            }
+        }
+    }
+
+    /// Sets when the change completed on AWS's clock: its completion event, else the read
+    /// at `settled` (local) that showed it settled.
+    fn settled_on_aws_clock(&mut self, settled: i64) {
+        if self.accepted_aws.is_none() {
+            return;
+        }
+        let (at, source) = match self.completion_event() {
+            Some(at) => (at, SETTLED_BY_EVENT),
+            None => (settled - self.skew_ms, SETTLED_BY_READ),
+        };
+        self.settled_aws = Some(at);
+        self.settle_source = Some(source.to_string());
     }
 
     fn describe_result(&self) -> String {
@@ -328,12 +461,29 @@ impl Run {
         runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
     }
 
-    /// Milliseconds from accepted to settled, once settled.
+    /// Milliseconds from accepted to settled, once settled: on AWS's clock when the run
+    /// knows it (from the accepted answer to the completion event), else as the console saw it.
     pub fn time_to_settle(&self) -> Option<i64> {
-        match (self.accepted_at, self.settled_at, self.phase) {
-            (Some(a), Some(s), Phase::Settled) => Some(s - a),
-            _ => None,
+        if self.phase != Phase::Settled {
+            return None;
         }
+        match (self.accepted_aws, self.settled_aws) {
+            (Some(a), Some(s)) => Some((s - a).max(0)),
+            _ => match (self.accepted_at, self.settled_at) {
+                (Some(a), Some(s)) => Some(s - a),
+                _ => None,
+            },
+        }
+    }
+
+    /// `blind for 10.0 s` when reads failed while the run was open.
+    pub fn blind_note(&self) -> Option<String> {
+        let open = self
+            .blind_since
+            .map(|_| " (reads still failing)")
+            .unwrap_or("");
+        (self.blind_ms() > 0 || self.blind_since.is_some())
+            .then(|| format!("blind for {}{open}", format_duration(self.blind_ms())))
     }
 
     pub fn elapsed(&self, now: i64) -> i64 {
@@ -388,7 +538,28 @@ impl Run {
             self.result.as_deref().unwrap_or("pending")
         );
         if let Some(ms) = self.time_to_settle() {
-            let _ = writeln!(md, "- **Time to settle:** {}", format_duration(ms));
+            let _ = write!(md, "- **Time to settle:** {}", format_duration(ms));
+            if let Some(source) = &self.settle_source {
+                let _ = write!(md, " (AWS's clock: accepted call to {source})");
+            }
+            md.push('\n');
+        }
+        if let Some(blind) = self.blind_note() {
+            let _ = writeln!(md, "- **Blind:** {blind}");
+            for b in &self.blind {
+                let _ = writeln!(
+                    md,
+                    "  - {} – {} UTC",
+                    Timestamp(b.from).time_of_day(),
+                    Timestamp(b.to).time_of_day()
+                );
+            }
+        }
+        if let Some(id) = &self.request_id {
+            let _ = writeln!(md, "- **Request id:** {id}");
+        }
+        if let Some(arn) = &self.caller_arn {
+            let _ = writeln!(md, "- **Caller:** {arn}");
         }
         let _ = writeln!(md, "- **Writer before:** {}", or_dash(&self.writer_before));
         let _ = writeln!(md, "- **Writer after:** {}", or_dash(&self.last.writer));
@@ -596,6 +767,77 @@ mod tests {
         }]);
         run.observe(3_000, obs("available", ""));
         assert_eq!(run.phase, Phase::Settled);
+    }
+
+    #[test]
+    fn settle_time_runs_on_aws_clock_to_the_completion_event_and_reports_the_blind_gap() {
+        let mut run = promote_run();
+        // The local clock is 3 s fast: AWS accepted at its 7_000, the console saw it at 10_000.
+        run.accepted_by_aws(10_000, 3_000, Some(7_000), Some("req-1".into()));
+        run.accepted(10_000, obs("modifying", "checkout-sessions-use1"));
+        assert_eq!(run.accepted_aws, Some(7_000));
+        // Reads fail from 11_000 (the token expired) until 21_000.
+        run.read_failed(11_000, ErrorInfo::local("expired", "reconnect"));
+        run.read_failed(14_000, ErrorInfo::local("expired", "reconnect"));
+        assert_eq!(
+            run.blind_note().as_deref(),
+            Some("blind for 0.0 s (reads still failing)")
+        );
+        // AWS's own event says the failover completed at its 14_000: +7 s.
+        run.add_events([RunEvent {
+            at: 14_000,
+            source: "us-west-2 ldgnf-checkout-sessions".into(),
+            message: "Failover of global replication group ldgnf-checkout-sessions completed"
+                .into(),
+        }]);
+        run.observe(21_000, obs("available", "checkout-sessions-usw2"));
+        assert_eq!(run.phase, Phase::Settled);
+        assert_eq!(
+            run.time_to_settle(),
+            Some(7_000),
+            "not the 11 s the console took to see it"
+        );
+        assert_eq!(run.settle_source.as_deref(), Some(SETTLED_BY_EVENT));
+        assert_eq!(
+            run.blind,
+            [Blind {
+                from: 10_000,
+                to: 21_000
+            }]
+        );
+        assert_eq!(run.blind_note().as_deref(), Some("blind for 11.0 s"));
+        let md = run.to_markdown();
+        assert!(
+            md.contains("Time to settle:** 7.0 s (AWS's clock: accepted call to completion event)"),
+            "{md}"
+        );
+        assert!(md.contains("- **Blind:** blind for 11.0 s"), "{md}");
+        assert!(md.contains("- **Request id:** req-1"), "{md}");
+        let json = run.to_json();
+        assert!(json.contains("\"request_id\": \"req-1\""), "{json}");
+        assert_eq!(Run::from_json(&json).unwrap(), run);
+    }
+
+    #[test]
+    fn without_a_completion_event_the_first_settled_read_ends_it_and_a_late_event_corrects_it() {
+        let mut run = promote_run();
+        run.accepted_by_aws(10_000, 0, None, None);
+        run.accepted(10_000, obs("modifying", "checkout-sessions-use1"));
+        run.observe(19_000, obs("available", "checkout-sessions-usw2"));
+        assert_eq!(run.time_to_settle(), Some(9_000));
+        assert_eq!(run.settle_source.as_deref(), Some(SETTLED_BY_READ));
+        // The completion event shows up in a later poll.
+        run.add_events([RunEvent {
+            at: 17_500,
+            source: "x".into(),
+            message: "Failover of global replication group x completed".into(),
+        }]);
+        assert_eq!(run.time_to_settle(), Some(7_500));
+        assert_eq!(run.settle_source.as_deref(), Some(SETTLED_BY_EVENT));
+        // A Date header far from the estimate (the skew was not learnt yet) wins.
+        let mut late = promote_run();
+        late.accepted_by_aws(10_000, 0, Some(40_000), None);
+        assert_eq!((late.accepted_aws, late.skew_ms), (Some(40_000), -30_000));
     }
 
     #[test]

@@ -650,6 +650,7 @@ pub(crate) mod fixtures {
             arn: None,
             shards: vec![],
             member_clusters: vec![],
+            endpoints: vec![],
         }
     }
 

@@ -184,16 +184,23 @@ impl RunsCtx {
                     }
                 }
                 // The one mutating call of this run; a failure is shown, never retried.
-                if let Err(e) = api::execute(&session, &action).await {
-                    break 'send e;
-                }
+                let receipt = match api::execute(&session, &action).await {
+                    Ok(receipt) => receipt,
+                    Err(e) => break 'send e,
+                };
                 let accepted = browser::now_ms();
+                // Local minus AWS's clock, as the client learnt it from AWS's answers.
+                let skew = accepted - api::server_time(&session, accepted);
+                ctx.update(&run_id, |r| {
+                    r.accepted_by_aws(accepted, skew, receipt.date, receipt.request_id);
+                    r.caller_arn = ctx.session.caller_arn.get_untracked();
+                });
                 let first = api::observe(&session, &action).await;
                 ctx.update(&run_id, |r| match first {
                     Ok(obs) => r.accepted(accepted, obs),
                     Err(e) => {
                         r.accepted(accepted, r.last.clone());
-                        r.connection_lost(e);
+                        r.read_failed(accepted, e);
                     }
                 });
                 ctx.spawn_poll(run_id);
@@ -223,7 +230,7 @@ impl RunsCtx {
                 browser::until_visible().await;
                 let Some(session) = ctx.session.get_untracked() else {
                     ctx.update(&id, |r| {
-                        r.connection_lost(ErrorInfo {
+                        r.read_failed(browser::now_ms(), ErrorInfo {
                             category: "auth".into(),
                             ..ErrorInfo::local(
                                 "Not connected: polling is paused.",
@@ -264,7 +271,7 @@ impl RunsCtx {
                     }
                     match obs {
                         Ok(obs) => r.observe(now, obs),
-                        Err(e) => r.connection_lost(e),
+                        Err(e) => r.read_failed(now, e),
                     }
                 });
             }

@@ -190,6 +190,8 @@ pub struct SessionCtx {
     pub emulator: RwSignal<Option<EmulatorConfig>>,
     /// Account id, learned from the first ARN seen.
     pub account: RwSignal<Option<String>>,
+    /// The caller's ARN (`sts:GetCallerIdentity`), when it answered.
+    pub caller_arn: RwSignal<Option<String>>,
     /// Still looking for the emulator (and maybe auto-connecting): saying "not connected"
     /// now would be premature.
     pub probing: RwSignal<bool>,
@@ -204,6 +206,7 @@ impl SessionCtx {
             session: RwSignal::new_local(None),
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
+            caller_arn: RwSignal::new(None),
             probing: RwSignal::new(true),
             reach,
         };

@@ -1,6 +1,6 @@
 //! ElastiCache (Query, API 2015-02-02): global datastores, replication groups, events, failover.
 
-use super::{parse_query_events, query_describe_events, token, Api, Page, PAGE_SIZE};
+use super::{parse_query_events, query_describe_events, token, Accepted, Api, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client};
 use crate::aws::endpoint::ELASTICACHE_API_VERSION;
 use crate::aws::error::AwsError;
@@ -105,16 +105,15 @@ impl<'a> ElastiCache<'a> {
         suffix: &str,
         primary_replication_group_id: &str,
         description: Option<&'s str>,
-    ) -> impl Future<Output = Result<GlobalDatastore, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatastore>, AwsError>> + use<'a, 's> {
         let q = requests::create_global_replication_group(
             suffix,
             primary_replication_group_id,
             description,
         );
-        self.api.call(
+        self.api.mutate(
             "CreateGlobalReplicationGroup",
             CallBody::Query(q),
-            true,
             |body, _| parse_create_global_replication_group(body),
         )
     }
@@ -125,16 +124,15 @@ impl<'a> ElastiCache<'a> {
         id: &str,
         primary_region: &str,
         primary_replication_group_id: &str,
-    ) -> impl Future<Output = Result<GlobalDatastore, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatastore>, AwsError>> + use<'a, 's> {
         let q = requests::failover_global_replication_group(
             id,
             primary_region,
             primary_replication_group_id,
         );
-        self.api.call(
+        self.api.mutate(
             "FailoverGlobalReplicationGroup",
             CallBody::Query(q),
-            true,
             |body, _| parse_failover_global_replication_group(body),
         )
     }
@@ -144,14 +142,10 @@ impl<'a> ElastiCache<'a> {
         &'s self,
         replication_group_id: &str,
         shard_id: &str,
-    ) -> impl Future<Output = Result<ReplicationGroup, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<ReplicationGroup>, AwsError>> + use<'a, 's> {
         let q = requests::test_failover(replication_group_id, shard_id);
-        self.api.call(
-            "TestFailover",
-            CallBody::Query(q),
-            true,
-            parse_test_failover,
-        )
+        self.api
+            .mutate("TestFailover", CallBody::Query(q), parse_test_failover)
     }
 }
 
@@ -268,7 +262,28 @@ fn replication_group(g: &Element, region: &str) -> Result<ReplicationGroup, Deco
         engine: g.opt_string("Engine"),
         arn: g.opt_string("ARN"),
         member_clusters: g.texts("MemberClusters", "ClusterId"),
+        endpoints: group_endpoints(g)?,
     })
+}
+
+/// The configuration endpoint (cluster mode), else the first node group's primary and
+/// reader endpoints (cluster mode disabled has one node group).
+fn group_endpoints(g: &Element) -> Result<Vec<(String, String)>, DecodeError> {
+    let mut out = Vec::new();
+    if let Some(e) = g.child("ConfigurationEndpoint") {
+        if let Some(text) = endpoint_text(e)? {
+            out.push(("configuration".to_string(), text));
+        }
+    }
+    let first = g.child("NodeGroups").and_then(|n| n.child("NodeGroup"));
+    for (tag, kind) in [("PrimaryEndpoint", "primary"), ("ReaderEndpoint", "reader")] {
+        if let Some(e) = first.and_then(|ng| ng.child(tag)) {
+            if let Some(text) = endpoint_text(e)? {
+                out.push((kind.to_string(), text));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn shard(s: &Element) -> Result<Shard, DecodeError> {

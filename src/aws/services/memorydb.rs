@@ -1,6 +1,6 @@
 //! MemoryDB (JSON 1.1, API 2021-01-01): clusters with shard details, events, FailoverShard.
 
-use super::{text, token, Api, Page};
+use super::{text, token, Accepted, Api, Page};
 use crate::aws::client::{CallBody, Client};
 use crate::aws::error::AwsError;
 use crate::aws::protocol::json::{decode, to_body};
@@ -73,14 +73,10 @@ impl<'a> MemoryDb<'a> {
         &'s self,
         cluster: &str,
         shard: &str,
-    ) -> impl Future<Output = Result<MemoryDbCluster, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<MemoryDbCluster>, AwsError>> + use<'a, 's> {
         let body = to_body(&requests::failover_shard(cluster, shard));
-        self.api.call(
-            "FailoverShard",
-            CallBody::Json(body),
-            true,
-            parse_failover_shard,
-        )
+        self.api
+            .mutate("FailoverShard", CallBody::Json(body), parse_failover_shard)
     }
 }
 
@@ -203,6 +199,7 @@ mod wire {
         #[serde(rename = "ARN")]
         pub arn: Option<String>,
         pub number_of_shards: Option<u32>,
+        pub cluster_endpoint: Option<Endpoint>,
         #[serde(default)]
         pub shards: Vec<Shard>,
     }
@@ -264,6 +261,7 @@ fn cluster(c: wire::Cluster, region: &str) -> MemoryDbCluster {
         engine_version: text(c.engine_version),
         arn: text(c.arn),
         number_of_shards: c.number_of_shards,
+        endpoint: c.cluster_endpoint.and_then(endpoint_text),
         shards: c
             .shards
             .into_iter()
@@ -278,13 +276,16 @@ fn cluster(c: wire::Cluster, region: &str) -> MemoryDbCluster {
     }
 }
 
+/// `address:port` (or the address alone); `None` without an address.
+fn endpoint_text(e: wire::Endpoint) -> Option<String> {
+    text(e.address).map(|address| match e.port {
+        Some(port) => format!("{address}:{port}"),
+        None => address,
+    })
+}
+
 fn node(n: wire::Node) -> Node {
-    let endpoint = n.endpoint.and_then(|e| {
-        text(e.address).map(|address| match e.port {
-            Some(port) => format!("{address}:{port}"),
-            None => address,
-        })
-    });
+    let endpoint = n.endpoint.and_then(endpoint_text);
     Node {
         id: n.name,
         // DescribeClusters does not say which node is the primary.

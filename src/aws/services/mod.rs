@@ -59,37 +59,39 @@ impl<'a> Api<'a> {
         self.ctx(op)(e.into())
     }
 
-    /// One call; the answer's bytes.
-    async fn send(
+    /// One read; the answer's bytes.
+    async fn send(&self, op: &'static str, body: CallBody) -> Result<Vec<u8>, AwsError> {
+        self.client
+            .call(self.service, &self.region, op, body, false)
+            .await
+            .map(|answer| answer.body)
+    }
+
+    /// A mutating call, sent once: its answer decoded, with the request id and the time AWS
+    /// answered, for the record of the run.
+    pub(crate) async fn mutate<T>(
         &self,
         op: &'static str,
         body: CallBody,
-        mutating: bool,
-    ) -> Result<Vec<u8>, AwsError> {
-        self.client
-            .call(self.service, &self.region, op, body, mutating)
-            .await
-    }
-
-    /// One call, its answer decoded. The non-generic [`Api::send`] future mapped by the
-    /// decoding, not an `async fn`: no state machine of its own per answer type.
-    pub(crate) fn call<'s, T, P>(
-        &'s self,
-        op: &'static str,
-        body: CallBody,
-        mutating: bool,
-        parse: P,
-    ) -> impl Future<Output = Result<T, AwsError>> + use<'s, 'a, T, P>
-    where
-        P: FnOnce(&[u8], &str) -> Result<T, DecodeError>,
-    {
-        self.send(op, body, mutating)
-            .map(move |answer| self.decoded(op, &answer?, parse))
+        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    ) -> Result<Accepted<T>, AwsError> {
+        let answer = self
+            .client
+            .call(self.service, &self.region, op, body, true)
+            .await?;
+        let value = self.decoded(op, &answer.body, parse)?;
+        Ok(Accepted {
+            value,
+            request_id: answer.request_id,
+            date: answer
+                .date
+                .as_deref()
+                .and_then(|d| crate::aws::clock::parse_http_date(d).ok()),
+        })
     }
 
     /// A read of one named resource: the item of the answer that `is_it`, or a decode error
-    /// saying the answer lacks that `what` called `id` (`replication group "orders"`). Mapped
-    /// like [`Api::call`].
+    /// saying the answer lacks that `what` called `id` (`replication group "orders"`).
     pub(crate) fn find<'s, T, P, F>(
         &'s self,
         op: &'static str,
@@ -103,7 +105,7 @@ impl<'a> Api<'a> {
         P: FnOnce(&[u8], &str) -> Result<Page<T>, DecodeError>,
         F: Fn(&T) -> bool,
     {
-        self.send(op, body, false).map(move |answer| {
+        self.send(op, body).map(move |answer| {
             let page = self.decoded(op, &answer?, parse)?;
             for item in page.items {
                 if is_it(&item) {
@@ -149,7 +151,7 @@ impl<'a> Api<'a> {
     ) -> Result<(), AwsError> {
         let mut pages = Pages::new(self.client, op);
         loop {
-            let answer = self.send(op, request(pages.token()), false).await?;
+            let answer = self.send(op, request(pages.token())).await?;
             let next = self.decoded(op, &answer, &mut *read)?;
             if !pages.advance(next).map_err(self.ctx(op))? {
                 return Ok(());
@@ -232,4 +234,21 @@ fn query_event(e: &Element, service: Service, region: &str) -> Result<Event, Dec
         message: e.string_or_empty("Message"),
         date: iso_time(e.required("Date")?.text(), "event Date")?,
     })
+}
+
+/// What AWS answered to a mutating call: the decoded answer (read through `Deref`), its
+/// request id, and the time in its `Date` header (whole seconds).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accepted<T> {
+    pub value: T,
+    pub request_id: Option<String>,
+    pub date: Option<Timestamp>,
+}
+
+impl<T> std::ops::Deref for Accepted<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }

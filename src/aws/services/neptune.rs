@@ -1,7 +1,7 @@
 //! Neptune (Query on the RDS endpoint, API 2014-10-31): global databases, DB clusters,
 //! events, failover and switchover.
 
-use super::{parse_query_events, query_describe_events, token, Api, Page, PAGE_SIZE};
+use super::{parse_query_events, query_describe_events, token, Accepted, Api, Page, PAGE_SIZE};
 use crate::aws::client::{CallBody, Client};
 use crate::aws::endpoint::NEPTUNE_API_VERSION;
 use crate::aws::error::AwsError;
@@ -98,7 +98,7 @@ impl<'a> Neptune<'a> {
         id: &str,
         target_cluster_arn: &str,
         allow_data_loss: bool,
-    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatabase>, AwsError>> + use<'a, 's> {
         let q =
             requests::failover_global_cluster(id, target_cluster_arn, Some(allow_data_loss), None);
         self.failover_call("FailoverGlobalCluster", q)
@@ -109,14 +109,12 @@ impl<'a> Neptune<'a> {
         &'s self,
         id: &str,
         target_cluster_arn: &str,
-    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatabase>, AwsError>> + use<'a, 's> {
         let q = requests::switchover_global_cluster(id, target_cluster_arn);
-        self.api.call(
-            "SwitchoverGlobalCluster",
-            CallBody::Query(q),
-            true,
-            |body, _| parse_switchover_global_cluster(body),
-        )
+        self.api
+            .mutate("SwitchoverGlobalCluster", CallBody::Query(q), |body, _| {
+                parse_switchover_global_cluster(body)
+            })
     }
 
     /// FailoverGlobalCluster with `Switchover=true`, the older way to ask for a switchover.
@@ -124,7 +122,7 @@ impl<'a> Neptune<'a> {
         &'s self,
         id: &str,
         target_cluster_arn: &str,
-    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatabase>, AwsError>> + use<'a, 's> {
         let q = requests::failover_global_cluster(id, target_cluster_arn, None, Some(true));
         self.failover_call("FailoverGlobalCluster", q)
     }
@@ -133,8 +131,8 @@ impl<'a> Neptune<'a> {
         &'s self,
         op: &'static str,
         q: QueryRequest,
-    ) -> impl Future<Output = Result<GlobalDatabase, AwsError>> + use<'a, 's> {
-        self.api.call(op, CallBody::Query(q), true, |body, _| {
+    ) -> impl Future<Output = Result<Accepted<GlobalDatabase>, AwsError>> + use<'a, 's> {
+        self.api.mutate(op, CallBody::Query(q), |body, _| {
             parse_failover_global_cluster(body)
         })
     }

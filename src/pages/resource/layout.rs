@@ -2,6 +2,7 @@
 //! (`layout`) and drawn by one view (`DetailView`), so the sections come in the same order for
 //! every kind.
 
+use crate::components::endpoints::{EndpointLine, EndpointList};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::topology::{ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind};
@@ -41,6 +42,8 @@ pub(super) struct Layout {
     /// Shards to draw as cards, with the id prefix left off node names.
     shards: Option<(Vec<crate::model::Shard>, String)>,
     member_errors: Vec<ErrorInfo>,
+    /// Where applications connect, member by member for a global resource.
+    endpoints: Vec<EndpointLine>,
     /// `Writes now: …`, for global resources.
     writes_now: Option<String>,
     /// Lists of buttons, each with its extra class; a group of several is framed together.
@@ -112,9 +115,27 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                     member_errors.push(e.clone());
                 }
             }
+            // Each member's endpoints, the primary's first: after a promotion the applications
+            // move to the new primary's.
+            let mut endpoints = Vec::new();
+            let mut ordered: Vec<_> = datastore.members.iter().collect();
+            ordered.sort_by_key(|m| m.role != crate::model::MemberRole::Primary);
+            for m in ordered {
+                let rg = members
+                    .iter()
+                    .flatten()
+                    .find(|r| r.id == m.replication_group_id);
+                for (kind, address) in rg.map(|r| r.endpoints.as_slice()).unwrap_or_default() {
+                    endpoints.push(EndpointLine {
+                        label: format!("{} · {} · {kind}", m.region, m.role.as_str()),
+                        address: address.clone(),
+                    });
+                }
+            }
             Layout {
                 regions,
                 member_errors,
+                endpoints,
                 notice: writer
                     .is_empty()
                     .then_some("No member is primary right now."),
@@ -139,6 +160,14 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 }]);
             }
             Layout {
+                endpoints: rg
+                    .endpoints
+                    .iter()
+                    .map(|(kind, address)| EndpointLine {
+                        label: format!("{kind} endpoint"),
+                        address: address.clone(),
+                    })
+                    .collect(),
                 regions: vec![TopoRegion {
                     link: None,
                     region: rg.region.clone(),
@@ -274,16 +303,26 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 ]);
             }
             let member_errors = clusters.iter().filter_map(|c| c.clone().err()).collect();
+            let mut endpoints = Vec::new();
+            let mut ordered: Vec<_> = g.members.iter().collect();
+            ordered.sort_by_key(|m| !m.is_writer);
+            for m in ordered {
+                if let Some(c) = clusters.iter().flatten().find(|c| c.id == m.cluster_id()) {
+                    endpoints.extend(cluster_endpoints(c, &format!("{} · ", c.region)));
+                }
+            }
             Layout {
                 regions,
                 changing,
                 member_errors,
+                endpoints,
                 writes_now: Some(writer),
                 lists: vec![("", pairs)],
                 ..Layout::default()
             }
         }
         Detail::NeptuneCluster { cluster: c, global } => {
+            let endpoints = cluster_endpoints(c, "");
             // `name (writer), name (reader)`.
             let mut instances = String::new();
             for m in &c.members {
@@ -317,6 +356,7 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                         ResourceRef::new(ResourceKind::GlobalDatabase, "", gid),
                     )
                 }),
+                endpoints,
                 notice: Some(if global.is_some() {
                     "Failover and switchover act on the global database: open it above."
                 } else {
@@ -341,10 +381,40 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 ),
             }],
             shards: Some((m.shards.clone(), format!("{}-", m.name))),
+            endpoints: m
+                .endpoint
+                .iter()
+                .map(|address| EndpointLine {
+                    label: "cluster endpoint".into(),
+                    address: address.clone(),
+                })
+                .collect(),
             lists: vec![shard_buttons(&m.shards, &m.region, &m.name, true)],
             ..Layout::default()
         },
     }
+}
+
+/// A Neptune cluster's writer and reader endpoints, labelled after `prefix`.
+fn cluster_endpoints(c: &crate::model::DbCluster, prefix: &str) -> Vec<EndpointLine> {
+    let writes = c.members.iter().any(|m| m.is_writer);
+    let mut out = Vec::new();
+    if let Some(address) = &c.endpoint {
+        out.push(EndpointLine {
+            label: format!(
+                "{prefix}cluster endpoint{}",
+                if writes { " (writer)" } else { "" }
+            ),
+            address: address.clone(),
+        });
+    }
+    if let Some(address) = &c.reader_endpoint {
+        out.push(EndpointLine {
+            label: format!("{prefix}reader endpoint"),
+            address: address.clone(),
+        });
+    }
+    out
 }
 
 /// One failover button per shard, busy while the shard changes.
@@ -445,6 +515,10 @@ pub(super) fn DetailView(
             })}
             {page.shards.map(|(shards, prefix)| view! { <ShardGrid shards=shards prefix=prefix stale=stale age=age /> })}
             {page.member_errors.into_iter().map(|e| view! { <ErrorPanel error=e context="Member" compact=true /> }).collect_view()}
+        </section>
+        <section class="resource-page__endpoints" aria-labelledby="endpoints-title">
+            <h2 id="endpoints-title" class="page__subtitle">"Endpoints"</h2>
+            <EndpointList endpoints=page.endpoints />
         </section>
         <section class="resource-page__actions" aria-labelledby="actions-title">
             <h2 id="actions-title" class="page__subtitle">"Actions"</h2>
