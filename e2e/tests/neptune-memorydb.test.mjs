@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
   callsOf, checksSettled, connectViaUrl, dialog, globalCluster, memorydbCluster, openFromInventory,
-  waitSettled, waitUntil,
+  runCard, waitSettled, waitUntil,
 } from './console.mjs';
 
 test('Neptune switchover moves the writer; the Switchover=true form does too', async () => {
@@ -92,8 +92,16 @@ test('MemoryDB shard failover moves the hidden primary and settles', async () =>
     await checksSettled(page);
     await dialog(page).getByRole('button', { name: 'Fail over shard', exact: true }).click();
     await waitSettled(page, `Fail over shard ${shard.name} of payments-ledger`);
-    assert.notEqual(shardOf(await emulator.state()).primary, shard.primary);
+    const now = shardOf(await emulator.state()).primary;
+    assert.notEqual(now, shard.primary);
     assert.equal((await callsOf(emulator, 'FailoverShard')).length, 1);
+    // MemoryDB's reads hide node roles: the run names the old and new primary from the
+    // service's events, and the nodes say their role is not reported rather than guess.
+    const card = runCard(page, `Fail over shard ${shard.name} of payments-ledger`);
+    const writer = await card.locator('dt:text-is("Writer") + dd').innerText();
+    assert.equal(writer, `${shard.primary} ⟶ ${now}`);
+    assert.match(await card.locator('.run-card__result').innerText(), new RegExp(`primary is now ${now}`));
+    assert.match(await page.getByRole('region', { name: 'Topology' }).innerText(), /role \?/);
     await screenshot(page, 'memorydb-after-failover');
     session.assertNoErrors();
   } finally {

@@ -93,6 +93,8 @@ test('actions are disabled with their reason while a run is active on the resour
     const other = page.getByRole('button', { name: 'Promote checkout-sessions-euw1 (eu-west-1) to primary' });
     await waitUntil('the other promotion is disabled', () => other.isDisabled(), 10_000);
     assert.match(await blockedLine(page).innerText(), /A promotion is in progress on this resource/);
+    // The tray's chip names where the promotion goes.
+    assert.match(await page.getByRole('complementary', { name: 'Runs' }).innerText(), /Promote secondary · ldgnf-checkout-sessions → us-west-2/);
     await screenshot(page, 'actions-blocked-during-run');
     await waitSettled(page, 'Promote checkout-sessions-usw2', 120_000);
     assert.ok(await card.isVisible());
@@ -275,6 +277,11 @@ test('resource pages list where applications connect, each endpoint with a copy 
     await endpoints.getByRole('button', { name: 'Copy configuration endpoint' }).click();
     await waitUntil('the copy is confirmed', async () => /Copied/.test(await endpoints.innerText()), 5_000);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
+    // Event times say their date and zone.
+    const events = page.getByRole('region', { name: 'Recent events (6 h)' });
+    await waitUntil('events listed', async () => (await events.locator('.event-list__time').count()) > 0, 20_000);
+    const times = await events.locator('.event-list__time').allInnerTexts();
+    assert.ok(times.every((t) => /^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d UTC$/.test(t.trim())), `dated times: ${times}`);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
     await openFromInventory(page, 'ldgnf-checkout-sessions');

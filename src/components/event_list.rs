@@ -1,4 +1,4 @@
-//! A timeline of service events, newest last, times in UTC.
+//! A timeline of service events, each time with its date and zone (UTC).
 
 use crate::model::Timestamp;
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ pub fn EventList(
                 let:e
             >
                 <li class="event-list__item">
-                    <time class="event-list__time">{Timestamp(e.at).time_of_day()}</time>
+                    <time class="event-list__time" datetime=Timestamp(e.at).to_iso8601()>{Timestamp(e.at).short_utc()}</time>
                     <span class="event-list__source">{e.source}</span>
                     <span class="event-list__message">{e.message}</span>
                 </li>

@@ -147,19 +147,30 @@ pub fn elapsed(now: i64, started: i64, settled: Option<i64>) -> String {
     format_clock(settled.unwrap_or(now) - started)
 }
 
-/// `before ⟶ now`, and while the move is pending, where it is going.
+/// `before ⟶ now`, and while the move is pending, where it is going. A shard failover
+/// names the nodes: from the reads when they report roles, else from the service's events;
+/// it never shows a node moving to itself.
 fn writer_line(run: &Run) -> String {
-    let mut line = or_dash(&run.writer_before).to_string();
-    match &run.writer_expected {
-        Some(target) if !run.phase.is_done() && &run.last.writer != target => {
-            line.push_str(" (moving to ");
-            line.push_str(target);
-            line.push(')');
+    let shard = run.action.shard().is_some();
+    let (event_old, event_new) = if shard {
+        run.shard_move_from_events()
+    } else {
+        (None, None)
+    };
+    let before = Some(run.writer_before.clone())
+        .filter(|w| !w.is_empty())
+        .or(event_old);
+    let before = before.as_deref().unwrap_or("—");
+    let moved = Some(run.last.writer.clone()).filter(|w| !w.is_empty() && w != &run.writer_before);
+    match (&run.writer_expected, moved.or(event_new)) {
+        (Some(target), now) if !run.phase.is_done() && now.as_ref() != Some(target) => {
+            format!("{before} (moving to {target})")
         }
-        _ => {
-            line.push_str(" ⟶ ");
-            line.push_str(or_dash(&run.last.writer));
+        (_, Some(now)) => format!("{before} ⟶ {now}"),
+        (_, None) if shard && !run.phase.is_done() => {
+            format!("{before} (a replica is being promoted)")
         }
+        (_, None) if shard => format!("{before} ⟶ not reported"),
+        (_, None) => format!("{before} ⟶ {}", or_dash(&run.last.writer)),
     }
-    line
 }

@@ -112,14 +112,15 @@ pub fn ShardGrid(
             let (glyph, role, class) = match n.role {
                 NodeRole::Primary => ("■", "primary", "shard-grid__node shard-grid__node--primary"),
                 NodeRole::Replica => ("□", "replica", "shard-grid__node shard-grid__node--replica"),
-                NodeRole::Unknown => ("▪", "node", "shard-grid__node shard-grid__node--node"),
+                // MemoryDB's reads do not say which node is the primary: said, not guessed.
+                NodeRole::Unknown => ("▪", "role ?", "shard-grid__node shard-grid__node--node"),
             };
             let short = short_id(&n.id, &prefix);
             nodes.push(view! {
                 <li class=class>
                     <span aria-hidden="true">{glyph}</span>
                     <span class="shard-grid__node-id" title=n.id>{short}</span>
-                    <span class="shard-grid__role">{role}</span>
+                    <span class="shard-grid__role" title=(n.role == NodeRole::Unknown).then_some("The service does not report this node's role")>{role}</span>
                     <span class="shard-grid__az">{n.availability_zone.unwrap_or_default()}</span>
                 </li>
             }

@@ -120,6 +120,20 @@ impl Timestamp {
         )
     }
 
+    /// `Dec 4 12:34:56 UTC`: a timeline's line, its date and zone said (events of six hours
+    /// cross midnight, and a reader's local zone is not UTC).
+    pub fn short_utc(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (_, m, d) = civil_from_days(self.0.div_euclid(1000).div_euclid(86_400));
+        format!(
+            "{} {d} {} UTC",
+            MONTHS[(m - 1) as usize],
+            self.time_of_day()
+        )
+    }
+
     /// `12:34:56` UTC, for timelines where the date is obvious.
     pub fn time_of_day(self) -> String {
         let in_day = self.0.div_euclid(1000).rem_euclid(86_400);
@@ -172,6 +186,14 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeline_times_say_their_date_and_zone() {
+        let t = Timestamp::parse_iso8601("2026-12-04T05:14:26Z").unwrap();
+        assert_eq!(t.short_utc(), "Dec 4 05:14:26 UTC");
+        let t = Timestamp::parse_iso8601("2024-02-29T23:59:59Z").unwrap();
+        assert_eq!(t.short_utc(), "Feb 29 23:59:59 UTC");
+    }
 
     #[test]
     fn parses_the_forms_aws_sends() {

@@ -161,6 +161,23 @@ impl Action {
         self.risks_data_loss().then_some(DATA_LOSS_WORDS)
     }
 
+    /// A run's chip: the verb, the resource and where it goes (`Promote secondary ·
+    /// ldgnf-checkout-sessions → us-west-2`), so two runs on one resource read apart.
+    pub fn chip(&self) -> String {
+        let id = self.resource().id;
+        match self {
+            Action::PromoteSecondary { target_region, .. }
+            | Action::NeptuneFailover { target_region, .. }
+            | Action::NeptuneSwitchover { target_region, .. } => {
+                format!("{} · {id} → {target_region}", self.verb())
+            }
+            Action::TestFailover { shard, .. } | Action::MemoryDbFailoverShard { shard, .. } => {
+                format!("{} · {id} shard {shard}", self.verb())
+            }
+            Action::CreateGlobalDatastore { .. } => format!("{} · {id}", self.verb()),
+        }
+    }
+
     /// The run as a noun, for "a switchover is in progress".
     pub fn noun(&self) -> &'static str {
         match self {
@@ -460,6 +477,20 @@ mod tests {
             "ldgnf-checkout-sessions",
             ""
         ));
+    }
+
+    #[test]
+    fn chips_name_the_target() {
+        assert_eq!(
+            promote().chip(),
+            "Promote secondary · ldgnf-checkout-sessions → us-west-2"
+        );
+        let test = Action::TestFailover {
+            group: "orders-queue".into(),
+            region: "us-east-1".into(),
+            shard: "0002".into(),
+        };
+        assert_eq!(test.chip(), "Test failover · orders-queue shard 0002");
     }
 
     #[test]

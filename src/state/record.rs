@@ -309,6 +309,31 @@ impl Run {
             .map(|e| e.at)
     }
 
+    /// A shard failover's old and new primary as the service's events name them, after the
+    /// call was accepted: ElastiCache says "Failover from primary node A to replica node B
+    /// completed", MemoryDB "Failover to replica node B completed" then "Recovering node A"
+    /// (MemoryDB's reads never say which node is the primary).
+    pub fn shard_move_from_events(&self) -> (Option<String>, Option<String>) {
+        let after = |m: &str, words: &str| {
+            m.split_once(words)
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .map(str::to_string)
+        };
+        let (mut old, mut new) = (None, None);
+        let from = self
+            .accepted_at
+            .map_or(i64::MIN, |a| a - self.skew_ms - 2_000);
+        for e in self.events.iter().filter(|e| e.at >= from) {
+            if is_completion(&e.message) {
+                old = old.or_else(|| after(&e.message, "from primary node "));
+                new = new.or_else(|| after(&e.message, "to replica node "));
+            } else if new.is_some() {
+                old = old.or_else(|| after(&e.message, "Recovering node "));
+            }
+        }
+        (old, new)
+    }
+
     /// Total time no read answered while the run was open.
     pub fn blind_ms(&self) -> i64 {
         self.blind.iter().map(|b| b.to - b.from).sum()
@@ -447,10 +472,14 @@ impl Run {
                 format!("global datastore {}", self.last.status)
             }
             Action::TestFailover { shard, .. } | Action::MemoryDbFailoverShard { shard, .. } => {
-                if self.last.writer.is_empty() {
-                    format!("shard {shard} failed over; status {}", self.last.status)
-                } else {
-                    format!("shard {shard} primary is now {}", self.last.writer)
+                match (self.last.writer.is_empty(), self.shard_move_from_events().1) {
+                    (false, _) => format!("shard {shard} primary is now {}", self.last.writer),
+                    (true, Some(new)) => {
+                        format!("shard {shard} primary is now {new} (per the completion event)")
+                    }
+                    (true, None) => {
+                        format!("shard {shard} failed over; status {}", self.last.status)
+                    }
                 }
             }
         }
@@ -838,6 +867,61 @@ mod tests {
         let mut late = promote_run();
         late.accepted_by_aws(10_000, 0, Some(40_000), None);
         assert_eq!((late.accepted_aws, late.skew_ms), (Some(40_000), -30_000));
+    }
+
+    #[test]
+    fn shard_failovers_name_old_and_new_primary_from_the_events() {
+        let mut run = Run::new(
+            "r3".into(),
+            Action::MemoryDbFailoverShard {
+                cluster: "payments-ledger".into(),
+                region: "us-east-1".into(),
+                shard: "0001".into(),
+            },
+            "who".into(),
+            String::new(),
+            None,
+            1_000,
+        );
+        run.accepted(2_000, obs("available", ""));
+        let event = |at, message: &str| RunEvent {
+            at,
+            source: "payments-ledger".into(),
+            message: message.into(),
+        };
+        run.add_events([
+            event(-5_000, "Failover to replica node old-one completed"),
+            event(2_100, "Failover API called for shard 0001"),
+            event(
+                3_000,
+                "Failover to replica node payments-ledger-0001-002 completed",
+            ),
+            event(3_500, "Recovering node payments-ledger-0001-001"),
+        ]);
+        assert_eq!(
+            run.shard_move_from_events(),
+            (
+                Some("payments-ledger-0001-001".into()),
+                Some("payments-ledger-0001-002".into())
+            )
+        );
+        run.observe(4_000, obs("available", ""));
+        assert_eq!(
+            run.result.as_deref(),
+            Some("shard 0001 primary is now payments-ledger-0001-002 (per the completion event)")
+        );
+        let mut test = promote_run();
+        test.events = vec![event(
+            5_000,
+            "Failover from primary node orders-0002-001 to replica node orders-0002-002 completed",
+        )];
+        assert_eq!(
+            test.shard_move_from_events(),
+            (
+                Some("orders-0002-001".into()),
+                Some("orders-0002-002".into())
+            )
+        );
     }
 
     #[test]

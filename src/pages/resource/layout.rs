@@ -390,6 +390,9 @@ pub(super) fn layout(detail: &Detail) -> Layout {
                 })
                 .collect(),
             lists: vec![shard_buttons(&m.shards, &m.region, &m.name, true)],
+            notice: Some(
+                "MemoryDB does not report which node is a shard's primary (role ?); a shard failover's run names the new primary from the service's events.",
+            ),
             ..Layout::default()
         },
     }
