@@ -146,12 +146,18 @@ test('create a global datastore from a replication group', async () => {
     await page.getByRole('button', { name: 'Create global datastore from this group' }).click();
     const d = dialog(page);
     await checksSettled(page);
+    // A bad suffix says what is wrong; a good one, the id AWS will give (us-east-1's prefix).
+    const suffixCheck = d.locator('.checklist__item').filter({ hasText: 'Suffix is valid' });
+    await d.getByLabel('Global datastore suffix').fill('orders_global');
+    assert.match(await suffixCheck.innerText(), /FAIL[\s\S]*“_” is not allowed/i);
     await d.getByLabel('Global datastore suffix').fill('orders-global');
+    assert.match(await suffixCheck.innerText(), /PASS[\s\S]*AWS will name it ldgnf-orders-global/i);
+    assert.match(await d.innerText(), /AWS puts its prefix for us-east-1 before it: ldgnf-orders-global/);
     await d.getByLabel('Type orders-queue to confirm').fill('orders-queue');
     await d.getByRole('button', { name: 'Create global datastore', exact: true }).click();
     await waitSettled(page, 'Create a global datastore from orders-queue');
     const rg = replicationGroup(await emulator.state(), 'orders-queue');
-    assert.match(rg.globalReplicationGroupId ?? '', /orders-global$/);
+    assert.equal(rg.globalReplicationGroupId, 'ldgnf-orders-global', 'the id the dialog announced');
     assert.equal(rg.globalRole.toLowerCase(), 'primary');
     await screenshot(page, 'create-global-after');
     session.assertNoErrors();

@@ -3,7 +3,7 @@
 // and an action that may not start now says why before the dialog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
+import { DEMO, openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 import {
   boto3Call, boto3Script, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, runCard,
@@ -331,6 +331,41 @@ test('time to settle runs on AWS clock to the completion event; a gap in reads i
     const run = stored.find((r) => r.action.target_group === 'checkout-sessions-euw1');
     assert.ok(run.request_id && run.blind.length >= 1 && run.settle_source === 'completion event', JSON.stringify(run));
     await screenshot(page, 'settle-time-with-blind-gap');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('a region typed on the Connect screen is listed; a bad one is refused; counts read "1 region"', async () => {
+  const emulator = await startEmulator();
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await page.goto(`${emulator.url}/connect`);
+    await page.waitForSelector('[data-app-mounted="true"]');
+    await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
+    await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
+    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
+      await page.getByLabel(label).fill(emulator.url);
+    }
+    for (const region of ['us-west-2', 'eu-west-1']) await page.getByRole('checkbox', { name: region, exact: true }).uncheck();
+    const connect = page.getByRole('button', { name: 'Connect', exact: true });
+    await page.getByLabel('Other regions').fill('ap-south-1, ap-south');
+    await connect.click();
+    await page.getByRole('alert').filter({ hasText: '“ap-south” is not a region name' }).waitFor();
+    await page.getByLabel('Other regions').fill('ap-south-1');
+    await connect.click();
+    const grid = page.getByRole('table', { name: 'Load state by region and service' });
+    await grid.getByRole('rowheader', { name: 'ap-south-1' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('.app-header__session').innerText(), /· 2 regions/);
+
+    await page.goto(`${emulator.url}/connect`);
+    await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
+    await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
+    await page.getByLabel('Other regions').fill('');
+    await connect.click();
+    await waitUntil('one region', async () => /· 1 region$/.test((await page.locator('.app-header__session').innerText()).trim()), 20_000);
   } finally {
     await session.close();
     await emulator.stop();

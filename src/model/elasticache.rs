@@ -169,3 +169,74 @@ impl NodeRole {
         }
     }
 }
+
+/// The prefix ElastiCache gives a new global datastore's id in the Region of its primary
+/// (`ldgnf-` + the suffix in us-east-1), as AWS's "Using global datastores (CLI)" page lists
+/// them; `None` for a Region that table does not list.
+pub fn global_datastore_prefix(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "us-east-1" => "ldgnf",
+        "us-east-2" => "fpkhr",
+        "us-west-1" => "virxk",
+        "us-west-2" => "sgaui",
+        "ca-central-1" => "bxodz",
+        "ap-south-1" => "erpgt",
+        "ap-northeast-1" => "quwsw",
+        "ap-northeast-2" => "lfqnh",
+        "ap-northeast-3" => "nlapn",
+        "ap-southeast-1" => "vlqxn",
+        "ap-southeast-2" => "vbgxd",
+        "ap-east-1" => "knjmp",
+        "eu-central-1" => "iudkw",
+        "eu-west-1" => "gxeiz",
+        "eu-west-2" => "okuqm",
+        "eu-west-3" => "fgjhi",
+        "sa-east-1" => "juxlw",
+        "cn-north-1" => "emvgo",
+        "cn-northwest-1" => "ckbem",
+        _ => return None,
+    })
+}
+
+/// Why a global datastore suffix would be refused, or `None` when it will do: letters,
+/// digits and hyphens, starting with a letter or digit, and not empty.
+pub fn suffix_problem(suffix: &str) -> Option<String> {
+    let suffix = suffix.trim();
+    if suffix.is_empty() {
+        return Some("empty: type a suffix".into());
+    }
+    if let Some(c) = suffix
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Some(format!(
+            "“{c}” is not allowed: letters, digits and hyphens only"
+        ));
+    }
+    if suffix.starts_with('-') || suffix.ends_with('-') || suffix.contains("--") {
+        return Some("a hyphen may not start or end it, nor follow another".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_the_documented_ones_per_region() {
+        assert_eq!(global_datastore_prefix("us-east-1"), Some("ldgnf"));
+        assert_eq!(global_datastore_prefix("eu-west-1"), Some("gxeiz"));
+        assert_eq!(global_datastore_prefix("eu-central-1"), Some("iudkw"));
+        assert_eq!(global_datastore_prefix("me-central-1"), None);
+    }
+
+    #[test]
+    fn a_bad_suffix_says_what_is_wrong() {
+        assert_eq!(suffix_problem("orders-global"), None);
+        assert!(suffix_problem("  ").unwrap().contains("empty"));
+        assert!(suffix_problem("orders_global").unwrap().contains("“_”"));
+        assert!(suffix_problem("-orders").unwrap().contains("hyphen"));
+        assert!(suffix_problem("a--b").unwrap().contains("hyphen"));
+    }
+}

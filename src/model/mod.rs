@@ -12,8 +12,8 @@ mod status;
 mod time;
 
 pub use elasticache::{
-    GlobalDatastore, GlobalDatastoreMember, GlobalShard, MemberRole, Node, NodeRole,
-    ReplicationGroup, Shard,
+    global_datastore_prefix, suffix_problem, GlobalDatastore, GlobalDatastoreMember, GlobalShard,
+    MemberRole, Node, NodeRole, ReplicationGroup, Shard,
 };
 pub use event::{Event, EventSource};
 pub use memorydb::MemoryDbCluster;

@@ -511,3 +511,11 @@ def test_time_scale_scales_durations(start_emulator):
     slow, fast = settle_time(30), settle_time(120)
     assert slow > 0.5, f"a TestFailover at time scale 30 settled in {slow:.2f}s: not a realistic duration"
     assert slow / fast > 2, f"time scale 30 took {slow:.2f}s, 120 took {fast:.2f}s"
+
+
+def test_global_datastore_ids_carry_the_documented_prefix_of_the_primary_region(fresh_emulator):
+    """AWS's 'Using global datastores (CLI)' page: eu-west-1's prefix is gxeiz, us-west-2's sgaui."""
+    for region, group, expected in [("eu-west-1", "legacy-sessions", "gxeiz-legacy"), ("us-west-2", "feature-flags", "sgaui-flags")]:
+        resp = fresh_emulator.elasticache(region).create_global_replication_group(
+            GlobalReplicationGroupIdSuffix=expected.split("-", 1)[1], PrimaryReplicationGroupId=group)
+        assert resp["GlobalReplicationGroup"]["GlobalReplicationGroupId"] == expected

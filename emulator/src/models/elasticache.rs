@@ -184,12 +184,29 @@ impl GlobalDatastore {
     }
 }
 
-/// The five-letter prefix AWS gives global datastore ids, per region of the primary.
+/// The five-letter prefix AWS gives global datastore ids, per region of the primary, as AWS's
+/// "Using global datastores (CLI)" page lists them.
 pub fn global_id_prefix(region: &str) -> String {
     match region {
         "us-east-1" => "ldgnf".into(),
+        "us-east-2" => "fpkhr".into(),
+        "us-west-1" => "virxk".into(),
         "us-west-2" => "sgaui".into(),
-        "eu-west-1" => "iudkw".into(),
+        "ca-central-1" => "bxodz".into(),
+        "ap-south-1" => "erpgt".into(),
+        "ap-northeast-1" => "quwsw".into(),
+        "ap-northeast-2" => "lfqnh".into(),
+        "ap-northeast-3" => "nlapn".into(),
+        "ap-southeast-1" => "vlqxn".into(),
+        "ap-southeast-2" => "vbgxd".into(),
+        "ap-east-1" => "knjmp".into(),
+        "eu-central-1" => "iudkw".into(),
+        "eu-west-1" => "gxeiz".into(),
+        "eu-west-2" => "okuqm".into(),
+        "eu-west-3" => "fgjhi".into(),
+        "sa-east-1" => "juxlw".into(),
+        "cn-north-1" => "emvgo".into(),
+        "cn-northwest-1" => "ckbem".into(),
         other => {
             // Deterministic for any other region: FNV-1a of the name, spelled in letters.
             let mut h: u64 = 0xcbf2_9ce4_8422_2325;

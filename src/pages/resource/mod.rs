@@ -9,8 +9,8 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
 use crate::components::status_badge::{StatusBadge, STALE_GLYPH};
-use crate::model::{classify_status, Timestamp};
-use crate::state::action::{preflight, Action, Check, PreflightFacts};
+use crate::model::{classify_status, global_datastore_prefix, suffix_problem, Timestamp};
+use crate::state::action::{preflight, Action, Check, CheckOutcome, PreflightFacts};
 use crate::state::api::{self, Detail};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
@@ -270,19 +270,18 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     },
                 });
                 let mut checks = preflight(&p.action, &facts);
-                if let Action::CreateGlobalDatastore { .. } = p.action {
-                    let ok = suffix.with(|s| {
-                        !s.trim().is_empty()
-                            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                if let Action::CreateGlobalDatastore { region, .. } = &p.action {
+                    let (outcome, detail) = suffix.with(|s| match suffix_problem(s) {
+                        Some(problem) => (CheckOutcome::Fail, problem),
+                        None => (
+                            CheckOutcome::Pass,
+                            format!("AWS will name it {}", new_datastore_id(region, s)),
+                        ),
                     });
                     checks.push(Check {
-                        label: "Suffix is set".into(),
-                        outcome: if ok {
-                            crate::state::action::CheckOutcome::Pass
-                        } else {
-                            crate::state::action::CheckOutcome::Fail
-                        },
-                        detail: "letters, digits and hyphens".into(),
+                        label: "Suffix is valid".into(),
+                        outcome,
+                        detail,
                     });
                 }
                 checks
@@ -441,13 +440,14 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
             }}}</Show> }}
             {move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
                 let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
+                let create_region = action.call_region().to_string();
                 let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                 view! {
                     <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
                         {is_create.then(|| view! {
                             <label class="field dialog__extra">
                                 <span class="field__label">"Global datastore suffix"</span>
-                                <span class="field__hint">"AWS prefixes it with a region-independent id, e.g. ldgnf-"{move || suffix.get()}</span>
+                                <span class="field__hint">{move || format!("AWS puts its prefix for {create_region} before it: {}", new_datastore_id(&create_region, &suffix.get()))}</span>
                                 <input class="field__input field__input--mono" type="text" spellcheck="false"
                                     prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
                             </label>
@@ -536,6 +536,16 @@ fn read_order(
     let mut seen = std::collections::BTreeSet::new();
     order.retain(|r| !r.is_empty() && seen.insert(r.clone()));
     order
+}
+
+/// The id AWS gives a global datastore created in `region` with `suffix`: its documented
+/// prefix for that Region, or a placeholder where the table has none.
+fn new_datastore_id(region: &str, suffix: &str) -> String {
+    let suffix = suffix.trim();
+    match global_datastore_prefix(region) {
+        Some(prefix) => format!("{prefix}-{suffix}"),
+        None => format!("<{region} prefix>-{suffix}"),
+    }
 }
 
 /// Which events concern this resource: service, regions to ask, ids to match.
