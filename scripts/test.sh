@@ -37,8 +37,9 @@ summary() {
 must "bootstrap" "$ROOT/scripts/bootstrap.sh" --test
 stage "rustfmt" cargo fmt --all -- --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
-stage "cargo test (native)" cargo test --workspace
+# The emulator first: tests/emulator_live.rs runs the newest build of it.
 must "build emulator" cargo build --quiet -p failover-emulator
+stage "cargo test (native)" cargo test --workspace
 export FAILOVER_EMULATOR_BIN="$ROOT/target/debug/failover-emulator"
 stage "emulator via boto3 (pytest)" "$ROOT/.venv/bin/python" -m pytest -q tests/emulator
 must "build console (wasm)" "$ROOT/scripts/build-web.sh"

@@ -57,7 +57,17 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <AppHeader
-                session=Memo::new(move |_| session.get().map(|s| s.label()))
+                session=Memo::new(move |_| {
+                    session.get().map(|s| {
+                        let mut label = s.label();
+                        // Who AWS says the caller is: the role or user, not just a key.
+                        if let Some(arn) = session.caller_arn.get() {
+                            label.push_str(" · ");
+                            label.push_str(arn.rsplit(':').next().unwrap_or(&arn));
+                        }
+                        label
+                    })
+                })
                 on_palette=Callback::new(move |_| palette_open.set(true))
             />
             <ReachStrip failing=reach.failing now=runs.now />

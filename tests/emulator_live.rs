@@ -121,6 +121,8 @@ impl Drop for Emulator {
     }
 }
 
+/// The most recently built emulator: a build of one profile left over from an older checkout
+/// (the target directory is shared) must not stand in for today's.
 fn emulator_binary() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     [
@@ -129,7 +131,9 @@ fn emulator_binary() -> Option<PathBuf> {
     ]
     .iter()
     .map(|p| root.join(p))
-    .find(|p| p.exists())
+    .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+    .max_by_key(|(modified, _)| *modified)
+    .map(|(_, p)| p)
 }
 
 fn start(extra: &[&str]) -> Option<Emulator> {
@@ -228,6 +232,13 @@ fn every_read_works_against_the_emulator() {
         }
         assert!(datastores > 0, "the default topology has global datastores");
         assert!(databases > 0, "the default topology has global databases");
+        // STS names the caller (the console asks once at connect).
+        let who = client.sts("eu-west-1").get_caller_identity().await.unwrap();
+        assert_eq!(who.account, "123456789012");
+        assert_eq!(
+            who.arn,
+            "arn:aws:iam::123456789012:user/emulator-akiaemulatordemo0001"
+        );
     });
 }
 

@@ -687,3 +687,36 @@ fn the_client_returns_domain_values_from_fixtures() {
         assert_eq!(g.status, "switching-over");
     });
 }
+
+#[test]
+fn sts_get_caller_identity_is_a_query_call_whose_answer_names_the_caller() {
+    let who = failover_console::aws::services::sts::parse_get_caller_identity(&fixture(
+        "sts/GetCallerIdentity.xml",
+    ))
+    .unwrap();
+    assert_eq!(
+        who.arn,
+        "arn:aws:sts::123456789012:assumed-role/oncall-operator/alice"
+    );
+    assert_eq!(who.account, "123456789012");
+    assert_eq!(who.user_id, "AROAEXAMPLEID:alice");
+    // The request: form-encoded Action and Version, signed for `sts` in the region.
+    let t = std::rc::Rc::new(ScriptedTransport::new());
+    t.push_response(200, &[], fixture("sts/GetCallerIdentity.xml"));
+    let client = Client::new(
+        ClientConfig::new(Credentials::new("AKIDEXAMPLE", "secret", None)),
+        t.clone(),
+        Clock::system(),
+    );
+    futures::executor::block_on(client.sts("eu-west-1").get_caller_identity()).unwrap();
+    let req = &t.requests()[0];
+    assert_eq!(req.url, "https://sts.eu-west-1.amazonaws.com/");
+    assert_eq!(
+        String::from_utf8_lossy(&req.body),
+        "Action=GetCallerIdentity&Version=2011-06-15"
+    );
+    assert!(req
+        .header("authorization")
+        .unwrap()
+        .contains("/eu-west-1/sts/aws4_request"));
+}

@@ -330,6 +330,9 @@ test('time to settle runs on AWS clock to the completion event; a gap in reads i
     const stored = JSON.parse(await page.evaluate(() => sessionStorage.getItem('fc.runs')));
     const run = stored.find((r) => r.action.target_group === 'checkout-sessions-euw1');
     assert.ok(run.request_id && run.blind.length >= 1 && run.settle_source === 'completion event', JSON.stringify(run));
+    // Who acted, as AWS names them (sts:GetCallerIdentity at connect).
+    assert.equal(run.caller_arn, 'arn:aws:iam::123456789012:user/emulator-akiaemulatordemo0001');
+    assert.match(await card.innerText(), /arn:aws:iam::123456789012:user\/emulator-akiaemulatordemo0001/);
     await screenshot(page, 'settle-time-with-blind-gap');
   } finally {
     await session.close();
@@ -346,7 +349,7 @@ test('a region typed on the Connect screen is listed; a bad one is refused; coun
     await page.waitForSelector('[data-app-mounted="true"]');
     await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
     await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
+    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL', 'STS endpoint URL']) {
       await page.getByLabel(label).fill(emulator.url);
     }
     for (const region of ['us-west-2', 'eu-west-1']) await page.getByRole('checkbox', { name: region, exact: true }).uncheck();
@@ -358,14 +361,15 @@ test('a region typed on the Connect screen is listed; a bad one is refused; coun
     await connect.click();
     const grid = page.getByRole('table', { name: 'Load state by region and service' });
     await grid.getByRole('rowheader', { name: 'ap-south-1' }).waitFor({ timeout: 20_000 });
-    assert.match(await page.locator('.app-header__session').innerText(), /· 2 regions/);
+    // STS answered at connect: the header names the caller as AWS does.
+    await waitUntil('the caller named', async () => /· 2 regions · user\/emulator-akiaemulatordemo0001$/.test((await page.locator('.app-header__session').innerText()).trim()), 20_000);
 
     await page.goto(`${emulator.url}/connect`);
     await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
     await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
     await page.getByLabel('Other regions').fill('');
     await connect.click();
-    await waitUntil('one region', async () => /· 1 region$/.test((await page.locator('.app-header__session').innerText()).trim()), 20_000);
+    await waitUntil('one region', async () => /· 1 region · user\/emulator-akiaemulatordemo0001$/.test((await page.locator('.app-header__session').innerText()).trim()), 20_000);
   } finally {
     await session.close();
     await emulator.stop();

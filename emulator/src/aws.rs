@@ -107,7 +107,7 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
     };
     let Some(service) = Service::from_signing_name(&scope.service) else {
         let e = AwsError::SignatureDoesNotMatch(format!(
-            "Credential should be scoped to correct service: '{}' is not served here (elasticache, rds, memorydb).",
+            "Credential should be scoped to correct service: '{}' is not served here (elasticache, rds, memorydb, sts).",
             scope.service
         ));
         return error_reply(
@@ -145,7 +145,15 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
     let delayed = app.faults.applies_to(mutating) && !app.faults.latency.is_zero();
     let result = match fault {
         Some(e) => Err(e),
-        None => run(app, service, region, &action, &input, now),
+        None => run(
+            app,
+            service,
+            region,
+            &action,
+            &input,
+            now,
+            &scope.access_key_id,
+        ),
     };
     let mut reply = match result {
         Ok(body) => {
@@ -256,6 +264,7 @@ fn run(
     action: &str,
     input: &CallInput,
     now: Millis,
+    access_key_id: &str,
 ) -> Result<Output, AwsError> {
     let mut world = lock(&app.world);
     world.advance(now);
@@ -270,6 +279,9 @@ fn run(
         (Service::MemoryDb, CallInput::Json(i)) => {
             services::memorydb::handle(&mut world.memorydb, region, action, i, now)
                 .map(Output::Json)
+        }
+        (Service::Sts, CallInput::Query(_)) => {
+            services::sts::handle(access_key_id, action).map(Output::Xml)
         }
         _ => Err(AwsError::InternalFailure),
     }

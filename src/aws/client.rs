@@ -6,6 +6,7 @@ use super::endpoint::{self, EndpointOverride, Protocol};
 use super::error::AwsError;
 use super::protocol::{json, query, xml, WireError};
 use super::retry::{Jitter, RetryPolicy};
+use super::services::sts::Sts;
 use super::services::{ElastiCache, MemoryDb, Neptune};
 use super::signing::{self, SigningScope};
 use super::transport::{HttpRequest, HttpResponse, Transport};
@@ -31,9 +32,9 @@ impl ClientConfig {
         }
     }
 
-    /// The same custom endpoint for all three services (the emulator serves them all).
+    /// The same custom endpoint for every service (the emulator serves them all, STS too).
     pub fn with_endpoint_for_all(mut self, endpoint: EndpointOverride) -> Self {
-        for service in Service::ALL {
+        for service in Service::WITH_ENDPOINTS {
             self.set_override(service, endpoint.clone());
         }
         self
@@ -126,6 +127,10 @@ impl Client {
 
     pub fn memorydb(&self, region: &str) -> MemoryDb<'_> {
         MemoryDb::new(self, region)
+    }
+
+    pub fn sts(&self, region: &str) -> Sts<'_> {
+        Sts::new(self, region)
     }
 
     pub fn clock(&self) -> &Clock {

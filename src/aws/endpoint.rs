@@ -34,6 +34,7 @@ pub(crate) enum Protocol {
 /// API versions of the two Query services (the `Version` parameter).
 pub(crate) const ELASTICACHE_API_VERSION: &str = "2015-02-02";
 pub(crate) const NEPTUNE_API_VERSION: &str = "2014-10-31";
+pub(crate) const STS_API_VERSION: &str = "2011-06-15";
 
 /// Static facts about a service.
 pub(crate) struct ServiceSpec {
@@ -65,6 +66,15 @@ pub(crate) fn spec(service: Service) -> ServiceSpec {
             signing_name: "memorydb",
             protocol: Protocol::Json11 {
                 target_prefix: "AmazonMemoryDB",
+            },
+        },
+        // The regional endpoint (sts.us-east-1.amazonaws.com), which answers for the caller
+        // from the same region as the rest.
+        Service::Sts => ServiceSpec {
+            host_prefix: "sts",
+            signing_name: "sts",
+            protocol: Protocol::Query {
+                version: STS_API_VERSION,
             },
         },
     }

@@ -26,6 +26,7 @@ pub use error::{AwsError, ErrorCategory, ErrorKind};
 #[cfg(target_arch = "wasm32")]
 pub use fetch::FetchTransport;
 pub use retry::RetryPolicy;
+pub use services::sts::{CallerIdentity, Sts};
 pub use services::{Accepted, ElastiCache, MemoryDb, Neptune};
 pub use transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError, TransportErrorKind,

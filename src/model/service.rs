@@ -6,10 +6,20 @@ pub enum Service {
     ElastiCache,
     Neptune,
     MemoryDb,
+    /// Not listed or failed over: asked once who the caller is (`GetCallerIdentity`).
+    Sts,
 }
 
 impl Service {
+    /// The services whose resources are listed.
     pub const ALL: [Service; 3] = [Service::ElastiCache, Service::Neptune, Service::MemoryDb];
+    /// Every service the console calls: the listed ones and STS (an endpoint to override).
+    pub const WITH_ENDPOINTS: [Service; 4] = [
+        Service::ElastiCache,
+        Service::Neptune,
+        Service::MemoryDb,
+        Service::Sts,
+    ];
 
     /// Stable lower-case key, used in URLs and storage.
     pub fn as_str(self) -> &'static str {
@@ -17,6 +27,7 @@ impl Service {
             Service::ElastiCache => "elasticache",
             Service::Neptune => "neptune",
             Service::MemoryDb => "memorydb",
+            Service::Sts => "sts",
         }
     }
 
@@ -26,11 +37,14 @@ impl Service {
             Service::ElastiCache => "ElastiCache",
             Service::Neptune => "Neptune",
             Service::MemoryDb => "MemoryDB",
+            Service::Sts => "STS",
         }
     }
 
     pub fn parse(key: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|s| s.as_str() == key)
+        Service::WITH_ENDPOINTS
+            .into_iter()
+            .find(|s| s.as_str() == key)
     }
 }
 

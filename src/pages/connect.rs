@@ -241,7 +241,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <fieldset class="connect-form__group">
                     <legend>"Endpoint overrides (optional)"</legend>
                     <p class="field__hint">"For a CORS relay or the emulator. "<code>"{region}"</code>" in the URL is replaced by the region. Tick “sign for the AWS host” when the relay forwards to AWS unchanged."</p>
-                    {Service::ALL.into_iter().map(|service| {
+                    {Service::WITH_ENDPOINTS.into_iter().map(|service| {
                         let key = service.as_str();
                         view! {
                             <div class="connect-form__override">

@@ -100,6 +100,8 @@ async fn listed(
         Service::MemoryDb => {
             data.memorydb = c.memorydb(region).describe_clusters().await?;
         }
+        // Never listed: the inventory lists the three services it covers.
+        Service::Sts => {}
     }
     Ok(data)
 }
@@ -280,6 +282,7 @@ pub async fn fetch_events(
         Service::ElastiCache => c.elasticache(region).describe_events(source).await,
         Service::Neptune => c.neptune(region).describe_events(source).await,
         Service::MemoryDb => c.memorydb(region).describe_events(source).await,
+        Service::Sts => return Ok(Vec::new()),
     };
     result.map_err(|e| to_error(&e))
 }

@@ -120,6 +120,7 @@ pub fn scope_of(req: &HttpRequest) -> Option<(Region, Service)> {
         "elasticache" => Service::ElastiCache,
         "rds" => Service::Neptune,
         "memorydb" => Service::MemoryDb,
+        "sts" => Service::Sts,
         _ => return None,
     };
     Some((region.to_string(), service))

@@ -135,7 +135,13 @@ impl RunsCtx {
         let who = self
             .session
             .get_untracked()
-            .map(|s| s.who(self.session.account.get_untracked().as_deref()))
+            .map(|s| {
+                let key = s.who(self.session.account.get_untracked().as_deref());
+                match self.session.caller_arn.get_untracked() {
+                    Some(arn) => format!("{arn} ({key})"),
+                    None => key,
+                }
+            })
             .unwrap_or_else(|| "not connected".into());
         let run = Run::new(
             id.clone(),

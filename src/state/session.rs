@@ -354,12 +354,43 @@ impl SessionCtx {
         } else {
             browser::storage_remove(SECRET_KEY);
         }
-        self.set(Some(Rc::new(session)));
+        let session = Rc::new(session);
+        self.caller_arn.set(None);
+        self.set(Some(session.clone()));
+        self.learn_caller(session);
         Ok(())
+    }
+
+    /// Asks STS who the credentials belong to, once per connection: run records then name
+    /// the caller by ARN. Not knowing is not an error the person must act on: the record
+    /// keeps the key hint, and the browser console says why.
+    fn learn_caller(&self, session: Rc<Session>) {
+        let ctx = *self;
+        leptos::task::spawn_local(async move {
+            let Some(region) = session.regions.first() else {
+                return;
+            };
+            let answer = session.client.sts(region).get_caller_identity().await;
+            // A reconnect in the meantime made this answer someone else's.
+            if ctx
+                .session
+                .with_untracked(|now| !now.as_ref().is_some_and(|now| Rc::ptr_eq(now, &session)))
+            {
+                return;
+            }
+            match answer {
+                Ok(who) => {
+                    ctx.account.set(Some(who.account));
+                    ctx.caller_arn.set(Some(who.arn));
+                }
+                Err(e) => leptos::logging::warn!("sts:GetCallerIdentity failed: {e}"),
+            }
+        });
     }
 
     /// Forgets the credentials (memory and storage); runs stay.
     pub fn disconnect(&self) {
+        self.caller_arn.set(None);
         browser::storage_remove(SECRET_KEY);
         let mut meta = self.meta();
         meta.preset = None;
@@ -393,7 +424,8 @@ pub fn emulator_request(
     keep: bool,
 ) -> ConnectRequest {
     let mut overrides = BTreeMap::new();
-    for s in Service::ALL {
+    // The emulator answers STS's GetCallerIdentity too.
+    for s in Service::WITH_ENDPOINTS {
         let form = OverrideForm {
             url: config.endpoint.clone(),
             sign_for_aws_host: false,

@@ -4,6 +4,7 @@
 pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
+pub mod sts;
 
 use crate::error::AwsError;
 use crate::models::EventQuery;
@@ -40,6 +41,8 @@ pub enum Service {
     ElastiCache,
     Neptune,
     MemoryDb,
+    /// Only `GetCallerIdentity`.
+    Sts,
 }
 
 impl Service {
@@ -48,6 +51,7 @@ impl Service {
             "elasticache" => Some(Service::ElastiCache),
             "rds" => Some(Service::Neptune),
             "memorydb" => Some(Service::MemoryDb),
+            "sts" => Some(Service::Sts),
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl Service {
             Service::ElastiCache => "elasticache",
             Service::Neptune => "rds",
             Service::MemoryDb => "memorydb",
+            Service::Sts => "sts",
         }
     }
 
@@ -70,6 +75,7 @@ impl Service {
             Service::ElastiCache => elasticache::XMLNS,
             Service::Neptune => neptune::XMLNS,
             Service::MemoryDb => "",
+            Service::Sts => sts::XMLNS,
         }
     }
 
@@ -78,11 +84,12 @@ impl Service {
             Service::ElastiCache => elasticache::ACTIONS.contains(&action),
             Service::Neptune => neptune::ACTIONS.contains(&action),
             Service::MemoryDb => memorydb::ACTIONS.contains(&action),
+            Service::Sts => sts::ACTIONS.contains(&action),
         }
     }
 
     /// Whether the action changes state (logged in `/_emulator/calls`; faults spare it by default).
     pub fn is_mutating(self, action: &str) -> bool {
-        self.is_known_action(action) && !action.starts_with("Describe")
+        self.is_known_action(action) && !action.starts_with("Describe") && self != Service::Sts
     }
 }

@@ -3,6 +3,7 @@
 pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
+pub mod sts;
 
 pub use elasticache::ElastiCache;
 pub use memorydb::MemoryDb;
@@ -65,6 +66,17 @@ impl<'a> Api<'a> {
             .call(self.service, &self.region, op, body, false)
             .await
             .map(|answer| answer.body)
+    }
+
+    /// One read of a single answer, decoded (retried like every read).
+    pub(crate) async fn read<T>(
+        &self,
+        op: &'static str,
+        body: CallBody,
+        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    ) -> Result<T, AwsError> {
+        let answer = self.send(op, body).await?;
+        self.decoded(op, &answer, parse)
     }
 
     /// A mutating call, sent once: its answer decoded, with the request id and the time AWS
