@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
-import { waitUntil } from './console.mjs';
+import { fillConnectForm, waitUntil } from './console.mjs';
 
 // A refused call is logged by Chromium as a failed resource load; that is the point here.
 const allowHttpErrors = (text) => /status of 4\d\d/.test(text);
@@ -43,9 +43,7 @@ test('pasted export-credentials text is read, cleared, and its secret never rend
     await page.getByText('Read credentials for access key').waitFor();
     assert.equal(await page.getByLabel('Paste credentials').inputValue(), '');
     assert.doesNotMatch(await page.content(), /emulator-demo-secret/);
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
-      await page.getByLabel(label).fill(emulator.url);
-    }
+    await fillConnectForm(page, emulator.url);
     await screenshot(page, 'connect-pasted');
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('link', { name: 'payments-ledger', exact: true }).waitFor({ timeout: 20_000 });
@@ -63,11 +61,7 @@ test('a wrong secret shows the auth error with code, request id and advice in ea
   try {
     const { page } = session;
     await page.goto(`${emulator.url}/connect`);
-    await page.getByLabel('Access key id').fill('AKIAEMULATORDEMO0001');
-    await page.getByLabel('Secret access key').fill('not-the-secret');
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
-      await page.getByLabel(label).fill(emulator.url);
-    }
+    await fillConnectForm(page, emulator.url, { key: 'AKIAEMULATORDEMO0001', secret: 'not-the-secret' });
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     const grid = page.getByRole('table', { name: 'Load state by region and service' });
     await waitUntil('nine auth errors', async () => (await grid.getByRole('alert').count()) === 9, 30_000);

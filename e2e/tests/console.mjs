@@ -31,6 +31,28 @@ export async function connectViaUrl(page, emulator, expect = 'ldgnf-checkout-ses
   await page.getByRole('link', { name: expect, exact: true }).first().waitFor({ timeout: 20_000 });
 }
 
+/** The endpoint overrides of the Connect form, every one set to `url` (the emulator, a proxy). */
+export const ENDPOINT_FIELDS = ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL', 'STS endpoint URL'];
+
+/**
+ * Fills the Connect form by hand, as a person does: key, secret (and token), every endpoint
+ * override set to `url`. Does not press Connect.
+ */
+export async function fillConnectForm(page, url, { key, secret, token } = {}) {
+  await page.waitForSelector('[data-app-mounted="true"]');
+  if (key !== undefined) await page.getByLabel('Access key id').fill(key);
+  if (secret !== undefined) await page.getByLabel('Secret access key').fill(secret);
+  if (token !== undefined) await page.getByLabel('Session token (optional)').fill(token);
+  for (const label of ENDPOINT_FIELDS) await page.getByLabel(label).fill(url);
+}
+
+/** Expires (or restores) the emulator's demo credentials, as a token running out would. */
+export async function setCredentialsExpired(emulator, expired) {
+  await fetch(`${emulator.url}/_emulator/credentials/${expired ? 'expire' : 'restore'}`, {
+    method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }),
+  });
+}
+
 /** The names in the inventory table, in the order shown. */
 export async function rowNames(page) {
   return page.locator('.inventory-table__name a').allInnerTexts();

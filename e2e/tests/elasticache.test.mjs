@@ -67,8 +67,20 @@ test('test failover of a shard moves its primary and counts the quota', async ()
     assert.match(checks, /Multi-AZ is enabled/);
     assert.match(checks, /0 of 15 used/);
     await screenshot(page, 'dialog-test-failover');
+    // Sample the run's writer line while it runs: a node never "moves" to itself.
+    await page.evaluate(() => {
+      window.__writerLines = new Set();
+      window.__writerSampler = setInterval(() => {
+        document.querySelectorAll('.run-card dt').forEach((dt) => {
+          if (dt.textContent === 'Writer') window.__writerLines.add(dt.nextElementSibling.textContent);
+        });
+      }, 50);
+    });
     await d.getByRole('button', { name: 'Test failover', exact: true }).click();
     await waitSettled(page, 'Test failover of shard 0002');
+    const lines = await page.evaluate(() => { clearInterval(window.__writerSampler); return [...window.__writerLines]; });
+    assert.ok(lines.length > 0);
+    assert.ok(!lines.some((l) => /^(\S+) ⟶ \1$/.test(l)), `no self-move shown: ${lines.join(' | ')}`);
     const after = replicationGroup(await emulator.state(), 'orders-queue').nodeGroups.find((n) => n.nodeGroupId === '0002').primary;
     assert.notEqual(after, before, 'the shard primary moved');
     assert.match(await page.locator('.run-card__result').first().innerText(), new RegExp(after));

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { openBrowser, screenshot, startEmulator, DEMO } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 import {
-  callsOf, connectViaUrl, globalDatastore, runCard, startPromotion, waitSettled, waitUntil,
+  callsOf, connectViaUrl, fillConnectForm, globalDatastore, runCard, startPromotion, waitSettled,
+  waitUntil,
 } from './console.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -89,12 +90,7 @@ test('a reload while the endpoint is down shows the run with its history and a c
   try {
     const { page } = session;
     await page.goto(`${emulator.url}/connect`);
-    await page.waitForSelector('[data-app-mounted="true"]');
-    await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
-    await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
-      await page.getByLabel(label).fill(proxy.url);
-    }
+    await fillConnectForm(page, proxy.url, { key: DEMO.accessKeyId, secret: DEMO.secretAccessKey });
     // Kept for the tab, so the reload reconnects by itself.
     await page.getByLabel(/Keep credentials in this tab's session storage/).check();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();

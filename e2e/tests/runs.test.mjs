@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
   checksSettled, connectViaUrl, countCalls, dialog, globalDatastore, runCard, startPromotion,
-  waitSettled, waitUntil,
+  setCredentialsExpired, waitSettled, waitUntil,
 } from './console.mjs';
 
 test('a reload mid-run resumes polling and the run settles', async () => {
@@ -56,12 +56,12 @@ test('an expired token says so on the run (not "connection lost"), and reconnect
     const card = await startPromotion(page, {
       datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-euw1', region: 'eu-west-1',
     });
-    await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
+    await setCredentialsExpired(emulator, true);
     await card.getByText('Credentials expired — reconnect to resume').waitFor({ timeout: 20_000 });
     assert.doesNotMatch(await card.innerText(), /Connection lost/);
     assert.match(await card.innerText(), /Expired|expired/);
     await screenshot(page, 'run-connection-lost');
-    await fetch(`${emulator.url}/_emulator/credentials/restore`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' }) });
+    await setCredentialsExpired(emulator, false);
     // Reconnect (the preset again): the run keeps its history and settles.
     await page.goto(`${emulator.url}/connect`);
     await page.getByRole('button', { name: 'Connect to the local emulator' }).click();

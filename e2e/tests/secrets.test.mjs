@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  callsOf, checksSettled, openFromInventory, runCard, waitSettled,
+  callsOf, checksSettled, fillConnectForm, openFromInventory, runCard, waitSettled,
 } from './console.mjs';
 
 const KEY = 'AKIASECRETSPROOF0042';
@@ -68,13 +68,7 @@ async function scenario(keep) {
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) urls.push(f.url()); });
 
     await page.goto(`${emulator.url}/connect`);
-    await page.waitForSelector('[data-app-mounted="true"]');
-    await page.getByLabel('Access key id').fill(KEY);
-    await page.getByLabel('Secret access key').fill(SECRET);
-    await page.getByLabel('Session token (optional)').fill(TOKEN);
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL']) {
-      await page.getByLabel(label).fill(emulator.url);
-    }
+    await fillConnectForm(page, emulator.url, { key: KEY, secret: SECRET, token: TOKEN });
     if (keep) await page.getByLabel(/Keep credentials in this tab's session storage/).check();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('link', { name: 'payments-ledger', exact: true }).first().waitFor({ timeout: 30_000 });

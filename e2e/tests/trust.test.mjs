@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { DEMO, openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 import {
-  boto3Call, boto3Script, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, runCard,
-  startPromotion, waitSettled, waitUntil,
+  boto3Call, boto3Script, checksSettled, connectViaUrl, dialog, fillConnectForm, openFromInventory,
+  rowNames, runCard, setCredentialsExpired, startPromotion, waitSettled, waitUntil,
 } from './console.mjs';
 
 // A frozen or refused endpoint is logged by Chromium as a failed load: expected here.
@@ -62,6 +62,10 @@ test('after a reload mid-switchover, no member badge or inventory row keeps the 
     await dialog(page).getByRole('button', { name: 'Switch over', exact: true }).click();
     const card = runCard(page, 'Switch over identity-graph to us-west-2');
     await waitUntil('a member shows the switchover', async () => Object.values(await regionStatuses(page)).some((s) => s !== 'available'), 30_000);
+    // The longest statuses ("switching-over") fit their badge: none is cut short.
+    await waitUntil('the heading shows the switchover', async () => /switching-over/.test(await page.locator('.resource-page__status').innerText()), 30_000);
+    const clipped = await page.locator('.status-badge__text').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    assert.deepEqual(clipped, [], 'no status is clipped');
     await page.reload();
     await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
     await waitSettled(page, 'Switch over identity-graph to us-west-2', 120_000);
@@ -313,11 +317,10 @@ test('time to settle runs on AWS clock to the completion event; a gap in reads i
       datastore: 'ldgnf-checkout-sessions', group: 'checkout-sessions-euw1', region: 'eu-west-1',
     });
     // The token expires for 16 s: the console cannot read past the completion (~12 s).
-    const key = JSON.stringify({ accessKeyId: 'AKIAEMULATORDEMO0001' });
-    await fetch(`${emulator.url}/_emulator/credentials/expire`, { method: 'POST', body: key });
+    await setCredentialsExpired(emulator, true);
     await card.getByText('Credentials expired — reconnect to resume').waitFor({ timeout: 20_000 });
     await new Promise((r) => setTimeout(r, 16_000));
-    await fetch(`${emulator.url}/_emulator/credentials/restore`, { method: 'POST', body: key });
+    await setCredentialsExpired(emulator, false);
     const settle = await waitSettled(page, 'Promote checkout-sessions-euw1', 120_000);
     const seconds = Number(settle.replace(' s', ''));
     assert.ok(seconds >= 10 && seconds <= 14, `settle time ${settle}: AWS's completion event, not when the console saw it`);
@@ -346,12 +349,7 @@ test('a region typed on the Connect screen is listed; a bad one is refused; coun
   try {
     const { page } = session;
     await page.goto(`${emulator.url}/connect`);
-    await page.waitForSelector('[data-app-mounted="true"]');
-    await page.getByLabel('Access key id').fill(DEMO.accessKeyId);
-    await page.getByLabel('Secret access key').fill(DEMO.secretAccessKey);
-    for (const label of ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL', 'STS endpoint URL']) {
-      await page.getByLabel(label).fill(emulator.url);
-    }
+    await fillConnectForm(page, emulator.url, { key: DEMO.accessKeyId, secret: DEMO.secretAccessKey });
     for (const region of ['us-west-2', 'eu-west-1']) await page.getByRole('checkbox', { name: region, exact: true }).uncheck();
     const connect = page.getByRole('button', { name: 'Connect', exact: true });
     await page.getByLabel('Other regions').fill('ap-south-1, ap-south');

@@ -116,34 +116,18 @@ pub fn ActionDialog(
                     }).collect_view()}
                 </ul>
                 {children.map(|c| c())}
-                {confirm_name.map(|name| view! {
-                    <label class="dialog__confirm">
-                        <span>"Type "<code>{name.clone()}</code>" to confirm"</span>
-                        <input
-                            type="text"
-                            class="dialog__confirm-input"
-                            autocomplete="off"
-                            spellcheck="false"
-                            aria-label=format!("Type {name} to confirm")
-                            prop:value=move || typed.get()
-                            on:input=move |ev| typed.set(event_target_value(&ev))
-                        />
-                    </label>
-                })}
-                {action.confirm_words().map(|phrase| view! {
-                    <label class="dialog__confirm">
-                        <span>"And type "<code>{phrase}</code>" to accept losing the writes not yet replicated"</span>
-                        <input
-                            type="text"
-                            class="dialog__confirm-words"
-                            autocomplete="off"
-                            spellcheck="false"
-                            aria-label=format!("Type {phrase} to accept the loss")
-                            prop:value=move || words.get()
-                            on:input=move |ev| words.set(event_target_value(&ev))
-                        />
-                    </label>
-                })}
+                {confirm_name.map(|name| typed_box(
+                    ("Type ", name.clone(), " to confirm"),
+                    format!("Type {name} to confirm"),
+                    "dialog__confirm-input",
+                    typed,
+                ))}
+                {action.confirm_words().map(|phrase| typed_box(
+                    ("And type ", phrase.to_string(), " to accept losing the writes not yet replicated"),
+                    format!("Type {phrase} to accept the loss"),
+                    "dialog__confirm-words",
+                    words,
+                ))}
                 {move || error.get().map(|e| view! { <ErrorPanel context=e.refusal_context() error=e /> })}
                 <div class="dialog__buttons">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
@@ -163,5 +147,29 @@ pub fn ActionDialog(
                 </div>
             </div>
         </div>
+    }
+}
+
+/// A box where the person types what the prompt asks (`before`, the words in code, `after`),
+/// bound to `value`.
+fn typed_box(
+    (before, words, after): (&'static str, String, &'static str),
+    aria_label: String,
+    class: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label class="dialog__confirm">
+            <span>{before}<code>{words}</code>{after}</span>
+            <input
+                type="text"
+                class=class
+                autocomplete="off"
+                spellcheck="false"
+                aria-label=aria_label
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
     }
 }
