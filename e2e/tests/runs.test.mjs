@@ -31,7 +31,10 @@ test('a reload mid-run resumes polling and the run settles', async () => {
     const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
     const markdown = await readFile(await md.path(), 'utf8');
     assert.match(markdown, /# Promote pricing-cache-euw1 \(eu-west-1\) to primary of ldgnf-pricing-cache/);
-    assert.match(markdown, /\*\*Who:\*\* access key …0001/);
+    // Who, as AWS names the caller (sts:GetCallerIdentity), with the key hint; the request id.
+    assert.match(markdown, /\*\*Who:\*\* arn:aws:iam::123456789012:user\/emulator-akiaemulatordemo0001 \(access key …0001/);
+    assert.match(markdown, /\*\*Request id:\*\* [0-9a-f-]{36}/);
+    assert.match(markdown, /\*\*Time to settle:\*\* \d+\.\d s \(AWS's clock: accepted call to completion event\)/);
     assert.match(markdown, /\*\*Result:\*\* settled/);
     assert.match(markdown, /## Events/);
     const [js] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
