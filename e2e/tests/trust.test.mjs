@@ -39,7 +39,7 @@ test('a global datastore created in us-west-2 opens from its deep link, read fro
     assert.match(topology, /us-west-2/);
     assert.match(topology, /feature-flags/);
     assert.doesNotMatch(await page.locator('main').innerText(), /NotFound/);
-    assert.match(await page.locator('.page__meta').innerText(), /read from us-west-2/);
+    assert.match(await page.locator('.resource-page__freshness').innerText(), /from us-west-2$/);
     await screenshot(page, 'global-read-from-member-region');
     session.assertNoErrors();
   } finally {

@@ -46,8 +46,8 @@ pub struct SlotData {
     pub global_databases: Vec<GlobalDatabase>,
     pub db_clusters: Vec<DbCluster>,
     pub memorydb: Vec<MemoryDbCluster>,
-    /// ElastiCache: TestFailover calls in the Region in the last 24 hours (its quota), when
-    /// the events could be read.
+    /// ElastiCache: TestFailover calls in the Region in the last 24 hours (its quota), once
+    /// counted (after the listing, which does not wait for it) and when the events could be read.
     pub test_failovers_24h: Option<u32>,
 }
 
@@ -57,38 +57,24 @@ pub async fn load_slot(
     region: &str,
     service: Service,
 ) -> Result<SlotData, ErrorInfo> {
-    let day_ago = server_time(session, crate::state::browser::now_ms()) - 24 * 3600 * 1000;
-    listed(&session.client, region, service, day_ago)
+    listed(&session.client, region, service)
         .await
         .map_err(|e| to_error(&e))
 }
 
 /// [`load_slot`] with the AWS error as is, so it is converted at one place.
-async fn listed(
-    c: &Client,
-    region: &str,
-    service: Service,
-    day_ago: i64,
-) -> Result<SlotData, AwsError> {
+async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, AwsError> {
     let mut data = SlotData::default();
     match service {
         Service::ElastiCache => {
             let ec = c.elasticache(region);
-            let recent = EventSource {
-                source_id: None,
-                source_type: None,
-                since: Some(Timestamp(day_ago)),
-            };
-            let (g, r, e) = futures::future::join3(
+            let (g, r) = futures::future::join(
                 ec.describe_global_datastores(),
                 ec.describe_replication_groups(),
-                ec.describe_events(&recent),
             )
             .await;
             data.global_datastores = g?;
             data.replication_groups = r?;
-            // The quota count is a flag, not the listing: unreadable, it is left unknown.
-            data.test_failovers_24h = e.ok().map(|events| count_test_failover_events(&events));
         }
         Service::Neptune => {
             let np = c.neptune(region);

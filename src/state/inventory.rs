@@ -5,7 +5,7 @@ use super::api::{self, SlotData};
 use super::browser;
 use super::errors::ErrorInfo;
 use super::rows::{ResourceKind, Row};
-use super::session::SessionCtx;
+use super::session::{Session, SessionCtx};
 use super::task::{spawn_owned, Claims};
 use crate::model::{Region, Service};
 use leptos::prelude::*;
@@ -125,7 +125,12 @@ impl InventoryCtx {
             {
                 return;
             }
-            let result = result.map(|data| {
+            let listed = result.is_ok();
+            let result = result.map(|mut data| {
+                // The last count stands until the new one comes.
+                data.test_failovers_24h = ctx
+                    .data
+                    .with_value(|d| d.get(&key).and_then(|old| old.test_failovers_24h));
                 let rows = rows_of(&data);
                 session.learn_account(first_arn(&data));
                 ctx.data.update_value(|d| {
@@ -146,8 +151,39 @@ impl InventoryCtx {
                         rows: previous.to_vec(),
                     },
                 };
-                slots.insert(key, state);
+                slots.insert(key.clone(), state);
             });
+            if listed && service == Service::ElastiCache {
+                ctx.count_test_failovers(&s, key).await;
+            }
+        });
+    }
+
+    /// Counts the Region's TestFailover calls of the last 24 hours (its quota) and flags the
+    /// slot's rows when it is spent. After the listing, so the table never waits for it; an
+    /// unreadable count leaves the flag as it was.
+    async fn count_test_failovers(&self, s: &Session, key: SlotKey) {
+        let now = api::server_time(s, browser::now_ms());
+        let Ok(used) = api::count_test_failovers(s, &key.0, now).await else {
+            return;
+        };
+        let changed = self.data.try_update_value(|d| {
+            d.get_mut(&key).is_some_and(|slot| {
+                let changed = slot.test_failovers_24h != Some(used);
+                slot.test_failovers_24h = Some(used);
+                changed
+            })
+        });
+        if changed != Some(true) {
+            return;
+        }
+        let Some(rows) = self.data.with_value(|d| d.get(&key).map(rows_of)) else {
+            return;
+        };
+        self.slots.update(|slots| {
+            if let Some(SlotState::Ready { rows: shown, .. }) = slots.get_mut(&key) {
+                *shown = reuse_unchanged(rows, shown);
+            }
         });
     }
 }

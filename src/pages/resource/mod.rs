@@ -383,86 +383,95 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // The page's three views of the detail.
 
     view! {
-        <div class="page resource-page">
-            <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
-            <div class="page__head">
-                <h1 class="page__title">{rref.id.clone()}</h1>
-                <p class="page__meta">{rref.kind.full_label()}" · "{title_region}
-                    {move || answered_by.get().map(|r| format!(" · read from {r}"))}</p>
-                <span class="resource-page__status">
-                    // Always a badge, so the heading line keeps its height when the status comes.
-                    {move || {
-                        let status = detail.with(|d| match d {
-                            Some(Ok(d)) => detail_status(d),
-                            Some(Err(_)) => "unknown".to_string(),
-                            None if offline() => "not connected".to_string(),
-                            None => "loading".to_string(),
-                        });
-                        view! { <StatusBadge status=status stale=stale age=age /> }
-                    }}
-                </span>
-                // While the latest refresh failed: marked stale, and its title says why.
-                <p class="resource-page__freshness" role="status"
-                    class:resource-page__freshness--stale=move || stale.get()
-                    title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
-                    {move || freshness(read_at.get(), stale.get(), refresh_error.get().as_ref(), runs.now.get())}
-                </p>
-            </div>
-            <div class="resource-page__body">
-                // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
-                {move || detail.with(|d| match d {
-                    None if offline() => view! {
-                        <div class="notice" role="status">
-                            <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
-                        </div>
-                    }.into_any(),
-                    None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
-                    Some(Ok(d)) => view! { <DetailView page=layout(d) open=open blocked=blocked stale=stale age=age /> }.into_any(),
+            <div class="page resource-page">
+                <p class="resource-page__crumbs"><a href="/">"Inventory"</a>" / "{rref.kind.full_label()}</p>
+                <div class="page__head">
+                    <h1 class="page__title">{rref.id.clone()}</h1>
+                    <p class="page__meta">{rref.kind.full_label()}" · "{title_region}
+    </p>
+                    <span class="resource-page__status">
+                        // Always a badge, so the heading line keeps its height when the status comes.
+                        {move || {
+                            let status = detail.with(|d| match d {
+                                Some(Ok(d)) => detail_status(d),
+                                Some(Err(_)) => "unknown".to_string(),
+                                None if offline() => "not connected".to_string(),
+                                None => "loading".to_string(),
+                            });
+                            view! { <StatusBadge status=status stale=stale age=age /> }
+                        }}
+                    </span>
+                    // While the latest refresh failed: marked stale, and its title says why.
+                    <p class="resource-page__freshness" role="status"
+                        class:resource-page__freshness--stale=move || stale.get()
+                        title=move || refresh_error.with(|e| e.as_ref().map(ErrorInfo::one_line))>
+                        // Which member region answered is said here, at the end of the line, so its
+                        // arrival moves nothing drawn before it.
+                        {move || {
+                            let mut line = freshness(read_at.get(), stale.get(), refresh_error.get().as_ref(), runs.now.get());
+                            if let Some(region) = answered_by.get().filter(|_| !line.is_empty()) {
+                                line.push_str(" · from ");
+                                line.push_str(&region);
+                            }
+                            line
+                        }}
+                    </p>
+                </div>
+                <div class="resource-page__body">
+                    // Read in place: the page is drawn from a `Layout`, so the detail is not cloned.
+                    {move || detail.with(|d| match d {
+                        None if offline() => view! {
+                            <div class="notice" role="status">
+                                <p>"Not connected: this resource cannot be read. "<a href="/connect">"Connect"</a>" — the runs below are kept and resume."</p>
+                            </div>
+                        }.into_any(),
+                        None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
+                        Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
+                        Some(Ok(d)) => view! { <DetailView page=layout(d) open=open blocked=blocked stale=stale age=age /> }.into_any(),
+                    })}
+                </div>
+                // Runs and events wait for the resource: drawn under the placeholder, they would be
+                // pushed down when the picture (of unknown height) replaces it.
+                {view! { <Show when=move || detail.with(Option::is_some) || offline()>{move || { let events = events; view! {
+                <section class="resource-page__runs" aria-labelledby="runs-title">
+                    <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
+                    <RunList runs=page_runs empty="None from this tab yet." />
+                </section>
+                <section class="resource-page__events" aria-labelledby="events-title">
+                    <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
+                    {move || events.with(|e| match e {
+                        None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
+                        None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
+                        Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
+                        Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
+                    })}
+                </section>
+                }}}</Show> }}
+                {move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
+                    let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
+                    let create_region = action.call_region().to_string();
+                    let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
+                    view! {
+                        <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                            {is_create.then(|| view! {
+                                <label class="field dialog__extra">
+                                    <span class="field__label">"Global datastore suffix"</span>
+                                    <span class="field__hint">{move || format!("AWS puts its prefix for {create_region} before it: {}", new_datastore_id(&create_region, &suffix.get()))}</span>
+                                    <input class="field__input field__input--mono" type="text" spellcheck="false"
+                                        prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
+                                </label>
+                            })}
+                            {is_switch.then(|| view! {
+                                <label class="check dialog__extra">
+                                    <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
+                                    <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
+                                </label>
+                            })}
+                        </ActionDialog>
+                    }
                 })}
             </div>
-            // Runs and events wait for the resource: drawn under the placeholder, they would be
-            // pushed down when the picture (of unknown height) replaces it.
-            {view! { <Show when=move || detail.with(Option::is_some) || offline()>{move || { let events = events; view! {
-            <section class="resource-page__runs" aria-labelledby="runs-title">
-                <h2 id="runs-title" class="page__subtitle">"Runs on this resource"</h2>
-                <RunList runs=page_runs empty="None from this tab yet." />
-            </section>
-            <section class="resource-page__events" aria-labelledby="events-title">
-                <h2 id="events-title" class="page__subtitle">"Recent events (6 h)"</h2>
-                {move || events.with(|e| match e {
-                    None if offline() => view! { <p class="placeholder">"Not connected."</p> }.into_any(),
-                    None => view! { <p class="placeholder">"Loading events…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Events" compact=true /> }.into_any(),
-                    Some(Ok(list)) => view! { <EventList events=list.clone() empty="No events in the last six hours." /> }.into_any(),
-                })}
-            </section>
-            }}}</Show> }}
-            {move || pending.with(|p| p.as_ref().map(|p| (p.action.clone(), p.writer.clone()))).map(|(action, writer)| {
-                let is_create = matches!(action, Action::CreateGlobalDatastore { .. });
-                let create_region = action.call_region().to_string();
-                let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
-                view! {
-                    <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
-                        {is_create.then(|| view! {
-                            <label class="field dialog__extra">
-                                <span class="field__label">"Global datastore suffix"</span>
-                                <span class="field__hint">{move || format!("AWS puts its prefix for {create_region} before it: {}", new_datastore_id(&create_region, &suffix.get()))}</span>
-                                <input class="field__input field__input--mono" type="text" spellcheck="false"
-                                    prop:value=move || suffix.get() on:input=move |ev| suffix.set(event_target_value(&ev)) />
-                            </label>
-                        })}
-                        {is_switch.then(|| view! {
-                            <label class="check dialog__extra">
-                                <input type="checkbox" prop:checked=move || via_failover_api.get() on:change=move |ev| via_failover_api.set(event_target_checked(&ev)) />
-                                <span>"Send as FailoverGlobalCluster with Switchover=true (equivalent; for accounts whose policy allows only that call)"</span>
-                            </label>
-                        })}
-                    </ActionDialog>
-                }
-            })}
-        </div>
-    }
+        }
 }
 
 /// `read 3 s ago (07:41:02 UTC)`; once stale, how old the picture is and, when the latest
