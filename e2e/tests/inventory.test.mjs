@@ -216,3 +216,29 @@ test('dark colour scheme: the theme variables switch and status still reads as t
     await emulator.stop();
   }
 });
+
+test('a list call the role may not make hides nothing the other call returned, and the cell names it', async () => {
+  // A read-only role without elasticache:DescribeGlobalReplicationGroups (issue 17).
+  const emulator = await startEmulator({ args: ['--deny', 'DescribeGlobalReplicationGroups'] });
+  const session = await openBrowser({ allowConsoleError: (t) => /status of 403/.test(t) });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator, 'orders-queue');
+    const names = await rowNames(page);
+    for (const name of ['orders-queue', 'checkout-sessions-usw2', 'feature-flags', 'identity-graph']) {
+      assert.ok(names.includes(name), `${name} is listed: ${names}`);
+    }
+    assert.ok(!names.includes('ldgnf-checkout-sessions'), 'the denied list is not invented');
+    const grid = page.getByRole('table', { name: 'Load state by region and service' });
+    const cell = grid.getByRole('row', { name: /us-east-1/ }).getByRole('cell').first();
+    const text = await cell.innerText();
+    assert.match(text, /✓ \d+ listed/);
+    assert.match(text, /partly listed/);
+    assert.match(text, /AccessDenied/);
+    assert.match(text, /DescribeGlobalReplicationGroups/);
+    await screenshot(page, 'inventory-partly-listed');
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});

@@ -18,6 +18,8 @@ pub struct App {
     pub serve: Option<PathBuf>,
     pub faults: Faults,
     pub rng: Mutex<Rng>,
+    /// Actions answered `AccessDenied`, as to a role whose policy lacks them.
+    pub deny: Vec<String>,
 }
 
 /// Locks a mutex even if a panicking request poisoned it: the data is still consistent,
@@ -44,6 +46,7 @@ impl App {
             serve: config.serve.clone(),
             faults: config.faults,
             rng: Mutex::new(Rng::new(config.seed)),
+            deny: config.deny.clone(),
         }
     }
 

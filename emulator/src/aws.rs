@@ -140,6 +140,19 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         };
         return error_reply(service, &e, &request_id, &context);
     }
+    if app.deny.contains(&action) {
+        let user = format!(
+            "arn:aws:iam::{}:user/emulator-{}",
+            crate::models::ACCOUNT_ID,
+            scope.access_key_id.to_ascii_lowercase()
+        );
+        let e = AwsError::AccessDenied(format!(
+            "User: {user} is not authorized to perform: {}:{action} because no identity-based policy allows the {}:{action} action",
+            service.signing_name(),
+            service.signing_name()
+        ));
+        return error_reply(service, &e, &request_id, &context);
+    }
     let mutating = service.is_mutating(&action);
     let fault = app.faults.roll(&mut lock(&app.rng), mutating);
     let delayed = app.faults.applies_to(mutating) && !app.faults.latency.is_zero();

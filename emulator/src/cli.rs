@@ -30,6 +30,8 @@ OPTIONS:
                             reads only unless mutations=true
   --seed N                  seed of the fault dice and request ids [default: 1]
   --test-failover-quota N   TestFailover / FailoverShard shards per rolling 24 h [default: 15]
+  --deny ACTION[,ACTION]    answer these actions AccessDenied, as to a role whose policy
+                            lacks them (e.g. DescribeGlobalReplicationGroups)
   -h, --help                print this help
   -V, --version             print the version
 
@@ -55,6 +57,8 @@ pub struct Config {
     pub faults: Faults,
     pub seed: u64,
     pub test_failover_quota: usize,
+    /// Actions answered `AccessDenied` (`--deny`).
+    pub deny: Vec<String>,
 }
 
 /// What the command line asks for.
@@ -89,6 +93,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut faults = Faults::default();
     let mut seed = 1;
     let mut quota = 15;
+    let mut deny = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -132,6 +137,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                     .parse()
                     .map_err(|_| format!("--seed {v}: expected an integer"))?;
             }
+            "--deny" => {
+                for action in value()?.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                    deny.push(action.to_string());
+                }
+            }
             "--test-failover-quota" => {
                 let v = value()?;
                 quota = v
@@ -159,6 +169,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         faults,
         seed,
         test_failover_quota: quota,
+        deny,
     })))
 }
 

@@ -12,6 +12,8 @@ pub enum AwsError {
     InvalidClientTokenId,
     SignatureDoesNotMatch(String),
     ExpiredToken,
+    /// IAM refused the action (`--deny`).
+    AccessDenied(String),
     InvalidAction(String),
     MissingParameter(String),
     InvalidParameterValue(String),
@@ -52,6 +54,7 @@ impl AwsError {
             InvalidClientTokenId => "InvalidClientTokenId",
             SignatureDoesNotMatch(_) => "SignatureDoesNotMatch",
             ExpiredToken => "ExpiredToken",
+            AccessDenied(_) => "AccessDenied",
             InvalidAction(_) => "InvalidAction",
             MissingParameter(_) => "MissingParameter",
             InvalidParameterValue(_) | Validation(_) => "InvalidParameterValue",
@@ -86,6 +89,7 @@ impl AwsError {
             InvalidClientTokenId => "UnrecognizedClientException",
             SignatureDoesNotMatch(_) => "InvalidSignatureException",
             ExpiredToken => "ExpiredTokenException",
+            AccessDenied(_) => "AccessDeniedException",
             InvalidAction(_) => "UnknownOperationException",
             MissingParameter(_) | Validation(_) => "ValidationException",
             InvalidParameterValue(_) => "InvalidParameterValueException",
@@ -105,6 +109,7 @@ impl AwsError {
             | InvalidClientTokenId
             | SignatureDoesNotMatch(_)
             | ExpiredToken
+            | AccessDenied(_)
             | InvalidAction(_)
             | Validation(_)
             | MissingParameter(_)
@@ -123,7 +128,8 @@ impl AwsError {
             MissingAuthenticationToken
             | InvalidClientTokenId
             | SignatureDoesNotMatch(_)
-            | ExpiredToken => 403,
+            | ExpiredToken
+            | AccessDenied(_) => 403,
             ReplicationGroupNotFound(_)
             | GlobalReplicationGroupNotFound(_)
             | NodeGroupNotFound(_)
@@ -171,6 +177,7 @@ impl AwsError {
             }
             IncompleteSignature(m)
             | SignatureDoesNotMatch(m)
+            | AccessDenied(m)
             | InvalidAction(m)
             | MissingParameter(m)
             | InvalidParameterValue(m)

@@ -19,7 +19,8 @@ pub fn AppHeader(
             <button type="button" class="app-header__jump" on:click=move |_| on_palette.run(()) aria-keyshortcuts="/ Control+K">
                 "Jump to… "<kbd>"/"</kbd>
             </button>
-            <span class="app-header__session">
+            // Fixed width (no shift when connecting): the full text, caller ARN and all, in the tooltip.
+            <span class="app-header__session" title=move || session.get()>
                 {move || session.get().unwrap_or_else(|| "not connected".into())}
             </span>
         </header>

@@ -280,9 +280,16 @@ fn SlotGrid() -> impl IntoView {
                                         None | Some(SlotState::Loading) => view! {
                                             <span class="slot-grid__state slot-grid__state--loading"><span aria-hidden="true">"◌ "</span>"loading…"</span>
                                         }.into_any(),
-                                        Some(SlotState::Ready { rows, .. }) => view! {
-                                            <span class="slot-grid__state slot-grid__state--ready"><span aria-hidden="true">"✓ "</span>{format!("{} listed", rows.len())}</span>
-                                        }.into_any(),
+                                        Some(SlotState::Ready { rows, failed, .. }) => {
+                                            // What answered is listed; a call that failed is said, by name.
+                                            let partial = (!failed.is_empty()).then(|| format!("{context} — partly listed"));
+                                            view! {
+                                                <span class="slot-grid__state slot-grid__state--ready"><span aria-hidden="true">"✓ "</span>{format!("{} listed", rows.len())}</span>
+                                                {partial.map(|context| failed.into_iter().map(|error| view! {
+                                                    <ErrorPanel error=error context=context.clone() compact=true />
+                                                }).collect_view())}
+                                            }.into_any()
+                                        }
                                         Some(SlotState::Failed { error, .. }) => {
                                             // Reads retry by themselves; say so for the errors that pass.
                                             let context = if error.is_transient() { format!("{context} — retrying") } else { context.clone() };

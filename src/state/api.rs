@@ -46,26 +46,26 @@ pub struct SlotData {
     pub global_databases: Vec<GlobalDatabase>,
     pub db_clusters: Vec<DbCluster>,
     pub memorydb: Vec<MemoryDbCluster>,
+    /// The list calls that failed while another of the same service answered.
+    pub failed: Vec<ErrorInfo>,
     /// ElastiCache: TestFailover calls in the Region in the last 24 hours (its quota), once
     /// counted (after the listing, which does not wait for it) and when the events could be read.
     pub test_failovers_24h: Option<u32>,
 }
 
 /// Lists one service in one region (both list calls for the two-level services, in parallel).
+/// Each call stands on its own: when one fails and the other answers (a role allowed
+/// `DescribeReplicationGroups` but not `DescribeGlobalReplicationGroups`), what answered is
+/// kept and the failed call is in `failed`; only when every call failed is the slot an error.
 pub async fn load_slot(
     session: &Session,
     region: &str,
     service: Service,
 ) -> Result<SlotData, ErrorInfo> {
-    listed(&session.client, region, service)
-        .await
-        .map_err(|e| to_error(&e))
-}
-
-/// [`load_slot`] with the AWS error as is, so it is converted at one place.
-async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, AwsError> {
+    let c = &session.client;
     let mut data = SlotData::default();
-    match service {
+    let mut failed = Vec::new();
+    let calls = match service {
         Service::ElastiCache => {
             let ec = c.elasticache(region);
             let (g, r) = futures::future::join(
@@ -73,23 +73,38 @@ async fn listed(c: &Client, region: &str, service: Service) -> Result<SlotData, 
                 ec.describe_replication_groups(),
             )
             .await;
-            data.global_datastores = g?;
-            data.replication_groups = r?;
+            data.global_datastores = kept(g, &mut failed);
+            data.replication_groups = kept(r, &mut failed);
+            2
         }
         Service::Neptune => {
             let np = c.neptune(region);
             let (g, cl) =
                 futures::future::join(np.describe_global_databases(), np.describe_clusters()).await;
-            data.global_databases = g?;
-            data.db_clusters = cl?;
+            data.global_databases = kept(g, &mut failed);
+            data.db_clusters = kept(cl, &mut failed);
+            2
         }
         Service::MemoryDb => {
-            data.memorydb = c.memorydb(region).describe_clusters().await?;
+            data.memorydb = kept(c.memorydb(region).describe_clusters().await, &mut failed);
+            1
         }
         // Never listed: the inventory lists the three services it covers.
-        Service::Sts => {}
+        Service::Sts => 0,
+    };
+    if calls > 0 && failed.len() == calls {
+        return Err(failed.swap_remove(0));
     }
+    data.failed = failed;
     Ok(data)
+}
+
+/// A list call's items, or none with its error noted.
+fn kept<T: Default>(answer: Result<T, AwsError>, failed: &mut Vec<ErrorInfo>) -> T {
+    answer.unwrap_or_else(|e| {
+        failed.push(to_error(&e));
+        T::default()
+    })
 }
 
 /// One resource in full, for its page.

@@ -23,6 +23,8 @@ pub enum SlotState {
     Ready {
         rows: Vec<Arc<Row>>,
         at: i64,
+        /// Calls of this service that failed while another answered: the rows are partial.
+        failed: Vec<ErrorInfo>,
     },
     Failed {
         error: ErrorInfo,
@@ -127,6 +129,7 @@ impl InventoryCtx {
             }
             let listed = result.is_ok();
             let result = result.map(|mut data| {
+                let failed = std::mem::take(&mut data.failed);
                 // The last count stands until the new one comes.
                 data.test_failovers_24h = ctx
                     .data
@@ -136,15 +139,16 @@ impl InventoryCtx {
                 ctx.data.update_value(|d| {
                     d.insert(key.clone(), data);
                 });
-                rows
+                (rows, failed)
             });
             ctx.slots.update(|slots| {
                 // What the slot showed: kept on an error, reused for unchanged rows.
                 let previous = slots.get(&key).map_or(&[][..], SlotState::rows);
                 let state = match result {
-                    Ok(rows) => SlotState::Ready {
+                    Ok((rows, failed)) => SlotState::Ready {
                         rows: reuse_unchanged(rows, previous),
                         at: browser::now_ms(),
+                        failed,
                     },
                     Err(error) => SlotState::Failed {
                         error,
@@ -279,6 +283,7 @@ mod tests {
         let ready = |rows: Vec<Row>| SlotState::Ready {
             rows: rows.into_iter().map(Arc::new).collect(),
             at: 0,
+            failed: Vec::new(),
         };
         let slots: BTreeMap<SlotKey, SlotState> = [
             (

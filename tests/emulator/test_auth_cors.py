@@ -460,3 +460,21 @@ def test_expiry_is_per_access_key(start_emulator):
     assert_error(e, "ExpiredToken", (400, 403), query=True)
     ok_meta(emu.elasticache("us-east-1", key=other_key, secret=other_secret).describe_replication_groups())
     ok_meta(emu.memorydb("us-east-1", key=other_key, secret=other_secret).describe_clusters())
+
+
+def test_a_denied_action_is_access_denied_and_the_others_still_answer(start_emulator):
+    """--deny stands for a role whose policy lacks one action: that call is refused as AWS
+    refuses it, and the service's other calls answer."""
+    emu = start_emulator("--deny", "DescribeGlobalReplicationGroups,DescribeClusters")
+    ec = emu.elasticache("us-east-1")
+    with pytest.raises(ClientError) as e:
+        ec.describe_global_replication_groups()
+    err = e.value.response
+    assert err["Error"]["Code"] == "AccessDenied"
+    assert err["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "elasticache:DescribeGlobalReplicationGroups" in err["Error"]["Message"]
+    assert ec.describe_replication_groups()["ReplicationGroups"], "the other list still answers"
+    with pytest.raises(ClientError) as e:
+        emu.memorydb("us-east-1").describe_clusters()
+    assert e.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert emu.memorydb("us-east-1").describe_events()["ResponseMetadata"]["HTTPStatusCode"] == 200
