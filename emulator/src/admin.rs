@@ -42,6 +42,31 @@ pub fn handle(
                 .collect();
             (200, Value::Array(calls))
         }
+        ("GET" | "HEAD", "/_emulator/faults") => (200, faults_json(app)),
+        // {"regionDown": ["us-east-1"]}: those regions' endpoints stop answering (a drill
+        // takes a region down mid-session); [] brings them all back.
+        ("POST", "/_emulator/faults") => {
+            let asked = serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("regionDown").and_then(Value::as_array).cloned());
+            let Some(asked) = asked else {
+                return (
+                    400,
+                    json!({"error": "expected a JSON body {\"regionDown\": [\"us-east-1\", ...]}"}),
+                );
+            };
+            let mut down = std::collections::BTreeSet::new();
+            for r in &asked {
+                match r.as_str().filter(|r| crate::models::is_valid_region(r)) {
+                    Some(r) => {
+                        down.insert(r.to_string());
+                    }
+                    None => return (400, json!({"error": format!("not a region name: {r}")})),
+                }
+            }
+            lock(&app.world).set_regions_down(down);
+            (200, faults_json(app))
+        }
         ("POST", "/_emulator/credentials/expire" | "/_emulator/credentials/restore") => {
             let key = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
                 v.get("accessKeyId")
@@ -71,7 +96,8 @@ pub fn handle(
             "/_emulator/health"
             | "/_emulator/config.json"
             | "/_emulator/state"
-            | "/_emulator/calls",
+            | "/_emulator/calls"
+            | "/_emulator/faults",
         ) => (405, json!({"error": "method not allowed"})),
         _ => (
             404,
@@ -244,4 +270,9 @@ pub fn state(w: &World, now: Millis) -> Value {
             "failoverShardQuota": {"limit": mdb_quota.limit, "used": mdb_quota.used(now)},
         },
     })
+}
+
+/// The faults that can change at run time: `{"regionDown": [...]}`.
+fn faults_json(app: &App) -> Value {
+    json!({"regionDown": lock(&app.world).regions_down.iter().collect::<Vec<_>>()})
 }

@@ -33,18 +33,15 @@ impl App {
         let timing = Timing {
             scale: config.time_scale,
         };
+        let mut world = topology::build(config.topology, timing, config.test_failover_quota, now);
+        world.set_regions_down(config.faults.region_down.clone());
         App {
-            world: Mutex::new(topology::build(
-                config.topology,
-                timing,
-                config.test_failover_quota,
-                now,
-            )),
+            world: Mutex::new(world),
             credentials: config.credentials.clone(),
             expired: Mutex::new(BTreeSet::new()),
             demo: config.demo,
             serve: config.serve.clone(),
-            faults: config.faults,
+            faults: config.faults.clone(),
             rng: Mutex::new(Rng::new(config.seed)),
             deny: config.deny.clone(),
         }

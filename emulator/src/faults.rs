@@ -1,10 +1,11 @@
-//! Faults on demand (`--faults throttle=0.1,error5xx=0.05,latency=300ms`), deterministic for
-//! a given `--seed`.
+//! Faults on demand (`--faults throttle=0.1,error5xx=0.05,latency=300ms,region-down=us-east-1`),
+//! deterministic for a given `--seed`.
 
 use crate::error::AwsError;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Faults {
     /// Probability of a throttling error.
     pub throttle: f64,
@@ -14,6 +15,9 @@ pub struct Faults {
     pub latency: Duration,
     /// Whether mutating calls are affected too (by default only reads are).
     pub mutations: bool,
+    /// Regions whose endpoints are unreachable at start (`region-down=us-east-1+eu-west-1`);
+    /// `POST /_emulator/faults` changes them at run time.
+    pub region_down: BTreeSet<String>,
 }
 
 fn probability(key: &str, v: &str) -> Result<f64, String> {
@@ -53,6 +57,16 @@ impl Faults {
                     f.mutations = v
                         .parse()
                         .map_err(|_| format!("--faults mutations={v}: expected true or false"))?;
+                }
+                "region-down" => {
+                    for region in v.split('+').filter(|r| !r.is_empty()) {
+                        if !crate::models::is_valid_region(region) {
+                            return Err(format!(
+                                "--faults region-down={v}: '{region}' is not a region name"
+                            ));
+                        }
+                        f.region_down.insert(region.to_string());
+                    }
                 }
                 other => return Err(format!("--faults: unknown fault '{other}'")),
             }
@@ -133,6 +147,12 @@ mod tests {
         assert!(Faults::parse("throttle=2").is_err());
         assert!(Faults::parse("bogus=1").is_err());
         assert!(Faults::parse("mutations=true").unwrap().mutations);
+        let down = Faults::parse("region-down=us-east-1+eu-west-1").unwrap();
+        assert_eq!(
+            down.region_down.iter().collect::<Vec<_>>(),
+            ["eu-west-1", "us-east-1"]
+        );
+        assert!(Faults::parse("region-down=nowhere").is_err());
     }
 
     #[test]

@@ -11,7 +11,6 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
-use std::convert::Infallible;
 use std::sync::Arc;
 
 const EXPOSE_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
@@ -66,8 +65,34 @@ fn log(line: &str) {
     eprintln!("{} {line}", timefmt::iso(clock::now_ms()));
 }
 
+/// The answer to a call for a region that is down: none. Returned as the service's error,
+/// hyper closes the connection without a response, which a browser's fetch reports as a
+/// network error, as it does for an AWS endpoint it cannot reach.
+#[derive(Debug)]
+pub struct RegionDown(String);
+
+impl std::fmt::Display for RegionDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is down (region-down fault): connection closed unanswered",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for RegionDown {}
+
+/// The region a request is signed for, when its `Authorization` header says.
+fn signed_region(headers: &[(String, String)]) -> Option<String> {
+    let auth = headers.iter().find(|(k, _)| k == "authorization")?;
+    crate::sigv4::parse_authorization(Some(&auth.1))
+        .ok()
+        .map(|a| a.scope.region)
+}
+
 /// Serves one HTTP request.
-pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, RegionDown> {
     let now = clock::now_ms();
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
@@ -146,6 +171,12 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
             headers: &headers,
             body: &body,
         };
+        if let Some(region) = signed_region(&headers)
+            .filter(|r| crate::app::lock(&app.world).regions_down.contains(r))
+        {
+            log(&format!("POST / {region} dropped (region-down fault)"));
+            return Err(RegionDown(region));
+        }
         let reply = aws::handle(&app, &parts, now);
         log(&reply.log);
         if reply.delayed {
@@ -216,7 +247,10 @@ pub async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
             let conn = hyper::server::conn::http1::Builder::new()
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             if let Err(e) = conn.await {
-                if !e.is_incomplete_message() {
+                // A dropped call for a region that is down was logged where it was dropped.
+                let region_down = std::error::Error::source(&e)
+                    .is_some_and(|s| s.downcast_ref::<RegionDown>().is_some());
+                if !e.is_incomplete_message() && !region_down {
                     eprintln!("connection error: {e}");
                 }
             }

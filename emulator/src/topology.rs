@@ -523,6 +523,7 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
         neptune: np,
         memorydb: mdb,
         calls: Vec::new(),
+        regions_down: Default::default(),
     }
 }
 

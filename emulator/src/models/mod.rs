@@ -8,7 +8,7 @@ pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
@@ -204,9 +204,17 @@ pub struct World {
     pub neptune: neptune::Neptune,
     pub memorydb: memorydb::MemoryDb,
     pub calls: Vec<CallRecord>,
+    /// Regions whose endpoints do not answer (the `region-down` fault).
+    pub regions_down: BTreeSet<String>,
 }
 
 impl World {
+    /// Takes regions down (their endpoints stop answering) or brings them back.
+    pub fn set_regions_down(&mut self, down: BTreeSet<String>) {
+        self.neptune.regions_down = down.clone();
+        self.regions_down = down;
+    }
+
     /// Applies every step due at `now` in every service.
     pub fn advance(&mut self, now: Millis) {
         self.elasticache.advance(now);

@@ -122,6 +122,8 @@ pub struct Neptune {
     pub clusters: BTreeMap<(String, String), DbCluster>,
     pub global_clusters: BTreeMap<String, GlobalCluster>,
     pub events: Vec<Event>,
+    /// Regions that are down: a switchover needs the writer's.
+    pub regions_down: std::collections::BTreeSet<String>,
 }
 
 fn cluster_event(at: Millis, region: &str, id: &str, message: String) -> Event {
@@ -141,6 +143,7 @@ impl Neptune {
             clusters: BTreeMap::new(),
             global_clusters: BTreeMap::new(),
             events: Vec::new(),
+            regions_down: std::collections::BTreeSet::new(),
         }
     }
 
@@ -288,6 +291,19 @@ impl Neptune {
             )));
         }
         let from = g.writer().cloned();
+        // A switchover waits for the secondary to catch up with the writer: with the writer's
+        // region down that cannot happen, so AWS refuses it; a failover (AllowDataLoss) goes on.
+        if switchover || !allow_data_loss {
+            if let Some(w) = from
+                .as_ref()
+                .filter(|w| self.regions_down.contains(&w.region))
+            {
+                return Err(AwsError::InvalidGlobalClusterState(format!(
+                    "Global cluster {id} cannot switch over: its primary cluster {} in {} is unavailable. Use FailoverGlobalCluster with AllowDataLoss to fail over to a secondary cluster.",
+                    w.cluster_id, w.region
+                )));
+            }
+        }
         let kind = if switchover || !allow_data_loss {
             "switchover"
         } else {
