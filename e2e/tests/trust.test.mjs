@@ -138,7 +138,7 @@ test('a frozen endpoint: the picture turns stale with its age, the header names 
     assert.ok(await action.isDisabled(), 'no action on a stale picture');
     assert.match(await blockedLine(page).innerText(), /stale|No connection to us-east-1/);
     const strip = page.getByRole('status', { name: 'Endpoints not answering' });
-    await waitUntil('the header names the endpoint', async () => /us-east-1 · ElastiCache(, [A-Za-z]+)*: no answer for \d+ s \(\d+ failed calls?, last: timed out \(no response within 3 s\)\)/.test(await strip.innerText()), 30_000);
+    await waitUntil('the header names the endpoint', async () => /us-east-1 · ElastiCache(, [A-Za-z]+)*: no answer for \d+ s, since \d\d:\d\d:\d\d UTC \(\d+ failed calls?, last: timed out \(no response within 3 s\)\)/.test(await strip.innerText()), 30_000);
     await screenshot(page, 'frozen-endpoint-stale');
     // The inventory's rows age too: their badges turn stale once their listing is too old.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();

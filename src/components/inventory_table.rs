@@ -32,6 +32,8 @@ impl Listings {
 pub fn InventoryTable(
     rows: Memo<Vec<Arc<Row>>>,
     listings: Memo<Listings>,
+    /// Region × service pairs not answering now: a row names its members there.
+    unreachable: Memo<BTreeSet<(String, Service)>>,
     /// How old a listing may get before it is stale, for the badges' tooltip.
     #[prop(into)]
     stale_after: String,
@@ -58,7 +60,7 @@ pub fn InventoryTable(
             </thead>
             <tbody>
                 <For each=move || rows.get() key=|row| (row.resource.key(), row.rev) let:row>
-                    <InventoryRow row=row listings=listings stale_after=stale_after.clone() />
+                    <InventoryRow row=row listings=listings unreachable=unreachable stale_after=stale_after.clone() />
                 </For>
             </tbody>
         </table>
@@ -66,17 +68,43 @@ pub fn InventoryTable(
 }
 
 #[component]
-fn InventoryRow(row: Arc<Row>, listings: Memo<Listings>, stale_after: String) -> impl IntoView {
+fn InventoryRow(
+    row: Arc<Row>,
+    listings: Memo<Listings>,
+    unreachable: Memo<BTreeSet<(String, Service)>>,
+    stale_after: String,
+) -> impl IntoView {
     let status = row.status.clone();
     let stale = {
         let row = row.clone();
         Signal::derive(move || listings.with(|l| l.row_is_stale(&row)))
     };
     let age = Signal::stored(format!("not listed again for over {stale_after}"));
+    // The row's regions whose endpoint for its service is not answering: a member there is
+    // out of reach (a global resource stays listed from its other regions).
+    let out_of_reach = {
+        let row = row.clone();
+        Memo::new(move |_| {
+            unreachable.with(|u| {
+                row.regions
+                    .iter()
+                    .filter(|r| u.contains(&((*r).clone(), row.service())))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     view! {
         <tr class=format!("inventory-table__row inventory-table__row--{}", row.status_kind.as_str())>
             <td class="inventory-table__name">
                 <a href=row.resource.path()>{row.name.clone()}</a>
+                <Show when=move || out_of_reach.with(|r| !r.is_empty())>
+                    <span class="inventory-table__risks">
+                        {move || out_of_reach.get().into_iter().map(|region| view! {
+                            <span class="risk-badge risk-badge--reach"><span aria-hidden="true">"⚠ "</span>{region}" not answering"</span>
+                        }).collect_view()}
+                    </span>
+                </Show>
                 {(!row.risks.is_empty()).then(|| view! {
                     <span class="inventory-table__risks">
                         {row.risks.iter().map(|r| view! {

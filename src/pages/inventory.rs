@@ -64,6 +64,12 @@ pub fn InventoryPage() -> impl IntoView {
             l
         })
     });
+    let reach = crate::state::reach::ReachCtx::expect();
+    let unreachable = Memo::new(move |_| {
+        reach
+            .failing
+            .with(|f| f.keys().cloned().collect::<std::collections::BTreeSet<_>>())
+    });
     // Latched: once the first full answer (or the wait) has come, later loads never hide rows.
     let drawn = RwSignal::new(false);
     set_timeout(
@@ -144,7 +150,7 @@ pub fn InventoryPage() -> impl IntoView {
             // table already drawn.
             {view! { <Show when=move || session.is_connected() || !session.probing.get()>{move || view! {
                 <SlotGrid />
-                <InventoryTable rows=shown listings=listings stale_after=format!("{} s", STALE_AFTER_MS / 1000) />
+                <InventoryTable rows=shown listings=listings unreachable=unreachable stale_after=format!("{} s", STALE_AFTER_MS / 1000) />
             }}</Show> }}
             {view! { <Show when=move || { drawn.get() && matched.with(Vec::len) > shown.with(Vec::len) }>{move || view! {
                 <p class="inventory-page__more">

@@ -317,8 +317,22 @@ pub async fn resource_events(
         since: Some(Timestamp(since)),
     };
     let mut out = Vec::new();
+    let mut first_error = None;
+    let mut answered = false;
     for result in events_in(session, service, regions, &source).await {
-        for e in result? {
+        // A region that does not answer leaves out its events, not those of the others
+        // (the reachability line says which region is silent); all silent is an error.
+        let events = match result {
+            Ok(events) => {
+                answered = true;
+                events
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
+            }
+        };
+        for e in events {
             if is_related(&e, related) {
                 out.push(RunEvent {
                     at: e.date.millis(),
@@ -326,6 +340,11 @@ pub async fn resource_events(
                     message: e.message,
                 });
             }
+        }
+    }
+    if !answered {
+        if let Some(e) = first_error {
+            return Err(e);
         }
     }
     out.sort_by_key(|e| e.at);

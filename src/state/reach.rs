@@ -72,8 +72,8 @@ impl ReachCtx {
     }
 }
 
-/// One line for a region: `us-west-2 · ElastiCache, Neptune: no answer for 20 s (3 failed
-/// calls, last: timed out …)`. Services are named in the order given; the time counts from
+/// One line for a region: `us-west-2 · ElastiCache, Neptune: no answer for 20 s, since
+/// 02:13:05 UTC (3 failed calls, last: timed out …)`. Services are named in the order given; the time counts from
 /// the first unanswered call among them.
 pub fn describe(region: &str, failing: &[(Service, &Unreachable)], now: i64) -> String {
     let since = failing.iter().map(|(_, u)| u.since).min().unwrap_or(now);
@@ -89,9 +89,10 @@ pub fn describe(region: &str, failing: &[(Service, &Unreachable)], now: i64) -> 
         format!("{failures} failed calls")
     };
     format!(
-        "{region} · {}: no answer for {} s ({calls}, last: {last})",
+        "{region} · {}: no answer for {} s, since {} UTC ({calls}, last: {last})",
         services.join(", "),
-        (now - since).max(0) / 1000
+        (now - since).max(0) / 1000,
+        crate::model::Timestamp(since).time_of_day()
     )
 }
 
@@ -211,7 +212,7 @@ mod tests {
             reach.record(("eu-west-1".into(), Service::Neptune), 1_000, Some("x".into()));
             assert_eq!(
                 reach.failing.with_untracked(|f| describe_region(f, "us-west-2", 21_000)),
-                "us-west-2 · ElastiCache, Neptune: no answer for 20 s (3 failed calls, last: HTTP 503)"
+                "us-west-2 · ElastiCache, Neptune: no answer for 20 s, since 00:00:01 UTC (3 failed calls, last: HTTP 503)"
             );
             reach.record(key.clone(), 22_000, None);
             assert!(!reach.failing.with_untracked(|f| f.contains_key(&key)));

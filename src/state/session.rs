@@ -367,10 +367,17 @@ impl SessionCtx {
     fn learn_caller(&self, session: Rc<Session>) {
         let ctx = *self;
         leptos::task::spawn_local(async move {
-            let Some(region) = session.regions.first() else {
-                return;
-            };
-            let answer = session.client.sts(region).get_caller_identity().await;
+            // STS answers in every region: the first that answers will do (one may be down).
+            let mut answer = Err(None);
+            for region in &session.regions {
+                match session.client.sts(region).get_caller_identity().await {
+                    Ok(who) => {
+                        answer = Ok(who);
+                        break;
+                    }
+                    Err(e) => answer = Err(Some(e)),
+                }
+            }
             // A reconnect in the meantime made this answer someone else's.
             if ctx
                 .session
@@ -383,7 +390,8 @@ impl SessionCtx {
                     ctx.account.set(Some(who.account));
                     ctx.caller_arn.set(Some(who.arn));
                 }
-                Err(e) => leptos::logging::warn!("sts:GetCallerIdentity failed: {e}"),
+                Err(Some(e)) => leptos::logging::warn!("sts:GetCallerIdentity failed: {e}"),
+                Err(None) => {}
             }
         });
     }

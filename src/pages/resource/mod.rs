@@ -93,6 +93,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     // time, and named in the heading.
     let answered_by = RwSignal::new(None::<String>);
     let inventory = crate::state::inventory::InventoryCtx::expect();
+    let reach = crate::state::reach::ReachCtx::expect();
 
     // Poll while the page is shown: fast while something changes here, slow otherwise,
     // paused while hidden. The page owns the loop: when it goes away the loop is dropped, its
@@ -113,8 +114,13 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     let Some(read) = runs.claim_read(&key) else {
                         break 'read 200;
                     };
-                    let order =
-                        read_order(&rref, answered_by.get_untracked(), &inventory, &s.regions);
+                    let order = read_order(
+                        &rref,
+                        answered_by.get_untracked(),
+                        &inventory,
+                        &s.regions,
+                        &reach,
+                    );
                     let d = api::fetch_detail(&s, &rref, &order).await.map(|read| {
                         if read.answered_by.is_some()
                             && answered_by.with_untracked(|a| *a != read.answered_by)
@@ -523,13 +529,16 @@ fn detail_changing(d: &Detail) -> bool {
 }
 
 /// The regions to ask for a global resource, in order: the one that answered last, then those
-/// the inventory listed it in (its writer's first), then the session's. Empty for a regional
-/// resource, which is read in its own region.
+/// the inventory listed it in (its writer's first), then the session's; a region whose
+/// endpoint for the service is not answering goes last, so a dead region's timeouts are not
+/// waited out before a healthy one is asked. Empty for a regional resource, which is read in
+/// its own region.
 fn read_order(
     rref: &ResourceRef,
     answered_by: Option<String>,
     inventory: &crate::state::inventory::InventoryCtx,
     session_regions: &[String],
+    reach: &crate::state::reach::ReachCtx,
 ) -> Vec<String> {
     if !rref.kind.is_global() {
         return Vec::new();
@@ -544,6 +553,13 @@ fn read_order(
     order.extend(session_regions.iter().cloned());
     let mut seen = std::collections::BTreeSet::new();
     order.retain(|r| !r.is_empty() && seen.insert(r.clone()));
+    let service = rref.kind.service();
+    // Stable: the order above holds among the answering and among the failing.
+    order.sort_by_key(|r| {
+        reach
+            .failing
+            .with_untracked(|f| f.contains_key(&(r.clone(), service)))
+    });
     order
 }
 
