@@ -19,11 +19,8 @@ pub struct Listings {
 impl Listings {
     pub fn row_is_stale(&self, row: &Row) -> bool {
         let service = row.service();
-        let slots = || {
-            std::iter::once(&row.region)
-                .chain(&row.regions)
-                .map(move |r| (r.clone(), service))
-        };
+        let regions = row.regions_writer_first();
+        let slots = || regions.iter().map(|r| (r.to_string(), service));
         !slots().any(|k| self.fresh.contains(&k)) && slots().any(|k| self.stale.contains(&k))
     }
 }

@@ -80,10 +80,9 @@ impl ErrorInfo {
     /// The read failed because AWS could not be reached or would not take the credentials:
     /// no action should be started until it is read again.
     pub fn is_connection_problem(&self) -> bool {
-        matches!(
-            self.category.as_str(),
-            "transport" | "server" | "auth" | "expired-token" | "clock-skew"
-        )
+        // The transient failures but throttling (AWS answered: it is only slowing us down),
+        // and the ones only a reconnect fixes.
+        (self.is_transient() && self.category != "throttling") || self.needs_reconnect()
     }
 
     /// One line for logs of a run: `Code: message (request id)`.
@@ -142,5 +141,19 @@ mod tests {
             e.retry_context(),
             "Credentials refused — reconnect to resume"
         );
+    }
+
+    #[test]
+    fn a_connection_problem_is_no_answer_or_credentials_refused_not_throttling() {
+        let mut e = throttled();
+        assert!(!e.is_connection_problem());
+        for category in ["transport", "server", "clock-skew", "auth", "expired-token"] {
+            e.category = category.into();
+            assert!(e.is_connection_problem(), "{category}");
+        }
+        for category in ["not-found", "invalid-state", "decode", "other"] {
+            e.category = category.into();
+            assert!(!e.is_connection_problem(), "{category}");
+        }
     }
 }

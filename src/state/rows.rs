@@ -192,6 +192,11 @@ impl Row {
 
     /// Every region the row spans, its writer's first: `us-east-1, us-west-2`.
     pub fn region_list(&self) -> String {
+        self.regions_writer_first().join(", ")
+    }
+
+    /// Every region the row spans, each once, its writer's (or home) region first.
+    pub fn regions_writer_first(&self) -> Vec<&str> {
         let mut list = vec![self.region.as_str()];
         for r in &self.regions {
             if !list.contains(&r.as_str()) {
@@ -199,7 +204,7 @@ impl Row {
             }
         }
         list.retain(|r| !r.is_empty());
-        list.join(", ")
+        list
     }
 
     pub fn from_global_datastore(g: &GlobalDatastore) -> Row {

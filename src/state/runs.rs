@@ -95,12 +95,18 @@ impl RunsCtx {
         self.busy.claim(resource_key)
     }
 
-    /// A run on this resource that has not settled.
-    pub fn in_flight_on(&self, resource_key: &str) -> bool {
+    /// A run on this resource that has not settled, as a noun ("switchover").
+    pub fn open_run_on(&self, resource_key: &str) -> Option<&'static str> {
         self.runs.with(|runs| {
             runs.iter()
-                .any(|r| !r.phase.is_done() && r.action.resource().key() == resource_key)
+                .find(|r| !r.phase.is_done() && r.action.resource().key() == resource_key)
+                .map(|r| r.action.noun())
         })
+    }
+
+    /// A run on this resource that has not settled.
+    pub fn in_flight_on(&self, resource_key: &str) -> bool {
+        self.open_run_on(resource_key).is_some()
     }
 
     fn update(&self, id: &str, f: impl FnOnce(&mut Run)) {

@@ -177,10 +177,8 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     if !keep_events && events.with_untracked(|old| old != &e) {
                         events.set(e);
                     }
-                    let busy = runs.runs.with_untracked(|r| {
-                        r.iter()
-                            .any(|r| !r.phase.is_done() && r.action.resource().key() == key)
-                    });
+                    // No observer in a task: this tracks nothing.
+                    let busy = runs.in_flight_on(&key);
                     let next = if changing || busy {
                         FAST_POLL_MS
                     } else {
@@ -329,12 +327,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         let key = key.clone();
         let home = rref.region.clone();
         Signal::derive(move || {
-            let running = runs.runs.with(|r| {
-                r.iter()
-                    .find(|r| !r.phase.is_done() && r.action.resource().key() == key)
-                    .map(|r| r.action.noun())
-            });
-            if let Some(noun) = running {
+            if let Some(noun) = runs.open_run_on(&key) {
                 return Some(format!(
                     "A {noun} is in progress on this resource: actions wait until it settles."
                 ));
@@ -546,8 +539,7 @@ fn read_order(
     let mut order: Vec<String> = answered_by.into_iter().collect();
     inventory.rows.with_untracked(|rows| {
         if let Some(row) = rows.iter().find(|row| row.resource == *rref) {
-            order.push(row.region.clone());
-            order.extend(row.regions.iter().cloned());
+            order.extend(row.regions_writer_first().into_iter().map(str::to_string));
         }
     });
     order.extend(session_regions.iter().cloned());
