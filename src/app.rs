@@ -6,10 +6,12 @@ use crate::components::reach_strip::ReachStrip;
 use crate::components::run_tray::RunTray;
 use crate::pages::connect::ConnectPage;
 use crate::pages::inventory::InventoryPage;
+use crate::pages::plans::PlansPage;
 use crate::pages::resource::ResourcePage;
 use crate::pages::runs::RunsPage;
 use crate::state::browser;
 use crate::state::inventory::InventoryCtx;
+use crate::state::plans::PlansCtx;
 use crate::state::reach::ReachCtx;
 use crate::state::route::resource_from_params;
 use crate::state::rows::ResourceKind;
@@ -26,6 +28,7 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::provide(reach);
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
+    PlansCtx::provide(session, runs);
     let palette_open = RwSignal::new(false);
 
     // A run that settles changed what the inventory shows: its rows are read again at once,
@@ -76,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=InventoryPage />
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/runs") view=RunsPage />
+                    <Route path=path!("/plans") view=PlansPage />
                     <Route
                         path=path!("/r/elasticache/global/:id")
                         view=|| view! { <ResourceRoute kind=ResourceKind::GlobalDatastore /> }

@@ -2,6 +2,7 @@
 //! shows the preflight checklist, asks for the resource's name where a mistake is costly,
 //! and sends at most once.
 
+use super::dry_run::DryRun;
 use super::error_panel::ErrorPanel;
 use crate::state::action::{may_confirm, Action, Check};
 use crate::state::browser;
@@ -15,6 +16,8 @@ pub fn ActionDialog(
     /// Who writes now, for the effect sentences.
     #[prop(into)]
     writer: String,
+    /// The action with the dialog's inputs applied: what the dry run shows.
+    effective: Memo<Option<Action>>,
     checks: Memo<Vec<Check>>,
     /// The error AWS returned, if the call was refused (read only here).
     error: RwSignal<Option<ErrorInfo>>,
@@ -116,6 +119,7 @@ pub fn ActionDialog(
                     }).collect_view()}
                 </ul>
                 {children.map(|c| c())}
+                <DryRun calls=Signal::derive(move || effective.get().into_iter().collect()) />
                 {confirm_name.map(|name| typed_box(
                     ("Type ", name.clone(), " to confirm"),
                     format!("Type {name} to confirm"),

@@ -14,6 +14,7 @@ pub fn AppHeader(
             <nav class="app-header__nav" aria-label="Main">
                 <a href="/" class="app-header__link">"Inventory"</a>
                 <a href="/runs" class="app-header__link">"Runs"</a>
+                <a href="/plans" class="app-header__link">"Plans"</a>
                 <a href="/connect" class="app-header__link">"Connect"</a>
             </nav>
             <button type="button" class="app-header__jump" on:click=move |_| on_palette.run(()) aria-keyshortcuts="/ Control+K">

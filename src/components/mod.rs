@@ -3,6 +3,7 @@
 pub mod action_dialog;
 pub mod app_header;
 pub mod command_palette;
+pub mod dry_run;
 pub mod endpoints;
 pub mod error_panel;
 pub mod event_list;

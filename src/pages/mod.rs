@@ -2,5 +2,6 @@
 
 pub mod connect;
 pub mod inventory;
+pub mod plans;
 pub mod resource;
 pub mod runs;

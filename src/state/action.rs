@@ -232,6 +232,21 @@ impl Action {
         }
     }
 
+    /// The writer a move aims for, as a run's reads name it: the promoted group, the Neptune
+    /// cluster's id. `None` for actions that name no new writer.
+    pub fn expected_writer(&self) -> Option<String> {
+        match self {
+            Action::PromoteSecondary { target_group, .. } => Some(target_group.clone()),
+            Action::NeptuneFailover {
+                target_cluster_arn, ..
+            }
+            | Action::NeptuneSwitchover {
+                target_cluster_arn, ..
+            } => target_cluster_arn.rsplit(':').next().map(str::to_string),
+            _ => None,
+        }
+    }
+
     /// The shard the action is about, if any.
     pub fn shard(&self) -> Option<&str> {
         match self {

@@ -421,7 +421,7 @@ pub async fn execute(session: &Session, action: &Action) -> Result<Receipt, Erro
             suffix,
         } => c
             .elasticache(region)
-            .create_global_datastore(suffix, group, Some("created by failover-console"))
+            .create_global_datastore(suffix, group, Some(super::dry_run::CREATED_BY))
             .await
             .map(receipt),
         Action::TestFailover {

@@ -101,6 +101,21 @@ mod imp {
         wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
     }
 
+    /// The text of the first file chosen in the `<input type=file>` an event came from.
+    pub async fn chosen_file_text(ev: &web_sys::Event) -> Option<Result<String, String>> {
+        use wasm_bindgen::JsCast;
+        let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+        let file = input.files()?.get(0)?;
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        // The same file chosen again must fire `change` again.
+        input.set_value("");
+        Some(
+            text.ok()
+                .and_then(|t| t.as_string())
+                .ok_or_else(|| format!("{} could not be read as text", file.name())),
+        )
+    }
+
     pub fn download(filename: &str, mime: &str, text: &str) {
         let Some(document) = window().and_then(|w| w.document()) else {
             return;
@@ -273,6 +288,9 @@ mod imp {
         None
     }
     pub fn download(_filename: &str, _mime: &str, _text: &str) {}
+    pub async fn chosen_file_text(_ev: &leptos::web_sys::Event) -> Option<Result<String, String>> {
+        None
+    }
     pub async fn copy_text(_text: &str) -> bool {
         false
     }

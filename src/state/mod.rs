@@ -6,8 +6,13 @@
 pub mod action;
 pub mod api;
 pub mod browser;
+pub mod dry_run;
 pub mod errors;
 pub mod inventory;
+pub mod plan;
+pub mod plan_run;
+pub mod plans;
+pub mod preflight;
 pub mod reach;
 pub mod record;
 pub mod route;

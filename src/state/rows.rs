@@ -146,9 +146,21 @@ pub struct Row {
     /// What makes a failover of it riskier or impossible, as text badges: `single-AZ`,
     /// `no replica`, `quota spent`, `no secondary`. Empty when nothing is flagged.
     pub risks: Vec<&'static str>,
+    /// A global resource's members, for plans that move its writer; empty for the others.
+    pub parts: Vec<RowMember>,
     /// Lower-case text searched by the filter.
     pub haystack: String,
     pub rev: u64,
+}
+
+/// One member of a global resource: where it is, what a failover call names it by (a
+/// replication group id, a Neptune cluster ARN), and whether it takes writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowMember {
+    pub region: String,
+    pub id: String,
+    pub target: String,
+    pub writer: bool,
 }
 
 /// Risk flags, as the inventory shows them.
@@ -239,6 +251,16 @@ impl Row {
             } else {
                 Vec::new()
             },
+            parts: g
+                .members
+                .iter()
+                .map(|m| RowMember {
+                    region: m.region.clone(),
+                    id: m.replication_group_id.clone(),
+                    target: m.replication_group_id.clone(),
+                    writer: m.role == crate::model::MemberRole::Primary,
+                })
+                .collect(),
             haystack: String::new(),
             rev: 0,
         }
@@ -287,6 +309,7 @@ impl Row {
                 }
                 risks
             },
+            parts: Vec::new(),
             haystack: String::new(),
             rev: 0,
         }
@@ -335,6 +358,16 @@ impl Row {
             } else {
                 Vec::new()
             },
+            parts: g
+                .members
+                .iter()
+                .map(|m| RowMember {
+                    region: m.region.clone().unwrap_or_default(),
+                    id: m.cluster_id().to_string(),
+                    target: m.cluster_arn.clone(),
+                    writer: m.is_writer,
+                })
+                .collect(),
             haystack: String::new(),
             rev: 0,
         }
@@ -376,6 +409,7 @@ impl Row {
                 }
                 risks
             },
+            parts: Vec::new(),
             haystack: String::new(),
             rev: 0,
         }
@@ -414,6 +448,7 @@ impl Row {
                 }
                 risks
             },
+            parts: Vec::new(),
             haystack: String::new(),
             rev: 0,
         }

@@ -133,13 +133,9 @@ impl RunsCtx {
         }
     }
 
-    /// Starts a run: reads the resource once (who writes before), then sends the action's one
-    /// call. Returns the run id at once; the run carries the outcome.
-    pub fn start(&self, action: Action, writer_expected: Option<String>) -> String {
-        let now = browser::now_ms();
-        let id = format!("run-{now}-{}", self.runs.with_untracked(Vec::len));
-        let who = self
-            .session
+    /// Who acts, as runs and plans record it: the caller's ARN when STS named it, and the key.
+    pub fn who(&self) -> String {
+        self.session
             .get_untracked()
             .map(|s| {
                 let key = s.who(self.session.account.get_untracked().as_deref());
@@ -148,7 +144,15 @@ impl RunsCtx {
                     None => key,
                 }
             })
-            .unwrap_or_else(|| "not connected".into());
+            .unwrap_or_else(|| "not connected".into())
+    }
+
+    /// Starts a run: reads the resource once (who writes before), then sends the action's one
+    /// call. Returns the run id at once; the run carries the outcome.
+    pub fn start(&self, action: Action, writer_expected: Option<String>) -> String {
+        let now = browser::now_ms();
+        let id = format!("run-{now}-{}", self.runs.with_untracked(Vec::len));
+        let who = self.who();
         let run = Run::new(
             id.clone(),
             action.clone(),

@@ -2,7 +2,6 @@
 //! apply with their preflight dialog, and the runs on this resource.
 
 mod layout;
-mod preflight;
 
 use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
@@ -14,6 +13,7 @@ use crate::state::action::{preflight, Action, Check, CheckOutcome, PreflightFact
 use crate::state::api::{self, Detail};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
+use crate::state::preflight::facts_for;
 use crate::state::record::Phase;
 use crate::state::rows::ResourceRef;
 use crate::state::runs::RunsCtx;
@@ -21,7 +21,6 @@ use crate::state::session::SessionCtx;
 use crate::state::task::spawn_owned;
 use layout::{layout, DetailView};
 use leptos::prelude::*;
-use preflight::facts_for;
 
 /// Poll intervals: while something changes here, and otherwise.
 const FAST_POLL_MS: u32 = 1_000;
@@ -293,6 +292,27 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     };
 
+    // The action with what the dialog's inputs add to it: what the dry run shows and what
+    // the confirm button sends.
+    let effective = Memo::new(move |_| {
+        pending.with(|p| {
+            p.as_ref().map(|p| {
+                let mut action = p.action.clone();
+                match &mut action {
+                    Action::CreateGlobalDatastore { suffix: s, .. } => {
+                        *s = suffix.get().trim().to_string();
+                    }
+                    Action::NeptuneSwitchover {
+                        via_failover_api: v,
+                        ..
+                    } => *v = via_failover_api.get(),
+                    _ => {}
+                }
+                action
+            })
+        })
+    });
+
     let confirm = Callback::new(move |_| {
         let Some(p) = pending.with_untracked(Clone::clone) else {
             return;
@@ -300,18 +320,9 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         if p.run_id.is_some() {
             return; // already sent: one request, ever
         }
-        // What the dialog's inputs add to the action.
-        let mut action = p.action.clone();
-        match &mut action {
-            Action::CreateGlobalDatastore { suffix: s, .. } => {
-                *s = suffix.get_untracked().trim().to_string();
-            }
-            Action::NeptuneSwitchover {
-                via_failover_api: v,
-                ..
-            } => *v = via_failover_api.get_untracked(),
-            _ => {}
-        }
+        let Some(action) = effective.get_untracked() else {
+            return;
+        };
         let id = runs.start(action, p.expected.clone());
         pending.set(Some(Pending {
             run_id: Some(id),
@@ -451,7 +462,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     let create_region = action.call_region().to_string();
                     let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                     view! {
-                        <ActionDialog action=action writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                        <ActionDialog action=action effective=effective writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
                             {is_create.then(|| view! {
                                 <label class="field dialog__extra">
                                     <span class="field__label">"Global datastore suffix"</span>

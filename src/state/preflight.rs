@@ -1,9 +1,10 @@
-//! What the preflight checks are told about a resource, from the detail the page read.
+//! What the preflight checks are told about a resource, from a read of it (the resource
+//! page's, or a plan's preflight).
 
-use crate::state::action::{Action, PreflightFacts};
-use crate::state::api::Detail;
+use super::action::{Action, PreflightFacts};
+use super::api::Detail;
 
-pub(super) fn facts_for(
+pub fn facts_for(
     action: &Action,
     d: &Detail,
     run_in_flight: bool,
