@@ -9,12 +9,15 @@
 #      layout shift, large-topology render and filter keystrokes, AWS calls per minute idle,
 #      hidden and with a run active, and the lag from the emulator settling to the console
 #      showing it (e2e/bench/console-bench.mjs);
+#   3b. a Region down: time to the healthy Regions' rows (closed and black-holed calls, a host
+#      per Region and one for all) next to all up; evacuating us-east-1 by plan next to the
+#      same actions one at a time, wall time and AWS calls (e2e/bench/evacuation-bench.mjs);
 #   4. what each crate costs: code bytes of the wasm per crate, before wasm-opt
 #      (bench/wasm_code_by_crate.py);
 #   5. every figure of this run beside the same figure before issue 14 (the build at 919813a,
 #      bench/before-issue-14.txt), by bench/compare.mjs.
 #
-#   scripts/bench.sh              all five; builds what is missing first (about 4 minutes)
+#   scripts/bench.sh              all of them; builds what is missing first (about 7 minutes)
 #   scripts/bench.sh --size-only  only 1 and 4, on dist/ as it is (scripts/test.sh runs this at its end)
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -24,7 +27,7 @@ size_only=0
 for arg in "$@"; do
   case "$arg" in
     --size-only) size_only=1 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (see --help)" ;;
   esac
 done
@@ -73,5 +76,7 @@ log "signing throughput: the console's wasm signer next to aws4fetch (same Chrom
 (cd "$ROOT/e2e" && node bench/signing-bench.mjs) | tee -a "$now_file"
 log "the console in Chromium against the emulator (about 3 minutes)"
 (cd "$ROOT/e2e" && node bench/console-bench.mjs) | tee -a "$now_file"
+log "a Region down, and evacuating it by plan next to one action at a time (about 3 minutes)"
+(cd "$ROOT/e2e" && node bench/evacuation-bench.mjs) | tee -a "$now_file"
 log "this run beside the build before issue 14 (919813a)"
 node "$ROOT/bench/compare.mjs" "$ROOT/bench/before-issue-14.txt" "$now_file"

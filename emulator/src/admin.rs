@@ -44,27 +44,41 @@ pub fn handle(
         }
         ("GET" | "HEAD", "/_emulator/faults") => (200, faults_json(app)),
         // {"regionDown": ["us-east-1"]}: those regions' endpoints stop answering (a drill
-        // takes a region down mid-session); [] brings them all back.
+        // takes a region down mid-session), their calls closed at once; {"regionHang": [...]}
+        // holds them open unanswered instead. [] (or a missing list) brings them back.
         ("POST", "/_emulator/faults") => {
-            let asked = serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|v| v.get("regionDown").and_then(Value::as_array).cloned());
-            let Some(asked) = asked else {
+            let body = serde_json::from_slice::<Value>(body).ok();
+            let list = |key: &str| {
+                body.as_ref()
+                    .and_then(|v| v.get(key))
+                    .map(|v| v.as_array().cloned().ok_or(()))
+            };
+            let (down, hang) = (list("regionDown"), list("regionHang"));
+            if down.is_none() && hang.is_none()
+                || matches!(down, Some(Err(_)))
+                || matches!(hang, Some(Err(_)))
+            {
                 return (
                     400,
-                    json!({"error": "expected a JSON body {\"regionDown\": [\"us-east-1\", ...]}"}),
+                    json!({"error": "expected a JSON body {\"regionDown\": [\"us-east-1\", ...]} and/or {\"regionHang\": [...]}"}),
                 );
-            };
-            let mut down = std::collections::BTreeSet::new();
-            for r in &asked {
-                match r.as_str().filter(|r| crate::models::is_valid_region(r)) {
-                    Some(r) => {
-                        down.insert(r.to_string());
+            }
+            let mut sets = [
+                std::collections::BTreeSet::new(),
+                std::collections::BTreeSet::new(),
+            ];
+            for (set, asked) in sets.iter_mut().zip([down, hang]) {
+                for r in asked.and_then(Result::ok).unwrap_or_default() {
+                    match r.as_str().filter(|r| crate::models::is_valid_region(r)) {
+                        Some(r) => {
+                            set.insert(r.to_string());
+                        }
+                        None => return (400, json!({"error": format!("not a region name: {r}")})),
                     }
-                    None => return (400, json!({"error": format!("not a region name: {r}")})),
                 }
             }
-            lock(&app.world).set_regions_down(down);
+            let [down, hang] = sets;
+            lock(&app.world).set_regions_down(down, hang);
             (200, faults_json(app))
         }
         ("POST", "/_emulator/credentials/expire" | "/_emulator/credentials/restore") => {
@@ -272,7 +286,14 @@ pub fn state(w: &World, now: Millis) -> Value {
     })
 }
 
-/// The faults that can change at run time: `{"regionDown": [...]}`.
+/// The faults that can change at run time: `{"regionDown": [...], "regionHang": [...]}`
+/// (a hanging region is not listed as down as well).
 fn faults_json(app: &App) -> Value {
-    json!({"regionDown": lock(&app.world).regions_down.iter().collect::<Vec<_>>()})
+    let world = lock(&app.world);
+    let down: Vec<&String> = world
+        .regions_down
+        .iter()
+        .filter(|r| !world.regions_hang.contains(*r))
+        .collect();
+    json!({"regionDown": down, "regionHang": world.regions_hang.iter().collect::<Vec<_>>()})
 }

@@ -34,7 +34,10 @@ impl App {
             scale: config.time_scale,
         };
         let mut world = topology::build(config.topology, timing, config.test_failover_quota, now);
-        world.set_regions_down(config.faults.region_down.clone());
+        world.set_regions_down(
+            config.faults.region_down.clone(),
+            config.faults.region_hang.clone(),
+        );
         App {
             world: Mutex::new(world),
             credentials: config.credentials.clone(),

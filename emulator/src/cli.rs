@@ -27,7 +27,8 @@ OPTIONS:
   --topology T              'default' or 'large:N' (N replication groups per region,
                             20 shards each) [default: default]
   --faults SPEC             e.g. throttle=0.1,error5xx=0.05,latency=300ms[,mutations=true];
-                            reads only unless mutations=true
+                            reads only unless mutations=true; region-down=R[+R] closes
+                            a region's calls unanswered, region-hang=R[+R] holds them open
   --seed N                  seed of the fault dice and request ids [default: 1]
   --test-failover-quota N   TestFailover / FailoverShard shards per rolling 24 h [default: 15]
   --deny ACTION[,ACTION]    answer these actions AccessDenied, as to a role whose policy

@@ -18,6 +18,9 @@ pub struct Faults {
     /// Regions whose endpoints are unreachable at start (`region-down=us-east-1+eu-west-1`);
     /// `POST /_emulator/faults` changes them at run time.
     pub region_down: BTreeSet<String>,
+    /// Regions whose calls are held open and never answered (`region-hang=us-east-1`): the
+    /// client gives up on its own timeout, as with a black-holed endpoint.
+    pub region_hang: BTreeSet<String>,
 }
 
 fn probability(key: &str, v: &str) -> Result<f64, String> {
@@ -58,14 +61,18 @@ impl Faults {
                         .parse()
                         .map_err(|_| format!("--faults mutations={v}: expected true or false"))?;
                 }
-                "region-down" => {
+                "region-down" | "region-hang" => {
                     for region in v.split('+').filter(|r| !r.is_empty()) {
                         if !crate::models::is_valid_region(region) {
                             return Err(format!(
-                                "--faults region-down={v}: '{region}' is not a region name"
+                                "--faults {k}={v}: '{region}' is not a region name"
                             ));
                         }
-                        f.region_down.insert(region.to_string());
+                        if k == "region-down" {
+                            f.region_down.insert(region.to_string());
+                        } else {
+                            f.region_hang.insert(region.to_string());
+                        }
                     }
                 }
                 other => return Err(format!("--faults: unknown fault '{other}'")),
@@ -153,6 +160,9 @@ mod tests {
             ["eu-west-1", "us-east-1"]
         );
         assert!(Faults::parse("region-down=nowhere").is_err());
+        let hang = Faults::parse("region-hang=us-east-1").unwrap();
+        assert!(hang.region_down.is_empty());
+        assert_eq!(hang.region_hang.iter().collect::<Vec<_>>(), ["us-east-1"]);
     }
 
     #[test]

@@ -71,6 +71,9 @@ fn log(line: &str) {
 #[derive(Debug)]
 pub struct RegionDown(String);
 
+/// How long a call to a hanging region is held before its connection is closed.
+const HANG_FOR: std::time::Duration = std::time::Duration::from_secs(120);
+
 impl std::fmt::Display for RegionDown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -174,7 +177,17 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
         if let Some(region) = signed_region(&headers)
             .filter(|r| crate::app::lock(&app.world).regions_down.contains(r))
         {
-            log(&format!("POST / {region} dropped (region-down fault)"));
+            let hang = crate::app::lock(&app.world).regions_hang.contains(&region);
+            if hang {
+                // Held open unanswered: the client's own timeout ends it (the connection is
+                // closed after two minutes, so nothing waits for ever).
+                log(&format!(
+                    "POST / {region} held unanswered (region-hang fault)"
+                ));
+                tokio::time::sleep(HANG_FOR).await;
+            } else {
+                log(&format!("POST / {region} dropped (region-down fault)"));
+            }
             return Err(RegionDown(region));
         }
         let reply = aws::handle(&app, &parts, now);

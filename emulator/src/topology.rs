@@ -524,6 +524,7 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
         memorydb: mdb,
         calls: Vec::new(),
         regions_down: Default::default(),
+        regions_hang: Default::default(),
     }
 }
 

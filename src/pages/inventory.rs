@@ -23,6 +23,9 @@ const PAGE: i64 = 200;
 /// later ones (a layout shift under the reader's eyes); the grid above shows progress meanwhile,
 /// and a slow region holds the table back no longer than this.
 const FIRST_DRAW_WAIT_MS: u64 = 1500;
+/// Sooner than that once most cells have answered: the one still out is likely a Region in
+/// trouble, and its timeout must not keep the healthy Regions' rows off the screen.
+const MOST_ANSWERED_WAIT_MS: u64 = 350;
 
 #[component]
 pub fn InventoryPage() -> impl IntoView {
@@ -72,12 +75,24 @@ pub fn InventoryPage() -> impl IntoView {
     });
     // Latched: once the first full answer (or the wait) has come, later loads never hide rows.
     let drawn = RwSignal::new(false);
+    let waited = RwSignal::new(false);
     set_timeout(
         move || drawn.set(true),
         std::time::Duration::from_millis(FIRST_DRAW_WAIT_MS),
     );
+    set_timeout(
+        move || waited.set(true),
+        std::time::Duration::from_millis(MOST_ANSWERED_WAIT_MS),
+    );
+    // Drawn once every cell has answered or its endpoint is known not to answer (a failed
+    // call already said so), or after the short wait once most have answered.
     Effect::new(move |_| {
-        if !drawn.get_untracked() && inventory.slots.with(all_answered) {
+        if drawn.get_untracked() {
+            return;
+        }
+        let (answered, total) =
+            unreachable.with(|silent| inventory.slots.with(|slots| answered_cells(slots, silent)));
+        if total > 0 && (answered == total || waited.get() && answered * 2 >= total) {
             drawn.set(true);
         }
     });
@@ -234,12 +249,18 @@ fn regions(session: &SessionCtx) -> Vec<String> {
     session.get().map(|s| s.regions.clone()).unwrap_or_default()
 }
 
-/// Every cell has answered (rows or an error): the table can be drawn without rows arriving
-/// above rows already drawn.
-fn all_answered(
+/// How many cells have answered (rows or an error) or belong to an endpoint known not to
+/// answer, of how many: when all have, the table can be drawn without rows arriving above rows
+/// already drawn.
+fn answered_cells(
     slots: &std::collections::BTreeMap<crate::state::inventory::SlotKey, SlotState>,
-) -> bool {
-    !slots.is_empty() && slots.values().all(|s| !matches!(s, SlotState::Loading))
+    silent: &std::collections::BTreeSet<crate::state::inventory::SlotKey>,
+) -> (usize, usize) {
+    let answered = slots
+        .iter()
+        .filter(|(key, s)| !matches!(s, SlotState::Loading) || silent.contains(*key))
+        .count();
+    (answered, slots.len())
 }
 
 /// The auth error when every loaded cell refused the credentials: one banner, not nine.
@@ -309,5 +330,34 @@ fn SlotGrid() -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Service;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn a_cell_whose_endpoint_is_known_silent_counts_as_answered() {
+        let ready = || SlotState::Ready {
+            rows: vec![],
+            at: 0,
+            failed: vec![],
+        };
+        let key = |r: &str, s| (r.to_string(), s);
+        let mut slots = BTreeMap::new();
+        slots.insert(key("us-west-2", Service::ElastiCache), ready());
+        slots.insert(key("us-east-1", Service::ElastiCache), SlotState::Loading);
+        slots.insert(key("us-east-1", Service::Neptune), SlotState::Loading);
+        assert_eq!(answered_cells(&slots, &BTreeSet::new()), (1, 3));
+        let silent = BTreeSet::from([key("us-east-1", Service::ElastiCache)]);
+        assert_eq!(answered_cells(&slots, &silent), (2, 3));
+        let silent = BTreeSet::from([
+            key("us-east-1", Service::ElastiCache),
+            key("us-east-1", Service::Neptune),
+        ]);
+        assert_eq!(answered_cells(&slots, &silent), (3, 3));
     }
 }

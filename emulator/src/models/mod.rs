@@ -204,15 +204,20 @@ pub struct World {
     pub neptune: neptune::Neptune,
     pub memorydb: memorydb::MemoryDb,
     pub calls: Vec<CallRecord>,
-    /// Regions whose endpoints do not answer (the `region-down` fault).
+    /// Regions whose endpoints do not answer (the `region-down` and `region-hang` faults).
     pub regions_down: BTreeSet<String>,
+    /// Of those, the ones whose calls are held open unanswered (`region-hang`), as a
+    /// black-holed endpoint does, instead of closed at once.
+    pub regions_hang: BTreeSet<String>,
 }
 
 impl World {
     /// Takes regions down (their endpoints stop answering) or brings them back.
-    pub fn set_regions_down(&mut self, down: BTreeSet<String>) {
-        self.neptune.regions_down = down.clone();
-        self.regions_down = down;
+    pub fn set_regions_down(&mut self, down: BTreeSet<String>, hang: BTreeSet<String>) {
+        let all: BTreeSet<String> = down.union(&hang).cloned().collect();
+        self.neptune.regions_down = all.clone();
+        self.regions_down = all;
+        self.regions_hang = hang;
     }
 
     /// Applies every step due at `now` in every service.
