@@ -10,7 +10,9 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
-import { boto3Script, callsOf, connectViaUrl, rowNames, waitUntil } from './console.mjs';
+import {
+  boto3Script, callsOf, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, waitUntil,
+} from './console.mjs';
 
 const allowNetErrors = (text) => /ERR_EMPTY_RESPONSE|ERR_CONNECTION|ERR_SOCKET/.test(text);
 
@@ -195,6 +197,20 @@ test('a failing step halts its stage and says why; a bad plan file is refused wi
     assert.equal((await emulator.calls()).filter((c) => c.action !== 'FailoverGlobalReplicationGroup').length, 0, 'stage 2 never started');
     assert.ok(await planRun(page).getByRole('button', { name: 'Continue past them' }).isVisible());
     await screenshot(page, 'plan-halted');
+
+    // A single action dry-runs too: its dialog shows the request and the CLI command, and the
+    // switch to FailoverGlobalCluster changes both before anything is sent.
+    await page.locator('.app-header__link', { hasText: 'Inventory' }).click();
+    await openFromInventory(page, 'identity-graph');
+    await page.getByRole('button', { name: 'Switch over to identity-graph-usw2 (us-west-2)' }).click();
+    await checksSettled(page);
+    const dialogDry = dialog(page).locator('.dry-run');
+    await dialogDry.locator('summary').click();
+    assert.match(await dialogDry.innerText(), /aws neptune switchover-global-cluster --global-cluster-identifier identity-graph --target-db-cluster-identifier arn:aws:rds:us-west-2:\d+:cluster:identity-graph-usw2 --region us-west-2/);
+    await dialog(page).getByText('Send as FailoverGlobalCluster with Switchover=true').click();
+    await waitUntil('the dry run follows the dialog', async () => /aws neptune failover-global-cluster .* --switchover --region us-west-2/.test(await dialogDry.innerText()));
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await callsOf(emulator, 'SwitchoverGlobalCluster')).length + (await callsOf(emulator, 'FailoverGlobalCluster')).length, 0);
 
     // Plan files: a good export reads back; a broken one is refused, naming stage and step.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fc-plan-'));
