@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  boto3Script, callsOf, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames, waitUntil,
+  boto3Script, callsOf, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames,
+  setCredentialsExpired, waitUntil,
 } from './console.mjs';
 
 const allowNetErrors = (text) => /ERR_EMPTY_RESPONSE|ERR_CONNECTION|ERR_SOCKET/.test(text);
@@ -237,6 +238,31 @@ test('a failing step halts its stage and says why; a bad plan file is refused wi
     await page.locator('.plans-page__file').setInputFiles(good);
     await waitUntil('the imported plan shown', async () => (await page.locator('.plan-editor__name').inputValue()) === 'Runbook: leave us-east-1');
     assert.equal(await page.locator('.plans-page__import-error').count(), 0);
+  } finally {
+    await session.close();
+    await emulator.stop();
+  }
+});
+
+test('credentials that expire mid-plan hold it; restored, it finishes with every call sent once', async () => {
+  const emulator = await startEmulator({ timeScale: 5 });
+  const session = await openBrowser({ allowConsoleError: (t) => /403|400/.test(t) });
+  try {
+    const { page } = session;
+    await connectViaUrl(page, emulator);
+    await propose(page, 'us-east-1');
+    await checkAndStart(page, 'us-east-1');
+    await waitUntil('the promotions sent', async () => (await callsOf(emulator, 'FailoverGlobalReplicationGroup')).length === 2, 30_000);
+    await setCredentialsExpired(emulator, true);
+    // The promotions finish at AWS (12 s at this time scale) while the console cannot read.
+    await page.waitForTimeout(16_000);
+    assert.match(await planState(page), /running stage 1 of 2/);
+    assert.equal((await callsOf(emulator, 'SwitchoverGlobalCluster')).length, 0, 'stage 2 waits for stage 1 to be seen settled');
+    await setCredentialsExpired(emulator, false);
+    await waitUntil('the plan through', async () => /done: recovery time/.test(await planState(page)), 120_000);
+    assert.equal((await callsOf(emulator, 'FailoverGlobalReplicationGroup')).length, 2);
+    assert.equal((await callsOf(emulator, 'SwitchoverGlobalCluster')).length, 1);
+    assert.equal(await planRun(page).locator('.plan-run__step--settled').count(), 3);
   } finally {
     await session.close();
     await emulator.stop();

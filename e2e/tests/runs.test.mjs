@@ -106,12 +106,16 @@ test('keyboard only: jump, open the action, type the name, confirm, watch it set
     await checksSettled(page);
     // Focus starts inside the dialog, on the name field.
     await page.keyboard.type('ldgnf-checkout-sessions');
-    // Tab is trapped: Cancel, then confirm, then back to the name field.
+    // Tab is trapped: Cancel, then confirm, then back to the dialog's first control (the dry
+    // run's toggle), then the name field; Shift+Tab from the toggle wraps to confirm.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Promote secondary');
     await page.keyboard.press('Tab');
+    assert.match(await page.evaluate(() => document.activeElement?.textContent), /^Dry run/);
+    await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Type ldgnf-checkout-sessions to confirm');
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await waitSettled(page, 'Promote checkout-sessions-usw2');

@@ -203,21 +203,43 @@ mod imp {
     const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
         select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
+    /// What Tab visits in a dialog: the focusable elements and the toggles of `<details>`.
+    const TABBABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+        select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1']), \
+        details > summary";
+
+    /// The elements of `container` matching `selector` that can take focus now: not hidden
+    /// inside a closed `<details>` (its summary excepted), which `focus()` would ignore.
+    fn shown(container: &web_sys::Element, selector: &str) -> Vec<web_sys::HtmlElement> {
+        let Ok(list) = container.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(
+                |el| match el.closest("details:not([open])").ok().flatten() {
+                    None => true,
+                    Some(closed) => {
+                        el.tag_name() == "SUMMARY" && el.parent_element().as_ref() == Some(&closed)
+                    }
+                },
+            )
+            .collect()
+    }
+
     /// Keeps Tab and Shift+Tab inside `container` (a modal dialog).
     pub fn trap_tab(container: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
         if ev.key() != "Tab" {
             return;
         }
-        let Ok(list) = container.query_selector_all(FOCUSABLE) else {
-            return;
-        };
-        let len = list.length();
-        if len == 0 {
+        let list = shown(container, TABBABLE);
+        let (Some(first), Some(last)) = (list.first(), list.last()) else {
             ev.prevent_default();
             return;
-        }
-        let first = list.item(0);
-        let last = list.item(len - 1);
+        };
+        let first: Option<web_sys::Node> = Some(first.clone().into());
+        let last: Option<web_sys::Node> = Some(last.clone().into());
         let active = window()
             .and_then(|w| w.document())
             .and_then(|d| d.active_element());
@@ -244,17 +266,12 @@ mod imp {
         focus_selector(container, FOCUSABLE);
     }
 
-    /// Focuses the first element in `container` that matches `selector`; false when none.
+    /// Focuses the first element in `container` that matches `selector` and can take focus;
+    /// false when none.
     pub fn focus_selector(container: &web_sys::Element, selector: &str) -> bool {
-        match container
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            Some(el) => el.focus().is_ok(),
-            None => false,
-        }
+        shown(container, selector)
+            .first()
+            .is_some_and(|el| el.focus().is_ok())
     }
 }
 

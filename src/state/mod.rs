@@ -10,6 +10,7 @@ pub mod dry_run;
 pub mod errors;
 pub mod inventory;
 pub mod plan;
+pub mod plan_edit;
 pub mod plan_run;
 pub mod plans;
 pub mod preflight;
