@@ -10,7 +10,7 @@
 //    stage in parallel) next to the same three actions started one at a time from their pages,
 //    wall time from the first start to all settled, and the AWS calls each made.
 import {
-  checksSettled, connectViaUrl, countCalls, dialog, fillConnectForm, openFromInventory, waitSettled, waitUntil,
+  checksSettled, connectViaUrl, countCalls, dialog, fillConnectForm, openFromInventory, preflightPlan, waitSettled, waitUntil,
 } from '../tests/console.mjs';
 import { DEMO, openBrowser, startEmulator } from '../lib/harness.mjs';
 
@@ -81,9 +81,7 @@ async function evacuateByPlan() {
     await connectViaUrl(page, emulator);
     await page.goto(`${emulator.url}/plans?evacuate=us-east-1&connect=emulator`);
     await page.locator('.plan-editor').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Dry run and preflight every step' }).click();
-    await waitUntil('preflight', async () => /No blocker/.test(await page.locator('.plan-review__confirm').innerText()), 30_000);
-    await page.getByLabel('Type us-east-1 to start the plan').fill('us-east-1');
+    await preflightPlan(page, 'us-east-1');
     const calls = countCalls(page, emulator.url);
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Start plan' }).click();

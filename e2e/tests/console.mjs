@@ -236,3 +236,24 @@ export async function startPromotion(
   await waitUntil('run in progress', async () => (await card.locator('.run-card__phase').textContent()).includes('in progress'));
   return card;
 }
+
+/** Opens Plans from the header and proposes the evacuation of `region`. */
+export async function proposePlan(page, region) {
+  await page.getByRole('link', { name: 'Plans', exact: true }).click();
+  await page.getByLabel('Evacuate Region').selectOption(region);
+  await page.getByRole('button', { name: 'Propose plan' }).click();
+  await page.locator('.plan-editor').waitFor();
+}
+
+/** Dry run and preflight of the open draft; waits for no blocker and types the region. */
+export async function preflightPlan(page, region) {
+  await page.getByRole('button', { name: 'Dry run and preflight every step' }).click();
+  await waitUntil('no blocker', async () => /No blocker: the plan may start/.test(await page.locator('.plan-review__confirm').innerText()), 30_000);
+  await page.getByLabel(`Type ${region} to start the plan`).fill(region);
+}
+
+/** {@link preflightPlan}, then Start. */
+export async function checkAndStartPlan(page, region) {
+  await preflightPlan(page, region);
+  await page.getByRole('button', { name: 'Start plan' }).click();
+}

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
-  boto3Script, callsOf, checksSettled, connectViaUrl, dialog, openFromInventory, rowNames,
-  setCredentialsExpired, waitUntil,
+  boto3Script, callsOf, checkAndStartPlan, checksSettled, connectViaUrl, dialog, openFromInventory,
+  proposePlan, rowNames, setCredentialsExpired, waitUntil,
 } from './console.mjs';
 
 const allowNetErrors = (text) => /ERR_EMPTY_RESPONSE|ERR_CONNECTION|ERR_SOCKET/.test(text);
@@ -20,22 +20,6 @@ const allowNetErrors = (text) => /ERR_EMPTY_RESPONSE|ERR_CONNECTION|ERR_SOCKET/.
 async function regionDown(emulator, regions) {
   const res = await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ regionDown: regions }) });
   assert.equal(res.status, 200);
-}
-
-/** Opens Plans from the header and proposes the evacuation of `region`. */
-async function propose(page, region) {
-  await page.getByRole('link', { name: 'Plans', exact: true }).click();
-  await page.getByLabel('Evacuate Region').selectOption(region);
-  await page.getByRole('button', { name: 'Propose plan' }).click();
-  await page.locator('.plan-editor').waitFor();
-}
-
-/** Dry run + preflight, then the typed region and Start. */
-async function checkAndStart(page, region) {
-  await page.getByRole('button', { name: 'Dry run and preflight every step' }).click();
-  await waitUntil('the preflight answered', async () => /No blocker|blocker/.test(await page.locator('.plan-review__confirm').innerText()) && !/Waiting for the preflight/.test(await page.locator('.plan-review__confirm').innerText()), 30_000);
-  await page.getByLabel(`Type ${region} to start the plan`).fill(region);
-  await page.getByRole('button', { name: 'Start plan' }).click();
 }
 
 const planRun = (page) => page.locator('.plan-run').first();
@@ -54,7 +38,7 @@ test('evacuating a region that went down mid-session: proposed, dry-run, run, no
     const names = await rowNames(page);
     for (const n of ['ldgnf-checkout-sessions', 'ldgnf-pricing-cache', 'identity-graph', 'fraud-graph']) assert.ok(names.includes(n), `${n}: ${names}`);
 
-    await propose(page, 'us-east-1');
+    await proposePlan(page, 'us-east-1');
     const editor = page.locator('.plan-editor');
     const text = await editor.innerText();
     assert.match(text, /Stage 1: ElastiCache global datastores/);
@@ -157,7 +141,7 @@ test('a reload mid-plan resumes it; an approval gate holds the next stage; nothi
     // A gate between the caches and the graph.
     await page.getByRole('button', { name: 'Add an approval gate before this stage' }).nth(1).click();
     assert.match(await page.locator('.plan-editor').innerText(), /Stage 2: approval gate/);
-    await checkAndStart(page, 'us-east-1');
+    await checkAndStartPlan(page, 'us-east-1');
     await waitUntil('the promotions sent', async () => (await callsOf(emulator, 'FailoverGlobalReplicationGroup')).length === 2, 30_000);
     // Reload while the promotions run (12 s each at this time scale). The link's proposal is
     // not made again (the emulator's page reconnects by itself).
@@ -188,8 +172,8 @@ test('a failing step halts its stage and says why; a bad plan file is refused wi
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await propose(page, 'us-east-1');
-    await checkAndStart(page, 'us-east-1');
+    await proposePlan(page, 'us-east-1');
+    await checkAndStartPlan(page, 'us-east-1');
     await waitUntil('the plan halted', async () => /halted: stage 1 step \d \(Promote secondary · ldgnf-[a-z-]+ → [a-z0-9-]+\) failed: rejected/.test(await planState(page)), 60_000);
     const text = await planRun(page).innerText();
     assert.equal(await planRun(page).locator('.plan-run__step--failed').count() >= 1, true);
@@ -215,7 +199,7 @@ test('a failing step halts its stage and says why; a bad plan file is refused wi
 
     // Plan files: a good export reads back; a broken one is refused, naming stage and step.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fc-plan-'));
-    await propose(page, 'us-east-1');
+    await proposePlan(page, 'us-east-1');
     const [js] = await Promise.all([page.waitForEvent('download'), page.locator('.plan-editor').getByRole('button', { name: 'Export JSON' }).click()]);
     const plan = JSON.parse(await readFile(await js.path(), 'utf8'));
     assert.equal(plan.format, 'failover-console/plan');
@@ -250,8 +234,8 @@ test('credentials that expire mid-plan hold it; restored, it finishes with every
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await propose(page, 'us-east-1');
-    await checkAndStart(page, 'us-east-1');
+    await proposePlan(page, 'us-east-1');
+    await checkAndStartPlan(page, 'us-east-1');
     await waitUntil('the promotions sent', async () => (await callsOf(emulator, 'FailoverGlobalReplicationGroup')).length === 2, 30_000);
     await setCredentialsExpired(emulator, true);
     // The promotions finish at AWS (12 s at this time scale) while the console cannot read.

@@ -2,6 +2,7 @@
 //! shows the preflight checklist, asks for the resource's name where a mistake is costly,
 //! and sends at most once.
 
+use super::checklist::ChecklistItems;
 use super::dry_run::DryRun;
 use super::error_panel::ErrorPanel;
 use crate::state::action::{may_confirm, Action, Check};
@@ -109,14 +110,7 @@ pub fn ActionDialog(
                 </ul>
                 <h3 class="dialog__subtitle">"Preflight checks"</h3>
                 <ul class="checklist" aria-label="Preflight checks">
-                    {move || checks.get().into_iter().map(|c| view! {
-                        <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
-                            <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
-                            <span class="checklist__label">{c.label}</span>
-                            <span class="checklist__outcome">{c.outcome.as_str()}</span>
-                            <span class="checklist__detail">{c.detail}</span>
-                        </li>
-                    }).collect_view()}
+                    {move || view! { <ChecklistItems checks=checks.get() /> }}
                 </ul>
                 {children.map(|c| c())}
                 <DryRun calls=Signal::derive(move || effective.get().into_iter().collect()) />

@@ -2,6 +2,7 @@
 
 pub mod action_dialog;
 pub mod app_header;
+pub mod checklist;
 pub mod command_palette;
 pub mod dry_run;
 pub mod endpoints;

@@ -232,6 +232,57 @@ impl Action {
         }
     }
 
+    /// A move of a global resource's writer to another Region: (resource id, the target
+    /// member as the call names it, its Region). `None` for actions that move no writer
+    /// between Regions.
+    pub fn writer_move(&self) -> Option<(&str, &str, &str)> {
+        match self {
+            Action::PromoteSecondary {
+                datastore,
+                target_group,
+                target_region,
+            } => Some((datastore, target_group, target_region)),
+            Action::NeptuneFailover {
+                database,
+                target_cluster_arn,
+                target_region,
+            }
+            | Action::NeptuneSwitchover {
+                database,
+                target_cluster_arn,
+                target_region,
+                ..
+            } => Some((database, target_cluster_arn, target_region)),
+            _ => None,
+        }
+    }
+
+    /// A Neptune global database's writer to `target` in `region`: a switchover, or a failover
+    /// that accepts losing what has not replicated.
+    pub fn neptune_move(
+        database: &str,
+        target: &str,
+        region: &str,
+        allow_data_loss: bool,
+    ) -> Action {
+        let (database, target_cluster_arn, target_region) =
+            (database.to_string(), target.to_string(), region.to_string());
+        if allow_data_loss {
+            Action::NeptuneFailover {
+                database,
+                target_cluster_arn,
+                target_region,
+            }
+        } else {
+            Action::NeptuneSwitchover {
+                database,
+                target_cluster_arn,
+                target_region,
+                via_failover_api: false,
+            }
+        }
+    }
+
     /// The writer a move aims for, as a run's reads name it: the promoted group, the Neptune
     /// cluster's id. `None` for actions that name no new writer.
     pub fn expected_writer(&self) -> Option<String> {

@@ -138,17 +138,12 @@ pub fn move_action(row: &Row, to: &Choice, writer_reachable: bool) -> Option<Act
             target_group: to.target.clone(),
             target_region: to.region.clone(),
         }),
-        ResourceKind::GlobalDatabase if writer_reachable => Some(Action::NeptuneSwitchover {
-            database: row.name.clone(),
-            target_cluster_arn: to.target.clone(),
-            target_region: to.region.clone(),
-            via_failover_api: false,
-        }),
-        ResourceKind::GlobalDatabase => Some(Action::NeptuneFailover {
-            database: row.name.clone(),
-            target_cluster_arn: to.target.clone(),
-            target_region: to.region.clone(),
-        }),
+        ResourceKind::GlobalDatabase => Some(Action::neptune_move(
+            &row.name,
+            &to.target,
+            &to.region,
+            !writer_reachable,
+        )),
         _ => None,
     }
 }
@@ -383,16 +378,11 @@ impl Plan {
         }
         for (s, i, step) in self.steps() {
             let at = format!("stage {}, step {}", s + 1, i + 1);
-            let target = match &step.action {
-                Action::PromoteSecondary { target_region, .. }
-                | Action::NeptuneFailover { target_region, .. }
-                | Action::NeptuneSwitchover { target_region, .. } => target_region,
-                other => {
-                    return Err(format!(
-                        "{at}: a {} does not move a writer between Regions; a plan holds promotions, switchovers and failovers of global resources",
-                        other.noun()
-                    ))
-                }
+            let Some((_, _, target)) = step.action.writer_move() else {
+                return Err(format!(
+                    "{at}: a {} does not move a writer between Regions; a plan holds promotions, switchovers and failovers of global resources",
+                    step.action.noun()
+                ));
             };
             if !is_region_name(target) {
                 return Err(format!("{at}: \"{target}\" is not an AWS Region name"));
@@ -508,47 +498,20 @@ impl Plan {
 
 /// The step that moves a writer back to where `step` found it.
 fn inverse(step: &Step) -> Option<Step> {
-    let (action, from_region, from) = match &step.action {
-        Action::PromoteSecondary {
-            datastore,
-            target_group,
-            target_region,
-        } => (
-            Action::PromoteSecondary {
-                datastore: datastore.clone(),
-                target_group: step.from.clone(),
-                target_region: step.from_region.clone(),
-            },
-            target_region,
-            target_group,
-        ),
-        Action::NeptuneFailover {
-            database,
-            target_cluster_arn,
-            target_region,
-        }
-        | Action::NeptuneSwitchover {
-            database,
-            target_cluster_arn,
-            target_region,
-            ..
-        } => (
-            Action::NeptuneSwitchover {
-                database: database.clone(),
-                target_cluster_arn: step.from.clone(),
-                target_region: step.from_region.clone(),
-                via_failover_api: false,
-            },
-            target_region,
-            target_cluster_arn,
-        ),
-        _ => return None,
+    let (id, target, region) = step.action.writer_move()?;
+    let action = match &step.action {
+        Action::PromoteSecondary { .. } => Action::PromoteSecondary {
+            datastore: id.to_string(),
+            target_group: step.from.clone(),
+            target_region: step.from_region.clone(),
+        },
+        _ => Action::neptune_move(id, &step.from, &step.from_region, false),
     };
     Some(Step {
         why: format!("back to where the writer was before ({})", step.from_region),
+        from_region: region.to_string(),
+        from: target.to_string(),
         action,
-        from_region: from_region.clone(),
-        from: from.clone(),
     })
 }
 

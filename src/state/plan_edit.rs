@@ -52,47 +52,19 @@ impl Plan {
         let Some(st) = self.step_mut(stage, step) else {
             return;
         };
-        let (database, target_cluster_arn, target_region) = match &st.action {
-            Action::NeptuneFailover {
-                database,
-                target_cluster_arn,
-                target_region,
-            }
-            | Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
-                ..
-            } => (
-                database.clone(),
-                target_cluster_arn.clone(),
-                target_region.clone(),
-            ),
-            _ => return,
+        let neptune = matches!(
+            st.action,
+            Action::NeptuneFailover { .. } | Action::NeptuneSwitchover { .. }
+        );
+        let Some((database, target, region)) = st.action.writer_move().filter(|_| neptune) else {
+            return;
         };
         let to = Choice {
-            id: target_cluster_arn
-                .rsplit(':')
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-            region: target_region.clone(),
-            target: target_cluster_arn.clone(),
+            id: target.rsplit(':').next().unwrap_or_default().to_string(),
+            region: region.to_string(),
+            target: target.to_string(),
         };
-        st.action = if allow {
-            Action::NeptuneFailover {
-                database,
-                target_cluster_arn,
-                target_region,
-            }
-        } else {
-            Action::NeptuneSwitchover {
-                database,
-                target_cluster_arn,
-                target_region,
-                via_failover_api: false,
-            }
-        };
+        st.action = Action::neptune_move(database, target, region, allow);
         let from_region = st.from_region.clone();
         st.why = why_of(&st.action, &from_region, &to);
     }

@@ -44,6 +44,21 @@ fn plan(stages: Vec<Stage>) -> Plan {
     }
 }
 
+/// Three promotions in a stage, then a switchover in the next.
+fn three_caches_then_a_graph() -> PlanRun {
+    let p = plan(vec![
+        Stage::Steps {
+            name: "caches".into(),
+            steps: vec![promote("a"), promote("b"), promote("c")],
+        },
+        Stage::Steps {
+            name: "graphs".into(),
+            steps: vec![switchover("g")],
+        },
+    ]);
+    PlanRun::new("plan-1".into(), p, "me".into(), 0)
+}
+
 /// The runs a test has started, by id, and how each ends.
 struct Runs(BTreeMap<String, Run>);
 
@@ -79,17 +94,7 @@ impl Runs {
 
 #[test]
 fn stages_run_in_order_with_steps_in_parallel_up_to_the_limit() {
-    let p = plan(vec![
-        Stage::Steps {
-            name: "caches".into(),
-            steps: vec![promote("a"), promote("b"), promote("c")],
-        },
-        Stage::Steps {
-            name: "graphs".into(),
-            steps: vec![switchover("g")],
-        },
-    ]);
-    let mut pr = PlanRun::new("plan-1".into(), p, "me".into(), 0);
+    let mut pr = three_caches_then_a_graph();
     let mut runs = Runs(BTreeMap::new());
     let first = runs.tick(&mut pr, 0);
     assert_eq!(first, [(0, 0), (0, 1)], "two ElastiCache steps at once");
@@ -126,17 +131,7 @@ fn stages_run_in_order_with_steps_in_parallel_up_to_the_limit() {
 
 #[test]
 fn a_failed_step_halts_before_the_next_stage_until_a_person_continues() {
-    let p = plan(vec![
-        Stage::Steps {
-            name: "caches".into(),
-            steps: vec![promote("a"), promote("b"), promote("c")],
-        },
-        Stage::Steps {
-            name: "graphs".into(),
-            steps: vec![switchover("g")],
-        },
-    ]);
-    let mut pr = PlanRun::new("plan-1".into(), p, "me".into(), 0);
+    let mut pr = three_caches_then_a_graph();
     let mut runs = Runs(BTreeMap::new());
     let first = runs.tick(&mut pr, 0);
     runs.start(&mut pr, &first);

@@ -2,6 +2,7 @@
 //! what it leaves alone; then the dry run and preflight of every step at once, and the one
 //! confirmation (typing the Region) that starts it.
 
+use crate::components::checklist::ChecklistItems;
 use crate::components::dry_run::DryRun;
 use crate::model::Service;
 use crate::state::action::Action;
@@ -376,14 +377,7 @@ fn PreflightList(checks: Vec<StepChecks>) -> impl IntoView {
                         {format!("Stage {} step {} · {}", s.stage + 1, s.step + 1, s.title)}
                     </summary>
                     <ul class="checklist">
-                        {s.checks.into_iter().map(|c| view! {
-                            <li class=format!("checklist__item checklist__item--{}", c.outcome.as_str())>
-                                <span class="checklist__glyph" aria-hidden="true">{c.outcome.glyph()}</span>
-                                <span class="checklist__label">{c.label}</span>
-                                <span class="checklist__outcome">{c.outcome.as_str()}</span>
-                                <span class="checklist__detail">{c.detail}</span>
-                            </li>
-                        }).collect_view()}
+                        <ChecklistItems checks=s.checks />
                     </ul>
                 </details>
             }}).collect_view()}
