@@ -31,9 +31,17 @@ test('with us-east-1 down the console lists, reads and fails over from the regio
     await waitUntil('the caller named', async () => /user\/emulator-akiaemulatordemo0001$/.test((await page.locator('.app-header__session').getAttribute('title')) ?? ''), 30_000);
     await screenshot(page, 'region-down-inventory');
 
-    // The page reads the datastore from a member region that answers.
+    // The page reads the datastore from a member region that answers, and does not read the
+    // member in the silent one (that read would only wait for its timeout): it says so.
+    const memberReads = [];
+    page.on('request', (req) => {
+      if ((req.postData() ?? '').includes('ReplicationGroupId=checkout-sessions-use1')) memberReads.push(req.url());
+    });
     await openFromInventory(page, 'ldgnf-checkout-sessions');
     assert.match(await page.locator('.resource-page__freshness').innerText(), /from (us-west-2|eu-west-1)$/);
+    await waitUntil('the silent member said not read', async () => /Not read: us-east-1 · ElastiCache is not answering the console/.test(await page.locator('main').innerText()));
+    await page.waitForTimeout(6_000); // a slow poll or more
+    assert.deepEqual(memberReads, [], 'no read of the member in the silent region');
     await page.getByRole('button', { name: 'Promote checkout-sessions-usw2 (us-west-2) to primary' }).click();
     await checksSettled(page);
     await dialog(page).getByLabel('Type ldgnf-checkout-sessions to confirm').fill('ldgnf-checkout-sessions');

@@ -179,12 +179,26 @@ async fn neptune_cluster(c: &Client, region: &str, id: &str) -> Result<DbCluster
     })
 }
 
+/// Why a member in a Region known not to answer was not read.
+fn not_read(region: &str, service: Service) -> ErrorInfo {
+    ErrorInfo::local(
+        format!(
+            "Not read: {region} · {} is not answering the console.",
+            service.label()
+        ),
+        "Its own status shows again once the Region answers.",
+    )
+}
+
 /// Reads one resource for its page. A global one is asked of `regions` in turn (the regions
-/// it is known in first), until one answers.
+/// it is known in first), until one answers; its members are read in their own Regions,
+/// except in a Region `silent` says is not answering (a read there would only wait for its
+/// timeout): those members come back as not read.
 pub async fn fetch_detail(
     session: &Session,
     r: &ResourceRef,
     regions: &[String],
+    silent: &dyn Fn(&str) -> bool,
 ) -> Result<Read, ErrorInfo> {
     let c = &session.client;
     let regional = |detail| Read {
@@ -201,6 +215,9 @@ pub async fn fetch_detail(
             .await
             .map_err(|e| to_error(&e))?;
             let reads = datastore.members.iter().map(|m| async move {
+                if silent(&m.region) {
+                    return Err(not_read(&m.region, Service::ElastiCache));
+                }
                 c.elasticache(&m.region)
                     .describe_replication_group(&m.replication_group_id)
                     .await
@@ -226,6 +243,7 @@ pub async fn fetch_detail(
             .map_err(|e| to_error(&e))?;
             let reads = database.members.iter().map(|m| async move {
                 match m.region.as_deref() {
+                    Some(region) if silent(region) => Err(not_read(region, Service::Neptune)),
                     Some(region) => neptune_cluster(c, region, m.cluster_id()).await,
                     None => Err(ErrorInfo::local(
                         format!("No region in the ARN of {}.", m.cluster_arn),

@@ -166,7 +166,11 @@ pub async fn preflight_plan(
                 regions.push(r.clone());
             }
         }
-        async move { api::fetch_detail(session, &rref, &regions).await }
+        let service = rref.kind.service();
+        async move {
+            let silent = |region: &str| failing.contains_key(&(region.to_string(), service));
+            api::fetch_detail(session, &rref, &regions, &silent).await
+        }
     });
     let reads = futures::future::join_all(reads).await;
     plan.steps()

@@ -120,14 +120,20 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         &s.regions,
                         &reach,
                     );
-                    let d = api::fetch_detail(&s, &rref, &order).await.map(|read| {
-                        if read.answered_by.is_some()
-                            && answered_by.with_untracked(|a| *a != read.answered_by)
-                        {
-                            answered_by.set(read.answered_by);
-                        }
-                        read.detail
-                    });
+                    let service = rref.kind.service();
+                    let failing = reach.failing.get_untracked();
+                    let silent =
+                        |region: &str| failing.contains_key(&(region.to_string(), service));
+                    let d = api::fetch_detail(&s, &rref, &order, &silent)
+                        .await
+                        .map(|read| {
+                            if read.answered_by.is_some()
+                                && answered_by.with_untracked(|a| *a != read.answered_by)
+                            {
+                                answered_by.set(read.answered_by);
+                            }
+                            read.detail
+                        });
                     let (service, regions, related) =
                         event_scope(&rref, d.as_ref().ok(), &s.regions);
                     let e = api::resource_events(
