@@ -10,7 +10,7 @@
 //    stage in parallel) next to the same three actions started one at a time from their pages,
 //    wall time from the first start to all settled, and the AWS calls each made.
 import {
-  checksSettled, connectViaUrl, countCalls, dialog, fillConnectForm, openFromInventory, preflightPlan, waitSettled, waitUntil,
+  checksSettled, connectViaUrl, countCalls, dialog, fillConnectForm, openFromInventory, openPlanLink, preflightPlan, waitSettled, waitUntil,
 } from '../tests/console.mjs';
 import { DEMO, openBrowser, startEmulator } from '../lib/harness.mjs';
 
@@ -79,8 +79,7 @@ async function evacuateByPlan() {
   try {
     const { page } = session;
     await connectViaUrl(page, emulator);
-    await page.goto(`${emulator.url}/plans?evacuate=us-east-1&connect=emulator`);
-    await page.locator('.plan-editor').waitFor({ timeout: 30_000 });
+    await openPlanLink(page, emulator, 'us-east-1');
     await preflightPlan(page, 'us-east-1');
     const calls = countCalls(page, emulator.url);
     const t0 = Date.now();

@@ -245,6 +245,12 @@ export async function proposePlan(page, region) {
   await page.locator('.plan-editor').waitFor();
 }
 
+/** Opens the deep link that proposes evacuating `region`, and waits for the draft. */
+export async function openPlanLink(page, emulator, region) {
+  await page.goto(`${emulator.url}/plans?evacuate=${region}&connect=emulator`);
+  await page.locator('.plan-editor').waitFor({ timeout: 30_000 });
+}
+
 /** Dry run and preflight of the open draft; waits for no blocker and types the region. */
 export async function preflightPlan(page, region) {
   await page.getByRole('button', { name: 'Dry run and preflight every step' }).click();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import {
   boto3Script, callsOf, checkAndStartPlan, checksSettled, connectViaUrl, dialog, openFromInventory,
-  proposePlan, rowNames, setCredentialsExpired, waitUntil,
+  openPlanLink, proposePlan, rowNames, setCredentialsExpired, waitUntil,
 } from './console.mjs';
 
 const allowNetErrors = (text) => /ERR_EMPTY_RESPONSE|ERR_CONNECTION|ERR_SOCKET/.test(text);
@@ -135,8 +135,7 @@ test('a reload mid-plan resumes it; an approval gate holds the next stage; nothi
     const { page } = session;
     await connectViaUrl(page, emulator);
     // Deep link: the plan is proposed once the inventory is listed.
-    await page.goto(`${emulator.url}/plans?evacuate=us-east-1&connect=emulator`);
-    await page.locator('.plan-editor').waitFor({ timeout: 30_000 });
+    await openPlanLink(page, emulator, 'us-east-1');
     assert.match(await page.locator('.plan-editor').innerText(), /Switch over identity-graph to us-west-2/);
     // A gate between the caches and the graph.
     await page.getByRole('button', { name: 'Add an approval gate before this stage' }).nth(1).click();

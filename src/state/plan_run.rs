@@ -66,6 +66,13 @@ pub struct StepOutcome {
     pub request_id: Option<String>,
 }
 
+impl StepRun {
+    /// Sent and not over yet.
+    fn is_open(&self) -> bool {
+        self.run_id.is_some() && self.outcome.is_none()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Approval {
     pub by: String,
@@ -75,14 +82,7 @@ pub struct Approval {
 impl StepOutcome {
     /// The outcome of a run that is over; `None` while it is open.
     pub fn of(run: &Run) -> Option<StepOutcome> {
-        if !run.phase.is_done() {
-            return None;
-        }
-        let ok = run.phase == Phase::Settled
-            && !run
-                .result
-                .as_deref()
-                .is_some_and(|r| r.starts_with("ended in status"));
+        let ok = run.succeeded()?;
         Some(StepOutcome {
             ok,
             result: run
@@ -123,11 +123,7 @@ impl PlanRun {
     /// Steps of other plans or runs may still be in flight after a stop: the record is only
     /// quiet once none of its runs is open.
     pub fn open_steps(&self) -> usize {
-        self.steps
-            .iter()
-            .flatten()
-            .filter(|s| s.run_id.is_some() && s.outcome.is_none())
-            .count()
+        self.steps.iter().flatten().filter(|s| s.is_open()).count()
     }
 
     /// Waiting for a person at an approval gate: its question.
@@ -235,7 +231,7 @@ impl PlanRun {
                 let mut in_flight: BTreeMap<&'static str, u32> = BTreeMap::new();
                 let service = |i: usize| stage.steps()[i].service().as_str();
                 for (i, st) in self.steps[s].iter().enumerate() {
-                    if st.run_id.is_some() && st.outcome.is_none() {
+                    if st.is_open() {
                         *in_flight.entry(service(i)).or_default() += 1;
                     }
                 }
@@ -250,9 +246,7 @@ impl PlanRun {
             if !start.is_empty() {
                 break;
             }
-            let open = self.steps[s]
-                .iter()
-                .any(|st| st.run_id.is_some() && st.outcome.is_none());
+            let open = self.steps[s].iter().any(StepRun::is_open);
             let unstarted = self.steps[s].iter().any(|st| st.run_id.is_none());
             if open || (unstarted && !hold) {
                 break;
@@ -371,7 +365,7 @@ impl PlanRun {
         md
     }
 
-    /// `plan-evacuate-us-east-1-20261204-0713`.
+    /// `plan-evacuate-us-east-1-<start, ms>`: the plan's name, then its id's time.
     pub fn file_stem(&self) -> String {
         let slug: String = self
             .plan

@@ -109,6 +109,11 @@ impl PlansCtx {
         if session.get_untracked().is_none() {
             return;
         }
+        let active = |p: &PlanRun| !p.is_over() || p.open_steps() > 0;
+        // Most ticks find nothing under way: no copy of the records then.
+        if !self.runs.with_untracked(|r| r.iter().any(active)) {
+            return;
+        }
         let now = browser::now_ms();
         let mut plans = self.runs.get_untracked();
         let mut changed = false;

@@ -403,7 +403,7 @@ impl Run {
         } else if kind == StatusKind::Failed {
             self.phase = Phase::Settled;
             self.settled_at = Some(now);
-            self.result = Some(format!("ended in status {}", self.last.status));
+            self.result = Some(format!("{ENDED_IN_STATUS} {}", self.last.status));
         }
     }
 
@@ -488,6 +488,18 @@ impl Run {
     /// Sorts runs newest first (started last first; equal starts keep their order).
     pub fn newest_first(runs: &mut [Run]) {
         runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+    }
+
+    /// Once the run is over: whether it reached what it aimed for (settled, and not by
+    /// ending in a failed status). `None` while it is open.
+    pub fn succeeded(&self) -> Option<bool> {
+        self.phase.is_done().then(|| {
+            self.phase == Phase::Settled
+                && !self
+                    .result
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(ENDED_IN_STATUS))
+        })
     }
 
     /// Milliseconds from accepted to settled, once settled: on AWS's clock when the run
@@ -629,6 +641,9 @@ impl Run {
         stem
     }
 }
+
+/// How the result of a run that settled in a failed status begins.
+const ENDED_IN_STATUS: &str = "ended in status";
 
 /// The text, or `—` when it is empty.
 pub fn or_dash(s: &str) -> &str {
