@@ -78,8 +78,37 @@ pub fn handle(
                 }
             }
             let [down, hang] = sets;
-            lock(&app.world).set_regions_down(down, hang);
+            lock(&app.world).set_regions_down(down, hang, now);
             (200, faults_json(app))
+        }
+        ("GET" | "HEAD", "/_emulator/lag") => (200, lag_json(&lock(&app.world))),
+        // {"checkout-sessions-euw1": "growing"}: sets secondaries' lag profiles (steady,
+        // spiky, growing, zero), as `--lag` does at start.
+        ("POST", "/_emulator/lag") => {
+            let Some(Value::Object(asked)) = serde_json::from_slice::<Value>(body).ok() else {
+                return (
+                    400,
+                    json!({"error": "expected a JSON body {\"<secondary id>\": \"steady|spiky|growing|zero\"}"}),
+                );
+            };
+            let mut parsed = Vec::new();
+            for (id, p) in &asked {
+                match p.as_str().map(crate::models::metrics::LagProfile::parse) {
+                    Some(Ok(p)) => parsed.push((id.clone(), p)),
+                    Some(Err(e)) => return (400, json!({"error": e})),
+                    None => {
+                        return (
+                            400,
+                            json!({"error": format!("{id}: expected a profile name")}),
+                        )
+                    }
+                }
+            }
+            let mut w = lock(&app.world);
+            for (id, p) in parsed {
+                w.lag.set_profile(&id, p, now);
+            }
+            (200, lag_json(&w))
         }
         ("POST", "/_emulator/credentials/expire" | "/_emulator/credentials/restore") => {
             let key = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
@@ -111,7 +140,8 @@ pub fn handle(
             | "/_emulator/config.json"
             | "/_emulator/state"
             | "/_emulator/calls"
-            | "/_emulator/faults",
+            | "/_emulator/faults"
+            | "/_emulator/lag",
         ) => (405, json!({"error": "method not allowed"})),
         _ => (
             404,
@@ -296,4 +326,9 @@ fn faults_json(app: &App) -> Value {
         .filter(|r| !world.regions_hang.contains(*r))
         .collect();
     json!({"regionDown": down, "regionHang": world.regions_hang.iter().collect::<Vec<_>>()})
+}
+
+/// The lag profiles set, by secondary id (any other secondary is steady).
+fn lag_json(w: &World) -> Value {
+    json!({ "profiles": w.lag.profiles() })
 }

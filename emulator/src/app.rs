@@ -37,7 +37,11 @@ impl App {
         world.set_regions_down(
             config.faults.region_down.clone(),
             config.faults.region_hang.clone(),
+            now,
         );
+        for (id, profile) in &config.lag {
+            world.lag.set_profile(id, *profile, now);
+        }
         App {
             world: Mutex::new(world),
             credentials: config.credentials.clone(),

@@ -6,7 +6,7 @@ use crate::error::AwsError;
 use crate::models::{is_valid_region, CallRecord, Millis};
 use crate::services::{self, Service};
 use crate::sigv4::{self, RequestParts};
-use crate::wire::{json, query};
+use crate::wire::{cbor, json, query};
 use serde_json::Value;
 
 /// Largest request body accepted.
@@ -17,7 +17,7 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
     pub log: String,
     /// Whether the configured latency fault applies to this reply.
     pub delayed: bool,
@@ -31,7 +31,11 @@ pub fn guess_service(headers: &[(String, String)]) -> Service {
             .find(|(k, _)| k == n)
             .map(|(_, v)| v.as_str())
     };
-    if h("x-amz-target").is_some() || h("content-type").is_some_and(|c| c.contains("amz-json")) {
+    if let Some(t) = h("x-amz-target") {
+        let prefix = t.split('.').next().unwrap_or_default();
+        return Service::from_target_prefix(prefix).unwrap_or(Service::MemoryDb);
+    }
+    if h("content-type").is_some_and(|c| c.contains("amz-json")) {
         return Service::MemoryDb;
     }
     if let Ok(auth) = sigv4::parse_authorization(h("authorization")) {
@@ -46,23 +50,86 @@ pub fn guess_service(headers: &[(String, String)]) -> Service {
     }
 }
 
+/// How the request was encoded, and so how to answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    Query,
+    Json,
+    /// smithy-rpc-v2-cbor.
+    Cbor,
+}
+
+impl Wire {
+    /// The service's own protocol, when the request does not say another.
+    pub fn of(service: Service) -> Self {
+        if service.is_json() {
+            Wire::Json
+        } else {
+            Wire::Query
+        }
+    }
+
+    fn of_request(service: Service, req: &RequestParts<'_>) -> Self {
+        let cbor = req
+            .headers
+            .iter()
+            .any(|(k, v)| k == cbor::PROTOCOL_HEADER && v == cbor::PROTOCOL);
+        if cbor && service.is_json() {
+            Wire::Cbor
+        } else {
+            Wire::of(service)
+        }
+    }
+}
+
 /// An error reply in the service's protocol.
 pub fn error_reply(service: Service, err: &AwsError, request_id: &str, context: &str) -> Reply {
-    let (status, content_type, body, mut headers) = if service.is_json() {
-        (
+    error_reply_in(Wire::of(service), service, err, request_id, context)
+}
+
+fn error_reply_in(
+    wire: Wire,
+    service: Service,
+    err: &AwsError,
+    request_id: &str,
+    context: &str,
+) -> Reply {
+    let (status, content_type, body, mut headers) = match wire {
+        Wire::Json => (
             err.json_status(),
-            "application/x-amz-json-1.1",
-            json::error(err),
+            service.json_content_type(),
+            json::error(err).into_bytes(),
             vec![("x-amzn-ErrorType", err.json_type().to_string())],
-        )
-    } else {
-        (
+        ),
+        Wire::Cbor => (
+            err.json_status(),
+            cbor::CONTENT_TYPE,
+            cbor::from_json(
+                &serde_json::json!({
+                    "__type": format!("{}#{}", err.json_namespace(), err.json_type()),
+                    "message": err.message(),
+                }),
+                &[],
+            ),
+            vec![
+                ("x-amzn-ErrorType", err.json_type().to_string()),
+                (cbor::PROTOCOL_HEADER, cbor::PROTOCOL.to_string()),
+            ],
+        ),
+        Wire::Query => (
             err.query_status(),
             "text/xml",
-            query::error(err, request_id),
+            query::error(err, request_id).into_bytes(),
             Vec::new(),
-        )
+        ),
     };
+    if service == Service::CloudWatch && wire != Wire::Query {
+        // CloudWatch is query-compatible: its JSON and CBOR errors carry the Query code too.
+        headers.push((
+            "x-amzn-query-error",
+            format!("{};{}", err.query_code(), err.fault_side()),
+        ));
+    }
     headers.push(("content-type", content_type.into()));
     headers.push(("x-amzn-RequestId", request_id.into()));
     let code = if service.is_json() {
@@ -118,6 +185,7 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         );
     };
     let region = scope.region.as_str();
+    let wire = Wire::of_request(service, req);
     let mut context = format!("{} {region}", service.signing_name());
     if !is_valid_region(region) {
         let e = AwsError::SignatureDoesNotMatch(format!(
@@ -125,10 +193,10 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         ));
         return error_reply(service, &e, &request_id, &format!("{context} - refused:"));
     }
-    let parsed = parse_call(service, req);
+    let parsed = parse_call(service, wire, req);
     let (action, input) = match parsed {
         Ok(p) => p,
-        Err(e) => return error_reply(service, &e, &request_id, &format!("{context} -")),
+        Err(e) => return error_reply_in(wire, service, &e, &request_id, &format!("{context} -")),
     };
     context.push(' ');
     context.push_str(&action);
@@ -138,7 +206,7 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         } else {
             services::elasticache::invalid_action(&action)
         };
-        return error_reply(service, &e, &request_id, &context);
+        return error_reply_in(wire, service, &e, &request_id, &context);
     }
     if app.deny.contains(&action) {
         let user = format!(
@@ -151,7 +219,7 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
             service.signing_name(),
             service.signing_name()
         ));
-        return error_reply(service, &e, &request_id, &context);
+        return error_reply_in(wire, service, &e, &request_id, &context);
     }
     let mutating = service.is_mutating(&action);
     let fault = app.faults.roll(&mut lock(&app.rng), mutating);
@@ -170,27 +238,32 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
     };
     let mut reply = match result {
         Ok(body) => {
-            let content_type = if service.is_json() {
-                "application/x-amz-json-1.1"
-            } else {
-                "text/xml"
+            let mut headers = Vec::new();
+            let (content_type, body) = match (wire, body) {
+                (_, Output::Xml(inner)) => (
+                    "text/xml",
+                    query::success(&action, service.xmlns(), &inner, &request_id).into_bytes(),
+                ),
+                (Wire::Cbor, Output::Json(v)) => {
+                    headers.push((cbor::PROTOCOL_HEADER, cbor::PROTOCOL.to_string()));
+                    (
+                        cbor::CONTENT_TYPE,
+                        cbor::from_json(&v, services::cloudwatch::TIMESTAMPS),
+                    )
+                }
+                (_, Output::Json(v)) => (service.json_content_type(), v.to_string().into_bytes()),
             };
-            let body = match body {
-                Output::Xml(inner) => query::success(&action, service.xmlns(), &inner, &request_id),
-                Output::Json(v) => v.to_string(),
-            };
+            headers.push(("content-type", content_type.into()));
+            headers.push(("x-amzn-RequestId", request_id.clone()));
             Reply {
                 status: 200,
-                headers: vec![
-                    ("content-type", content_type.into()),
-                    ("x-amzn-RequestId", request_id.clone()),
-                ],
+                headers,
                 body,
                 log: format!("{context} 200"),
                 delayed,
             }
         }
-        Err(e) => error_reply(service, &e, &request_id, &context),
+        Err(e) => error_reply_in(wire, service, &e, &request_id, &context),
     };
     reply.delayed = delayed;
     if mutating {
@@ -202,7 +275,7 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
                 .iter()
                 .find(|(k, _)| *k == "x-amzn-ErrorType")
                 .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| code_of(&reply.body))
+                .unwrap_or_else(|| code_of(&String::from_utf8_lossy(&reply.body)))
         };
         let params = match &input {
             CallInput::Query(p) => Value::Object(
@@ -245,28 +318,56 @@ enum Output {
     Json(Value),
 }
 
-fn parse_call(service: Service, req: &RequestParts<'_>) -> Result<(String, CallInput), AwsError> {
-    if service.is_json() {
-        let target = req
-            .headers
-            .iter()
-            .find(|(k, _)| k == "x-amz-target")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        let action = target
-            .strip_prefix("AmazonMemoryDB.")
-            .filter(|a| !a.is_empty())
-            .ok_or_else(|| {
-                AwsError::InvalidAction(format!("Operation '{target}' is not supported."))
+fn parse_call(
+    service: Service,
+    wire: Wire,
+    req: &RequestParts<'_>,
+) -> Result<(String, CallInput), AwsError> {
+    match wire {
+        Wire::Cbor => {
+            let (name, op) = cbor::route(req.path).ok_or_else(|| {
+                AwsError::InvalidAction(format!(
+                    "An rpc-v2-cbor request goes to /service/<service>/operation/<operation>, not {}.",
+                    req.path
+                ))
             })?;
-        Ok((
-            action.to_string(),
-            CallInput::Json(json::Input::parse(req.body)?),
-        ))
-    } else {
-        let params = query::Params::parse(req.body)?;
-        let action = params.required("Action")?.to_string();
-        Ok((action, CallInput::Query(params)))
+            if name != service.target_prefix() {
+                return Err(AwsError::InvalidAction(format!(
+                    "Service {name} is not {} (the credential scope's service).",
+                    service.target_prefix()
+                )));
+            }
+            let serde_json::Value::Object(m) = cbor::to_json(req.body)? else {
+                return Err(AwsError::Validation(
+                    "The request body must be a CBOR map.".into(),
+                ));
+            };
+            Ok((op.to_string(), CallInput::Json(json::Input(m))))
+        }
+        Wire::Json => {
+            let target = req
+                .headers
+                .iter()
+                .find(|(k, _)| k == "x-amz-target")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            let action = target
+                .strip_prefix(service.target_prefix())
+                .and_then(|t| t.strip_prefix('.'))
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| {
+                    AwsError::InvalidAction(format!("Operation '{target}' is not supported."))
+                })?;
+            Ok((
+                action.to_string(),
+                CallInput::Json(json::Input::parse(req.body)?),
+            ))
+        }
+        Wire::Query => {
+            let params = query::Params::parse(req.body)?;
+            let action = params.required("Action")?.to_string();
+            Ok((action, CallInput::Query(params)))
+        }
     }
 }
 
@@ -292,6 +393,9 @@ fn run(
         (Service::MemoryDb, CallInput::Json(i)) => {
             services::memorydb::handle(&mut world.memorydb, region, action, i, now)
                 .map(Output::Json)
+        }
+        (Service::CloudWatch, CallInput::Json(i)) => {
+            services::cloudwatch::handle(&mut world, region, action, i, now).map(Output::Json)
         }
         (Service::Sts, CallInput::Query(_)) => {
             services::sts::handle(access_key_id, action).map(Output::Xml)

@@ -1,6 +1,7 @@
 //! The command line: hand-rolled, so the emulator builds fast.
 
 use crate::faults::Faults;
+use crate::models::metrics::LagProfile;
 use crate::sigv4::Credential;
 use crate::topology::Topology;
 use std::net::SocketAddr;
@@ -33,6 +34,9 @@ OPTIONS:
   --test-failover-quota N   TestFailover / FailoverShard shards per rolling 24 h [default: 15]
   --deny ACTION[,ACTION]    answer these actions AccessDenied, as to a role whose policy
                             lacks them (e.g. DescribeGlobalReplicationGroups)
+  --lag ID=PROFILE[,...]    replication lag profile of a secondary (replication group,
+                            Neptune cluster or regional cluster): steady, spiky, growing
+                            or zero, as CloudWatch's GetMetricData then serves it
   -h, --help                print this help
   -V, --version             print the version
 
@@ -43,6 +47,8 @@ STATE:
 ENDPOINTS:
   POST /                    the AWS APIs, routed by the SigV4 credential scope
   GET  /_emulator/health, /_emulator/config.json, /_emulator/state, /_emulator/calls
+  GET|POST /_emulator/faults {\"regionDown\":[..],\"regionHang\":[..]}
+  GET|POST /_emulator/lag    {\"checkout-sessions-euw1\":\"growing\"}
   POST /_emulator/credentials/expire | /_emulator/credentials/restore  {\"accessKeyId\":\"..\"}
 ";
 
@@ -60,6 +66,8 @@ pub struct Config {
     pub test_failover_quota: usize,
     /// Actions answered `AccessDenied` (`--deny`).
     pub deny: Vec<String>,
+    /// Lag profiles of secondaries (`--lag`).
+    pub lag: Vec<(String, LagProfile)>,
 }
 
 /// What the command line asks for.
@@ -95,6 +103,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut seed = 1;
     let mut quota = 15;
     let mut deny = Vec::new();
+    let mut lag = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -143,6 +152,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                     deny.push(action.to_string());
                 }
             }
+            "--lag" => {
+                for pair in value()?.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    let (id, p) = pair
+                        .split_once('=')
+                        .ok_or_else(|| format!("--lag {pair}: expected ID=PROFILE"))?;
+                    lag.push((id.to_string(), LagProfile::parse(p)?));
+                }
+            }
             "--test-failover-quota" => {
                 let v = value()?;
                 quota = v
@@ -171,6 +188,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         seed,
         test_failover_quota: quota,
         deny,
+        lag,
     })))
 }
 
@@ -214,6 +232,14 @@ mod tests {
         assert_eq!(c.credentials[1].session_token.as_deref(), Some("TOK"));
         assert_eq!(c.topology, Topology::Large(3));
         assert_eq!(c.test_failover_quota, 15);
+        let l = run(&["--lag", "a=growing,b=zero"]).unwrap().lag;
+        assert_eq!(
+            l,
+            vec![
+                ("a".into(), LagProfile::Growing),
+                ("b".into(), LagProfile::Zero)
+            ]
+        );
     }
 
     #[test]
@@ -226,6 +252,8 @@ mod tests {
             &["--credentials", "nosecret"],
             &["--bogus"],
             &["--listen"],
+            &["--lag", "x"],
+            &["--lag", "x=wobbly"],
         ] {
             assert!(run(bad).is_err(), "{bad:?}");
         }

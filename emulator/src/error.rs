@@ -41,6 +41,7 @@ pub enum AwsError {
     ClusterNotFound(String),
     ShardNotFound(String),
     InvalidClusterState(String),
+    MultiRegionClusterNotFound(String),
 }
 
 /// How a protocol identifies the error: Query `Code` and JSON `__type` differ for a few.
@@ -77,6 +78,7 @@ impl AwsError {
             ClusterNotFound(_) => "ClusterNotFoundFault",
             ShardNotFound(_) => "ShardNotFoundFault",
             InvalidClusterState(_) => "InvalidClusterStateFault",
+            MultiRegionClusterNotFound(_) => "MultiRegionClusterNotFoundFault",
         }
     }
 
@@ -136,7 +138,8 @@ impl AwsError {
             | GlobalClusterNotFound(_)
             | DbClusterNotFound(_)
             | ClusterNotFound(_)
-            | ShardNotFound(_) => 404,
+            | ShardNotFound(_)
+            | MultiRegionClusterNotFound(_) => 404,
             RequestEntityTooLarge => 413,
             InternalFailure => 500,
             ServiceUnavailable => 503,
@@ -196,7 +199,8 @@ impl AwsError {
             | DbClusterNotFound(m)
             | ClusterNotFound(m)
             | ShardNotFound(m)
-            | InvalidClusterState(m) => m.clone(),
+            | InvalidClusterState(m)
+            | MultiRegionClusterNotFound(m) => m.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::models::elasticache::{
     NodeRole, ReplicationGroup,
 };
 use crate::models::memorydb::{self, MemoryDb};
+use crate::models::metrics::{self, LagProfile};
 use crate::models::neptune::{DbCluster, DbInstance, GlobalCluster, GlobalClusterMember, Neptune};
 use crate::models::{Event, Millis, Timing, World};
 
@@ -270,6 +271,7 @@ fn memorydb_cluster(
             })
             .collect(),
         failover: None,
+        multi_region: None,
     }
 }
 
@@ -281,6 +283,17 @@ fn ev(at: Millis, region: &str, id: &str, source_type: &'static str, message: &s
         source_type,
         message: message.into(),
     }
+}
+
+/// The lag profiles of the default topology's secondaries: one spiky, one Neptune secondary
+/// with no lag (Neptune then publishes nothing), the rest steady.
+fn default_lag(topology: Topology, now: Millis) -> metrics::Lag {
+    let mut lag = metrics::Lag::default();
+    if topology == Topology::Default {
+        lag.set_profile("checkout-sessions-euw1", LagProfile::Spiky, now);
+        lag.set_profile("fraud-graph-use1", LagProfile::Zero, now);
+    }
+    lag
 }
 
 /// Builds the world for a topology at instant `now`.
@@ -433,6 +446,30 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
         false,
         created,
     ));
+    // A Multi-Region cluster: three active-active regional clusters (AWS prefixes the name
+    // with five letters of its own).
+    let mrc = "wqmzt-session-store";
+    let mut members = Vec::new();
+    for region in REGIONS {
+        let name = format!("session-store-{}", short(region));
+        let mut c = memorydb_cluster(region, &name, 2, 2, true, created);
+        c.engine_version = "7.3".into();
+        c.multi_region = Some(mrc.into());
+        mdb.insert_cluster(c);
+        members.push((region.to_string(), name));
+    }
+    mdb.multi_region.insert(
+        mrc.into(),
+        memorydb::MultiRegionCluster {
+            name: mrc.into(),
+            description: "Sessions, written in every Region".into(),
+            node_type: "db.r7g.large".into(),
+            engine: "valkey".into(),
+            engine_version: "7.3".into(),
+            shards: 2,
+            members,
+        },
+    );
     mdb.events.extend([
         ev(
             now - 40 * min,
@@ -525,6 +562,8 @@ pub fn build(topology: Topology, timing: Timing, quota: usize, now: Millis) -> W
         calls: Vec::new(),
         regions_down: Default::default(),
         regions_hang: Default::default(),
+        down_since: Default::default(),
+        lag: default_lag(topology, now),
     }
 }
 

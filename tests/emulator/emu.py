@@ -33,7 +33,7 @@ POLL = 0.2
 LOG_FILES: list = []  # every emulator log written this session (conftest removes them at the end)
 
 # Wire facts per service (aws-reference/wire_protocols.md).
-SIGNING_NAME = {"elasticache": "elasticache", "neptune": "rds", "memorydb": "memorydb"}
+SIGNING_NAME = {"elasticache": "elasticache", "neptune": "rds", "memorydb": "memorydb", "cloudwatch": "monitoring"}
 API_VERSION = {"elasticache": "2015-02-02", "neptune": "2014-10-31"}
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
 
@@ -183,6 +183,18 @@ class Emulator:
 
     def memorydb(self, region: str = "us-east-1", **kw):
         return self.client("memorydb", region, **kw)
+
+    def cloudwatch(self, region: str = "us-east-1", protocol: str | None = None, **kw):
+        """CloudWatch as boto3 speaks it (JSON today), or forced to another protocol its
+        model lists (`smithy-rpc-v2-cbor`), with botocore's own serializer and parser."""
+        if protocol is None:
+            return self.client("cloudwatch", region, **kw)
+        from botocore.model import ServiceModel
+        with mock.patch.object(ServiceModel, "resolved_protocol", new_callable=mock.PropertyMock, return_value=protocol):
+            client = self.client("cloudwatch", region, **kw)
+        # The answer's parser is chosen per request from the same (cached) property.
+        client.meta.service_model.__dict__["resolved_protocol"] = protocol
+        return client
 
     # --- raw signed requests ------------------------------------------------------------------
     def raw(self, service: str, region: str, body: bytes, headers: dict, *, sign: bool = True,

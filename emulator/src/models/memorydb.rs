@@ -53,6 +53,8 @@ pub struct Cluster {
     pub engine_version: String,
     pub shards: Vec<Shard>,
     pub failover: Option<Schedule<FailoverStep>>,
+    /// The Multi-Region cluster this regional cluster belongs to.
+    pub multi_region: Option<String>,
 }
 
 impl Cluster {
@@ -79,10 +81,35 @@ pub mod durations {
     pub const RECOVERED: f64 = 60.0;
 }
 
+/// A Multi-Region cluster: active-active regional clusters, one per Region, that replicate
+/// to each other. It has no writer to move; its regional clusters are ordinary clusters.
+#[derive(Debug, Clone)]
+pub struct MultiRegionCluster {
+    pub name: String,
+    pub description: String,
+    pub node_type: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub shards: usize,
+    /// (Region, regional cluster name).
+    pub members: Vec<(String, String)>,
+}
+
+impl MultiRegionCluster {
+    /// Multi-Region clusters are global: their ARN has no Region.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:memorydb::{ACCOUNT_ID}:multiregioncluster/{}",
+            self.name
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct MemoryDb {
     pub timing: Timing,
     pub clusters: BTreeMap<(String, String), Cluster>,
+    pub multi_region: BTreeMap<String, MultiRegionCluster>,
     pub events: Vec<Event>,
     pub failover_quota: Quota,
 }
@@ -92,6 +119,7 @@ impl MemoryDb {
         MemoryDb {
             timing,
             clusters: BTreeMap::new(),
+            multi_region: BTreeMap::new(),
             events: Vec::new(),
             failover_quota: Quota::new(quota, DAY_MS),
         }
@@ -127,6 +155,26 @@ impl MemoryDb {
                 c.failover = None;
             }
         }
+    }
+
+    /// Every Multi-Region cluster, or the one named (MultiRegionClusterNotFoundFault if none).
+    pub fn describe_multi_region_clusters(
+        &self,
+        name: Option<&str>,
+    ) -> Result<Vec<&MultiRegionCluster>, AwsError> {
+        match name {
+            None => Ok(self.multi_region.values().collect()),
+            Some(n) => self.multi_region.get(n).map(|m| vec![m]).ok_or_else(|| {
+                AwsError::MultiRegionClusterNotFound(format!("Multi-region cluster {n} not found"))
+            }),
+        }
+    }
+
+    /// A regional cluster's status, as its Multi-Region cluster lists it.
+    pub fn regional_status(&self, region: &str, name: &str) -> &'static str {
+        self.clusters
+            .get(&(region.to_string(), name.to_string()))
+            .map_or("deleting", Cluster::status)
     }
 
     fn cluster(&self, region: &str, name: &str) -> Result<&Cluster, AwsError> {

@@ -6,6 +6,7 @@
 
 pub mod elasticache;
 pub mod memorydb;
+pub mod metrics;
 pub mod neptune;
 
 use std::collections::{BTreeSet, VecDeque};
@@ -209,12 +210,25 @@ pub struct World {
     /// Of those, the ones whose calls are held open unanswered (`region-hang`), as a
     /// black-holed endpoint does, instead of closed at once.
     pub regions_hang: BTreeSet<String>,
+    /// When each down Region went down: replication lag from it grows from then.
+    pub down_since: std::collections::BTreeMap<String, Millis>,
+    /// Replication lag profiles and history (CloudWatch's view).
+    pub lag: metrics::Lag,
 }
 
 impl World {
     /// Takes regions down (their endpoints stop answering) or brings them back.
-    pub fn set_regions_down(&mut self, down: BTreeSet<String>, hang: BTreeSet<String>) {
+    pub fn set_regions_down(
+        &mut self,
+        down: BTreeSet<String>,
+        hang: BTreeSet<String>,
+        now: Millis,
+    ) {
         let all: BTreeSet<String> = down.union(&hang).cloned().collect();
+        self.down_since.retain(|r, _| all.contains(r));
+        for r in &all {
+            self.down_since.entry(r.clone()).or_insert(now);
+        }
         self.neptune.regions_down = all.clone();
         self.regions_down = all;
         self.regions_hang = hang;

@@ -1,12 +1,17 @@
 //! MemoryDB's JSON 1.1 wire layer (`X-Amz-Target: AmazonMemoryDB.<Op>`).
 
 use crate::error::AwsError;
-use crate::models::memorydb::{Cluster, MemoryDb};
+use crate::models::memorydb::{Cluster, MemoryDb, MultiRegionCluster};
 use crate::models::{page, EventQuery, Millis};
 use crate::wire::json::{epoch, Input};
 use serde_json::{json, Value};
 
-pub const ACTIONS: &[&str] = &["FailoverShard", "DescribeClusters", "DescribeEvents"];
+pub const ACTIONS: &[&str] = &[
+    "FailoverShard",
+    "DescribeClusters",
+    "DescribeEvents",
+    "DescribeMultiRegionClusters",
+];
 
 const SOURCE_TYPES: &[&str] = &[
     "node",
@@ -70,6 +75,21 @@ pub fn handle(
             }
             Ok(out)
         }
+        "DescribeMultiRegionClusters" => {
+            let (size, token) = i.paging()?;
+            let details = i.boolean("ShowClusterDetails")?.unwrap_or(false);
+            let all = db.describe_multi_region_clusters(i.string("MultiRegionClusterName")?)?;
+            let (items, next) = page(all, token, size);
+            let list: Vec<Value> = items
+                .iter()
+                .map(|m| multi_region_cluster(db, m, details))
+                .collect();
+            let mut out = json!({ "MultiRegionClusters": list });
+            if let Some(n) = next {
+                out["NextToken"] = json!(n);
+            }
+            Ok(out)
+        }
         "FailoverShard" => {
             let name = i.required("ClusterName")?;
             let shard = i.required("ShardName")?;
@@ -80,6 +100,36 @@ pub fn handle(
             "Operation {other} is not supported."
         ))),
     }
+}
+
+fn multi_region_cluster(db: &MemoryDb, m: &MultiRegionCluster, details: bool) -> Value {
+    let mut v = json!({
+        "MultiRegionClusterName": m.name,
+        "Description": m.description,
+        "Status": "available",
+        "NodeType": m.node_type,
+        "Engine": m.engine,
+        "EngineVersion": m.engine_version,
+        "NumberOfShards": m.shards,
+        "MultiRegionParameterGroupName": format!("default.memorydb-{}{}.multiregion", m.engine, m.engine_version.split('.').next().unwrap_or("")),
+        "TLSEnabled": true,
+        "ARN": m.arn(),
+    });
+    if details {
+        v["Clusters"] = m
+            .members
+            .iter()
+            .map(|(region, name)| {
+                json!({
+                    "ClusterName": name,
+                    "Region": region,
+                    "Status": db.regional_status(region, name),
+                    "ARN": format!("arn:aws:memorydb:{region}:{}:cluster/{name}", crate::models::ACCOUNT_ID),
+                })
+            })
+            .collect();
+    }
+    v
 }
 
 fn cluster(c: &Cluster, show_shards: bool) -> Value {
@@ -110,6 +160,9 @@ fn cluster(c: &Cluster, show_shards: bool) -> Value {
         "NetworkType": "ipv4",
         "IpDiscovery": "ipv4",
     });
+    if let Some(m) = &c.multi_region {
+        v["MultiRegionClusterName"] = json!(m);
+    }
     if show_shards {
         v["Shards"] = c
             .shards

@@ -1,6 +1,7 @@
 //! The wire layer of each service (moto's `responses`): parameters in, model calls, XML or
 //! JSON out. One place knows each service's signing name, protocol and namespace.
 
+pub mod cloudwatch;
 pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
@@ -43,6 +44,8 @@ pub enum Service {
     MemoryDb,
     /// Only `GetCallerIdentity`.
     Sts,
+    /// `GetMetricData` and `ListMetrics` of the replication lag.
+    CloudWatch,
 }
 
 impl Service {
@@ -52,6 +55,7 @@ impl Service {
             "rds" => Some(Service::Neptune),
             "memorydb" => Some(Service::MemoryDb),
             "sts" => Some(Service::Sts),
+            "monitoring" => Some(Service::CloudWatch),
             _ => None,
         }
     }
@@ -62,11 +66,36 @@ impl Service {
             Service::Neptune => "rds",
             Service::MemoryDb => "memorydb",
             Service::Sts => "sts",
+            Service::CloudWatch => "monitoring",
         }
     }
 
     pub fn is_json(self) -> bool {
-        self == Service::MemoryDb
+        matches!(self, Service::MemoryDb | Service::CloudWatch)
+    }
+
+    /// The JSON content type (MemoryDB speaks JSON 1.1, CloudWatch JSON 1.0).
+    pub fn json_content_type(self) -> &'static str {
+        match self {
+            Service::CloudWatch => "application/x-amz-json-1.0",
+            _ => "application/x-amz-json-1.1",
+        }
+    }
+
+    /// The `X-Amz-Target` prefix of a JSON service, which is also its rpc-v2 service name.
+    pub fn target_prefix(self) -> &'static str {
+        match self {
+            Service::MemoryDb => "AmazonMemoryDB",
+            Service::CloudWatch => cloudwatch::TARGET_PREFIX,
+            _ => "",
+        }
+    }
+
+    /// The service a JSON target prefix or rpc-v2 service name belongs to.
+    pub fn from_target_prefix(prefix: &str) -> Option<Self> {
+        [Service::MemoryDb, Service::CloudWatch]
+            .into_iter()
+            .find(|s| s.target_prefix() == prefix)
     }
 
     /// The Query XML namespace (unused for JSON).
@@ -74,7 +103,7 @@ impl Service {
         match self {
             Service::ElastiCache => elasticache::XMLNS,
             Service::Neptune => neptune::XMLNS,
-            Service::MemoryDb => "",
+            Service::MemoryDb | Service::CloudWatch => "",
             Service::Sts => sts::XMLNS,
         }
     }
@@ -85,11 +114,14 @@ impl Service {
             Service::Neptune => neptune::ACTIONS.contains(&action),
             Service::MemoryDb => memorydb::ACTIONS.contains(&action),
             Service::Sts => sts::ACTIONS.contains(&action),
+            Service::CloudWatch => cloudwatch::ACTIONS.contains(&action),
         }
     }
 
     /// Whether the action changes state (logged in `/_emulator/calls`; faults spare it by default).
     pub fn is_mutating(self, action: &str) -> bool {
-        self.is_known_action(action) && !action.starts_with("Describe") && self != Service::Sts
+        self.is_known_action(action)
+            && !action.starts_with("Describe")
+            && !matches!(self, Service::Sts | Service::CloudWatch)
     }
 }
