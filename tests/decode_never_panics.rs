@@ -4,7 +4,7 @@
 
 use failover_console::aws::clock::parse_http_date;
 use failover_console::aws::protocol::{json, xml};
-use failover_console::aws::services::{elasticache, memorydb, neptune};
+use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune};
 use failover_console::aws::testing::ScriptedTransport;
 use failover_console::aws::{Client, ClientConfig, Clock, Credentials};
 use proptest::prelude::*;
@@ -58,10 +58,22 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         ("memorydb/DescribeEvents", |b| {
             drop(memorydb::parse_describe_events(b, "r"))
         }),
+        ("memorydb/DescribeMultiRegionClusters", |b| {
+            drop(memorydb::parse_describe_multi_region_clusters(b, "r"))
+        }),
+        ("cloudwatch/GetMetricData", |b| {
+            drop(cloudwatch::parse_get_metric_data(b, "r"))
+        }),
+        ("cloudwatch/ListMetrics", |b| {
+            drop(cloudwatch::parse_list_metrics(b, "r"))
+        }),
         ("elasticache/", |b| drop(xml::parse_error(400, b, None))),
         ("neptune/", |b| drop(xml::parse_error(404, b, Some("id")))),
         ("memorydb/", |b| {
             drop(json::parse_error(400, b, Some("X:y"), None))
+        }),
+        ("cloudwatch/", |b| {
+            drop(json::parse_error(400, b, None, None))
         }),
     ]
 }
@@ -70,7 +82,7 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
 fn fixtures() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
-    for service in ["elasticache", "neptune", "memorydb"] {
+    for service in ["elasticache", "neptune", "memorydb", "cloudwatch"] {
         let mut files: Vec<_> = std::fs::read_dir(root.join(service))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -247,6 +259,11 @@ fn unmutated_fixtures_decode_with_their_own_decoder() {
             "memorydb/DescribeClusters" => memorydb::parse_describe_clusters(&bytes, "r").is_ok(),
             "memorydb/FailoverShard" => memorydb::parse_failover_shard(&bytes, "r").is_ok(),
             "memorydb/DescribeEvents" => memorydb::parse_describe_events(&bytes, "r").is_ok(),
+            "memorydb/DescribeMultiRegionClusters" => {
+                memorydb::parse_describe_multi_region_clusters(&bytes, "r").is_ok()
+            }
+            "cloudwatch/GetMetricData" => cloudwatch::parse_get_metric_data(&bytes, "r").is_ok(),
+            "cloudwatch/ListMetrics" => cloudwatch::parse_list_metrics(&bytes, "r").is_ok(),
             other => panic!("fixture without decoder: {other}"),
         };
         assert!(ok, "{name}");

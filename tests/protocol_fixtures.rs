@@ -7,12 +7,13 @@
 //! relies on (who is primary, which region) are asserted by hand.
 
 use failover_console::aws::protocol::{json, xml};
-use failover_console::aws::services::{elasticache, memorydb, neptune, Page};
+use failover_console::aws::services::cloudwatch::{MetricDescriptor, MetricSeries};
+use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune, Page};
 use failover_console::aws::testing::ScriptedTransport;
 use failover_console::aws::{Client, ClientConfig, Clock, Credentials, ErrorCategory, ErrorKind};
 use failover_console::model::{
-    DbCluster, Event, GlobalDatabase, GlobalDatastore, MemberRole, MemoryDbCluster, Node, NodeRole,
-    ReplicationGroup, Timestamp,
+    DbCluster, Event, GlobalDatabase, GlobalDatastore, MemberRole, MemoryDbCluster,
+    MultiRegionCluster, Node, NodeRole, ReplicationGroup, Timestamp,
 };
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -221,6 +222,42 @@ fn memorydb_cluster(c: &MemoryDbCluster) -> Value {
     })
 }
 
+fn multi_region_cluster(m: &MultiRegionCluster) -> Value {
+    json!({
+        "MultiRegionClusterName": m.name,
+        "Description": opt(m.description.clone()),
+        "Status": m.status,
+        "NodeType": opt(m.node_type.clone()),
+        "Engine": opt(m.engine.clone()),
+        "EngineVersion": opt(m.engine_version.clone()),
+        "NumberOfShards": opt(m.number_of_shards),
+        "ARN": opt(m.arn.clone()),
+        "Clusters": m.clusters.iter().map(|c| json!({
+            "ClusterName": c.name, "Region": c.region, "Status": c.status, "ARN": opt(c.arn.clone()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A page's series in CloudWatch's member names: messages as `Code: Value` text (botocore's
+/// `{Code, Value}` pairs are compared through that text below).
+fn metric_series(s: &MetricSeries) -> Value {
+    json!({
+        "Id": s.id,
+        "Label": s.label,
+        "Timestamps": s.points.iter().map(|(t, _)| time(*t)).collect::<Vec<_>>(),
+        "Values": s.points.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+        "StatusCode": s.status,
+    })
+}
+
+fn metric_descriptor(m: &MetricDescriptor) -> Value {
+    json!({
+        "Namespace": m.namespace,
+        "MetricName": m.metric,
+        "Dimensions": m.dimensions.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect::<Vec<_>>(),
+    })
+}
+
 fn memorydb_event(e: &Event) -> Value {
     json!({
         "SourceName": e.source_id,
@@ -290,6 +327,17 @@ fn decode_success(service: &str, operation: &str, body: &[u8]) -> Value {
         ("memorydb", "DescribeEvents") => memorydb::parse_describe_events(body, REGION)
             .map(|p| page(&p, "Events", "NextToken", memorydb_event))
             .unwrap_or_else(bad),
+        ("memorydb", "DescribeMultiRegionClusters") => {
+            memorydb::parse_describe_multi_region_clusters(body, REGION)
+                .map(|p| page(&p, "MultiRegionClusters", "NextToken", multi_region_cluster))
+                .unwrap_or_else(bad)
+        }
+        ("cloudwatch", "GetMetricData") => cloudwatch::parse_get_metric_data(body, REGION)
+            .map(|p| page(&p, "MetricDataResults", "NextToken", metric_series))
+            .unwrap_or_else(bad),
+        ("cloudwatch", "ListMetrics") => cloudwatch::parse_list_metrics(body, REGION)
+            .map(|p| page(&p, "Metrics", "NextToken", metric_descriptor))
+            .unwrap_or_else(bad),
         (s, o) => panic!("no decoder for {s} {o}"),
     }
 }
@@ -298,7 +346,7 @@ fn decode_success(service: &str, operation: &str, body: &[u8]) -> Value {
 fn every_fixture_was_checked_by_botocore() {
     let listed: BTreeSet<String> = botocore().keys().cloned().collect();
     let mut on_disk = BTreeSet::new();
-    for service in ["elasticache", "neptune", "memorydb"] {
+    for service in ["elasticache", "neptune", "memorydb", "cloudwatch"] {
         for entry in fs::read_dir(root().join("tests/fixtures").join(service)).unwrap() {
             on_disk.insert(format!(
                 "{service}/{}",
@@ -310,7 +358,7 @@ fn every_fixture_was_checked_by_botocore() {
         listed, on_disk,
         "regenerate with tests/tools/gen_vectors.py"
     );
-    // Each of the 14 operations has a success and at least one error fixture.
+    // Each of the 17 operations has a success and at least one error fixture.
     let ops: BTreeSet<(String, bool)> = botocore()
         .values()
         .map(|v| {
@@ -324,7 +372,7 @@ fn every_fixture_was_checked_by_botocore() {
             )
         })
         .collect();
-    assert_eq!(ops.len(), 28, "{ops:?}");
+    assert_eq!(ops.len(), 34, "{ops:?}");
 }
 
 #[test]
@@ -342,7 +390,7 @@ fn success_fixtures_read_the_same_as_botocore() {
         assert_matches_botocore(&file, ours, &entry["parsed"]);
         checked += 1;
     }
-    assert_eq!(checked, 14);
+    assert_eq!(checked, 17);
 }
 
 fn client_for(transport: Rc<ScriptedTransport>) -> Client {
@@ -365,7 +413,7 @@ fn error_fixtures_read_the_same_as_botocore_and_through_the_client() {
         let status = entry["status"].as_u64().unwrap() as u16;
         let body = fixture(&file);
         let header_id = "fixture-request-id";
-        let wire = if service == "memorydb" {
+        let wire = if service == "memorydb" || service == "cloudwatch" {
             json::parse_error(status, &body, None, Some(header_id))
         } else {
             xml::parse_error(status, &body, Some(header_id))
@@ -419,7 +467,7 @@ fn error_fixtures_read_the_same_as_botocore_and_through_the_client() {
 }
 
 fn is_mutating(operation: &str) -> bool {
-    !operation.starts_with("Describe")
+    !operation.starts_with("Describe") && !matches!(operation, "GetMetricData" | "ListMetrics")
 }
 
 /// Calls the public client method for an operation, discarding the value.
@@ -465,11 +513,58 @@ async fn call_operation(
         ("memorydb", "DescribeClusters") => mdb.describe_clusters().await.map(drop),
         ("memorydb", "FailoverShard") => mdb.failover_shard("ledger", "0001").await.map(drop),
         ("memorydb", "DescribeEvents") => mdb.describe_events(&any).await.map(drop),
+        ("memorydb", "DescribeMultiRegionClusters") => {
+            mdb.describe_multi_region_clusters().await.map(drop)
+        }
+        ("cloudwatch", "GetMetricData") => client
+            .cloudwatch(REGION)
+            .get_metric_data(&[], 0, 60_000)
+            .await
+            .map(drop),
+        ("cloudwatch", "ListMetrics") => client
+            .cloudwatch(REGION)
+            .list_metrics("AWS/MemoryDB", "MultiRegionClusterReplicationLag")
+            .await
+            .map(drop),
         (s, o) => panic!("no call for {s} {o}"),
     }
 }
 
 // ---- values a person relies on, asserted by hand ----
+
+#[test]
+fn metric_answers_keep_empty_series_partial_data_and_messages() {
+    let p = cloudwatch::parse_get_metric_data(&fixture("cloudwatch/GetMetricData.json"), REGION)
+        .unwrap();
+    assert_eq!(p.next_token.as_deref(), Some("AAAAAQ=="));
+    let [ec, np, mr] = &p.items[..] else {
+        panic!("three series")
+    };
+    assert_eq!(ec.points.len(), 3);
+    assert!(ec.complete());
+    // An empty series is "no data", kept as such: not a zero.
+    assert!(np.points.is_empty() && np.complete());
+    assert!(!mr.complete());
+    assert_eq!(mr.points[0].0.millis(), 1_714_564_740_500);
+    assert_eq!(
+        mr.messages,
+        ["MaxDatapointsExceeded: The maximum datapoints limit was exceeded."]
+    );
+    let m = memorydb::parse_describe_multi_region_clusters(
+        &fixture("memorydb/DescribeMultiRegionClusters.json"),
+        REGION,
+    )
+    .unwrap();
+    let regions: Vec<_> = m.items[0]
+        .clusters
+        .iter()
+        .map(|c| (c.region.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(
+        regions,
+        [("us-east-1", "available"), ("eu-west-1", "updating")]
+    );
+}
 
 #[test]
 fn global_datastore_knows_its_primary_region_and_shards() {

@@ -7,7 +7,7 @@
 
 use failover_console::aws::protocol::json::to_body;
 use failover_console::aws::protocol::query::{decode_form, QueryRequest};
-use failover_console::aws::services::{elasticache, memorydb, neptune};
+use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune};
 use failover_console::aws::testing::ScriptedTransport;
 use failover_console::aws::{Client, ClientConfig, Clock, Credentials};
 use failover_console::model::{EventSource, Timestamp};
@@ -28,7 +28,7 @@ struct Vector {
 fn vectors() -> Vec<Vector> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/serialization");
     let mut out = Vec::new();
-    for service in ["elasticache", "neptune", "memorydb"] {
+    for service in ["elasticache", "neptune", "memorydb", "cloudwatch"] {
         let mut files: Vec<_> = fs::read_dir(root.join(service))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -156,8 +156,59 @@ fn build(v: &Vector) -> Built {
                 opt(i, "NextToken"),
             )))
         }
+        ("memorydb", "DescribeMultiRegionClusters") => Built::Json(to_body(
+            &memorydb::requests::describe_multi_region_clusters(
+                opt(i, "MultiRegionClusterName"),
+                opt(i, "NextToken"),
+            ),
+        )),
+        ("cloudwatch", "GetMetricData") => {
+            let queries = metric_queries(i);
+            Built::Json(to_body(&cloudwatch::requests::get_metric_data(
+                &queries,
+                epoch_ms(i, "StartTime"),
+                epoch_ms(i, "EndTime"),
+                opt(i, "NextToken"),
+            )))
+        }
+        ("cloudwatch", "ListMetrics") => Built::Json(to_body(&cloudwatch::requests::list_metrics(
+            req(i, "Namespace"),
+            req(i, "MetricName"),
+            opt(i, "NextToken"),
+        ))),
         (s, o) => panic!("no builder for {s} {o}"),
     }
+}
+
+/// A vector's `MetricDataQueries` as the console's queries.
+fn metric_queries(i: &Value) -> Vec<cloudwatch::MetricQuery> {
+    i["MetricDataQueries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let stat = &q["MetricStat"];
+            let metric = &stat["Metric"];
+            cloudwatch::MetricQuery {
+                id: req(q, "Id").into(),
+                namespace: req(metric, "Namespace").into(),
+                metric: req(metric, "MetricName").into(),
+                dimensions: metric["Dimensions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| (req(d, "Name").to_string(), req(d, "Value").to_string()))
+                    .collect(),
+                period: stat["Period"].as_i64().unwrap(),
+                stat: req(stat, "Stat").into(),
+            }
+        })
+        .collect()
+}
+
+/// A timestamp of a vector's input (`{"epoch_millis": ...}`).
+fn epoch_ms(i: &Value, key: &str) -> i64 {
+    i[key]["epoch_millis"].as_i64().unwrap()
 }
 
 fn sorted_pairs(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
@@ -181,7 +232,7 @@ fn expected_pairs(v: &Vector) -> Vec<(String, String)> {
 }
 
 fn assert_same_body(v: &Vector, ours: &[u8], what: &str) {
-    if v.service == "memorydb" {
+    if v.service == "memorydb" || v.service == "cloudwatch" {
         let ours: Value = serde_json::from_slice(ours).unwrap();
         assert_eq!(ours, v.expected, "{}: {what} JSON value", v.file);
     } else {
@@ -210,7 +261,7 @@ fn every_operation_serialises_like_botocore() {
     operations.dedup();
     assert_eq!(
         operations.len(),
-        14,
+        17,
         "every operation of the contract has a vector: {operations:?}"
     );
     for v in &all {
@@ -328,6 +379,25 @@ fn client_body(v: &Vector) -> Option<Vec<u8>> {
             ("memorydb", "DescribeEvents") => {
                 drop(mdb.describe_events(&event_source(i, "SourceName")).await)
             }
+            ("memorydb", "DescribeMultiRegionClusters") => match opt(i, "MultiRegionClusterName") {
+                Some(name) => drop(mdb.describe_multi_region_cluster(name).await),
+                None => drop(mdb.describe_multi_region_clusters().await),
+            },
+            ("cloudwatch", "GetMetricData") => {
+                let queries = metric_queries(i);
+                drop(
+                    client
+                        .cloudwatch(region)
+                        .get_metric_data(&queries, epoch_ms(i, "StartTime"), epoch_ms(i, "EndTime"))
+                        .await,
+                )
+            }
+            ("cloudwatch", "ListMetrics") => drop(
+                client
+                    .cloudwatch(region)
+                    .list_metrics(req(i, "Namespace"), req(i, "MetricName"))
+                    .await,
+            ),
             (s, o) => panic!("no client call for {s} {o}"),
         }
     });

@@ -165,12 +165,46 @@ fn config(case: &Case, service: Service) -> ClientConfig {
     config
 }
 
+/// The two lag queries of `GET_METRIC_DATA` in tests/tools/gen_vectors.py.
+fn lag_queries() -> Vec<failover_console::aws::services::cloudwatch::MetricQuery> {
+    use failover_console::aws::services::cloudwatch::MetricQuery;
+    let q = |id: &str, namespace: &str, metric: &str, dims: &[(&str, &str)]| MetricQuery {
+        id: id.into(),
+        namespace: namespace.into(),
+        metric: metric.into(),
+        dimensions: dims
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect(),
+        period: 60,
+        stat: "Maximum".into(),
+    };
+    vec![
+        q(
+            "m0",
+            "AWS/ElastiCache",
+            "GlobalDatastoreReplicationLag",
+            &[("CacheClusterId", "orders-euw1-0001-001")],
+        ),
+        q(
+            "m1",
+            "AWS/Neptune",
+            "GlobalDbProgressLag",
+            &[
+                ("DBClusterIdentifier", "graph-euw1"),
+                ("SourceRegion", "us-east-1"),
+            ],
+        ),
+    ]
+}
+
 /// Runs the client call named in request.json and returns the one request it sent.
 fn run_client_call(case: &Case) -> HttpRequest {
     let service = match s(&case.request, "service") {
         "elasticache" => Service::ElastiCache,
         "neptune" => Service::Neptune,
         "memorydb" => Service::MemoryDb,
+        "cloudwatch" => Service::CloudWatch,
         other => panic!("service {other}"),
     };
     let transport = Rc::new(ScriptedTransport::new());
@@ -211,6 +245,17 @@ fn run_client_call(case: &Case) -> HttpRequest {
             }
             "failover_shard" => drop(mdb.failover_shard(a(0), a(1)).await),
             "memorydb_describe_clusters" => drop(mdb.describe_clusters().await),
+            "get_metric_data" => {
+                let queries = lag_queries();
+                // 2024-05-01T11:45:00Z to 12:00:00Z.
+                let end = 1_714_564_800_000;
+                drop(
+                    client
+                        .cloudwatch(region)
+                        .get_metric_data(&queries, end - 15 * 60_000, end)
+                        .await,
+                )
+            }
             other => panic!("unknown call {other} in {}", case.name),
         }
     });

@@ -129,6 +129,10 @@ impl Client {
         MemoryDb::new(self, region)
     }
 
+    pub fn cloudwatch(&self, region: &str) -> super::services::CloudWatch<'_> {
+        super::services::CloudWatch::new(self, region)
+    }
+
     pub fn sts(&self, region: &str) -> Sts<'_> {
         Sts::new(self, region)
     }
@@ -169,16 +173,26 @@ impl Client {
                 vec![("Content-Type".to_string(), query::CONTENT_TYPE.to_string())],
                 q.encode(),
             ),
-            (Protocol::Json11 { target_prefix }, CallBody::Json(bytes)) => (
-                vec![
-                    ("Content-Type".to_string(), json::CONTENT_TYPE.to_string()),
+            (
+                Protocol::Json {
+                    content_type,
+                    target_prefix,
+                    query_compatible,
+                },
+                CallBody::Json(bytes),
+            ) => {
+                let mut headers = vec![
+                    ("Content-Type".to_string(), content_type.to_string()),
                     (
                         "X-Amz-Target".to_string(),
                         json::target(target_prefix, operation),
                     ),
-                ],
-                bytes,
-            ),
+                ];
+                if query_compatible {
+                    headers.push(("x-amzn-query-mode".to_string(), "true".to_string()));
+                }
+                (headers, bytes)
+            }
             _ => {
                 return Err(ctx(AwsError::config(
                     "internal: body does not match the service protocol",
@@ -286,7 +300,7 @@ fn service_error(protocol: Protocol, resp: &HttpResponse) -> AwsError {
         request_id,
     } = match protocol {
         Protocol::Query { .. } => xml::parse_error(resp.status, &resp.body, request_id),
-        Protocol::Json11 { .. } => json::parse_error(
+        Protocol::Json { .. } => json::parse_error(
             resp.status,
             &resp.body,
             resp.header("x-amzn-errortype"),

@@ -27,8 +27,14 @@ pub struct EndpointOverride {
 pub(crate) enum Protocol {
     /// Form-encoded `Action`/`Version` body, XML answers.
     Query { version: &'static str },
-    /// JSON 1.1 with `X-Amz-Target: <prefix>.<Operation>`.
-    Json11 { target_prefix: &'static str },
+    /// JSON (1.1 for MemoryDB, 1.0 for CloudWatch) with `X-Amz-Target: <prefix>.<Operation>`.
+    Json {
+        content_type: &'static str,
+        target_prefix: &'static str,
+        /// A query-compatible service (CloudWatch): SDKs send `x-amzn-query-mode: true`, and
+        /// its errors then carry the Query error code.
+        query_compatible: bool,
+    },
 }
 
 /// API versions of the two Query services (the `Version` parameter).
@@ -64,8 +70,21 @@ pub(crate) fn spec(service: Service) -> ServiceSpec {
         Service::MemoryDb => ServiceSpec {
             host_prefix: "memory-db",
             signing_name: "memorydb",
-            protocol: Protocol::Json11 {
+            protocol: Protocol::Json {
+                content_type: "application/x-amz-json-1.1",
                 target_prefix: "AmazonMemoryDB",
+                query_compatible: false,
+            },
+        },
+        // CloudWatch's model lists smithy-rpc-v2-cbor first, then JSON 1.0 and Query; the
+        // console speaks JSON 1.0 (serde), as boto3 does today.
+        Service::CloudWatch => ServiceSpec {
+            host_prefix: "monitoring",
+            signing_name: "monitoring",
+            protocol: Protocol::Json {
+                content_type: "application/x-amz-json-1.0",
+                target_prefix: "GraniteServiceVersion20100801",
+                query_compatible: true,
             },
         },
         // The regional endpoint (sts.us-east-1.amazonaws.com), which answers for the caller

@@ -27,7 +27,7 @@ pub use error::{AwsError, ErrorCategory, ErrorKind};
 pub use fetch::FetchTransport;
 pub use retry::RetryPolicy;
 pub use services::sts::{CallerIdentity, Sts};
-pub use services::{Accepted, ElastiCache, MemoryDb, Neptune};
+pub use services::{Accepted, CloudWatch, ElastiCache, MemoryDb, Neptune};
 pub use transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError, TransportErrorKind,
 };

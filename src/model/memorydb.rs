@@ -1,4 +1,5 @@
-//! MemoryDB clusters and their shards.
+//! MemoryDB clusters and their shards, and Multi-Region clusters (active-active regional
+//! clusters, one per Region).
 
 use super::{Region, Shard};
 
@@ -18,6 +19,32 @@ pub struct MemoryDbCluster {
     pub endpoint: Option<String>,
     /// Nodes carry [`super::NodeRole::Unknown`]: MemoryDB does not report roles.
     pub shards: Vec<Shard>,
+    /// The Multi-Region cluster this regional cluster belongs to.
+    pub multi_region: Option<String>,
+}
+
+/// A MemoryDB Multi-Region cluster: regional clusters that all accept writes and replicate
+/// to each other. Nothing is promoted; "failing over" is moving traffic between Regions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiRegionCluster {
+    pub name: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub node_type: Option<String>,
+    pub engine: Option<String>,
+    pub engine_version: Option<String>,
+    pub number_of_shards: Option<u32>,
+    pub arn: Option<String>,
+    pub clusters: Vec<RegionalCluster>,
+}
+
+/// One Region's cluster of a Multi-Region cluster, as the Multi-Region answer lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionalCluster {
+    pub name: String,
+    pub region: Region,
+    pub status: String,
+    pub arn: Option<String>,
 }
 
 impl MemoryDbCluster {

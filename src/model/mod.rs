@@ -16,7 +16,7 @@ pub use elasticache::{
     MemberRole, Node, NodeRole, ReplicationGroup, Shard,
 };
 pub use event::{Event, EventSource};
-pub use memorydb::MemoryDbCluster;
+pub use memorydb::{MemoryDbCluster, MultiRegionCluster, RegionalCluster};
 pub use neptune::{
     region_of_arn, DbCluster, DbClusterMember, FailoverState, GlobalDatabase, GlobalDatabaseMember,
 };

@@ -8,17 +8,21 @@ pub enum Service {
     MemoryDb,
     /// Not listed or failed over: asked once who the caller is (`GetCallerIdentity`).
     Sts,
+    /// Not listed: read for the replication lag between Regions (`GetMetricData`).
+    CloudWatch,
 }
 
 impl Service {
     /// The services whose resources are listed.
     pub const ALL: [Service; 3] = [Service::ElastiCache, Service::Neptune, Service::MemoryDb];
-    /// Every service the console calls: the listed ones and STS (an endpoint to override).
-    pub const WITH_ENDPOINTS: [Service; 4] = [
+    /// Every service the console calls: the listed ones, STS and CloudWatch (endpoints to
+    /// override).
+    pub const WITH_ENDPOINTS: [Service; 5] = [
         Service::ElastiCache,
         Service::Neptune,
         Service::MemoryDb,
         Service::Sts,
+        Service::CloudWatch,
     ];
 
     /// Stable lower-case key, used in URLs and storage.
@@ -28,6 +32,7 @@ impl Service {
             Service::Neptune => "neptune",
             Service::MemoryDb => "memorydb",
             Service::Sts => "sts",
+            Service::CloudWatch => "cloudwatch",
         }
     }
 
@@ -38,6 +43,7 @@ impl Service {
             Service::Neptune => "Neptune",
             Service::MemoryDb => "MemoryDB",
             Service::Sts => "STS",
+            Service::CloudWatch => "CloudWatch",
         }
     }
 

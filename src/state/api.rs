@@ -90,7 +90,7 @@ pub async fn load_slot(
             1
         }
         // Never listed: the inventory lists the three services it covers.
-        Service::Sts => 0,
+        Service::Sts | Service::CloudWatch => 0,
     };
     if calls > 0 && failed.len() == calls {
         return Err(failed.swap_remove(0));
@@ -301,7 +301,7 @@ pub async fn fetch_events(
         Service::ElastiCache => c.elasticache(region).describe_events(source).await,
         Service::Neptune => c.neptune(region).describe_events(source).await,
         Service::MemoryDb => c.memorydb(region).describe_events(source).await,
-        Service::Sts => return Ok(Vec::new()),
+        Service::Sts | Service::CloudWatch => return Ok(Vec::new()),
     };
     result.map_err(|e| to_error(&e))
 }

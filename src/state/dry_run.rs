@@ -147,6 +147,7 @@ impl PlannedCall {
             Service::Neptune => "neptune",
             Service::MemoryDb => "memorydb",
             Service::Sts => "sts",
+            Service::CloudWatch => "cloudwatch",
         };
         let mut line = format!("aws {command} {}", kebab(&self.operation));
         for (name, value) in &self.params {

@@ -41,6 +41,7 @@ fn inventory() -> Vec<Row> {
         number_of_shards: None,
         endpoint: None,
         shards: vec![],
+        multi_region: None,
     };
     vec![
         Row::from_global_datastore(&datastore(

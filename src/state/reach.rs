@@ -122,6 +122,7 @@ pub fn scope_of(req: &HttpRequest) -> Option<(Region, Service)> {
         "rds" => Service::Neptune,
         "memorydb" => Service::MemoryDb,
         "sts" => Service::Sts,
+        "monitoring" => Service::CloudWatch,
         _ => return None,
     };
     Some((region.to_string(), service))

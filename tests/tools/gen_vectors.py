@@ -48,6 +48,7 @@ SERVICES = {
     "elasticache": ("elasticache", "elasticache", "elasticache"),
     "neptune": ("neptune", "rds", "rds"),
     "memorydb": ("memorydb", "memorydb", "memory-db"),
+    "cloudwatch": ("cloudwatch", "monitoring", "monitoring"),
 }
 
 SESSION = botocore.session.get_session()
@@ -58,8 +59,8 @@ def model(service):
 
 
 def protocol(service):
-    """The protocol botocore's client really speaks. MemoryDB's model lists
-    smithy-rpc-v2-cbor first, but the client picks JSON 1.1: ask the client, not the model."""
+    """The protocol botocore's client really speaks. MemoryDB's and CloudWatch's models list
+    smithy-rpc-v2-cbor first, but the client picks JSON: ask the client, not the model."""
     client = SESSION.create_client(SERVICES[service][0], region_name="us-east-1",
                                    aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
     name = type(client._serializer._serializer).__name__
@@ -85,7 +86,7 @@ def body_bytes(service, request_dict):
     if isinstance(body, dict):  # Query: botocore urlencodes the ordered dict.
         req = botocore.awsrequest.AWSRequest(method="POST", url="https://x/", data=body)
         return req.body or b""
-    if service == "memorydb":
+    if service in ("memorydb", "cloudwatch"):
         return json.dumps(json.loads(body or b"{}"), separators=(",", ":")).encode()
     return body
 
@@ -110,6 +111,23 @@ def sign(method, signing_url, headers, body, signing_name, region, token):
     added = {k: req.headers[k] for k in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token") if k in req.headers}
     return added, signed, canonical
 
+
+# The lag of two secondaries over 15 minutes, as the console asks for it (tests/sigv4_vectors.rs
+# builds the same queries).
+GET_METRIC_DATA = {
+    "MetricDataQueries": [
+        {"Id": "m0", "MetricStat": {"Metric": {"Namespace": "AWS/ElastiCache", "MetricName": "GlobalDatastoreReplicationLag",
+                                               "Dimensions": [{"Name": "CacheClusterId", "Value": "orders-euw1-0001-001"}]},
+                                    "Period": 60, "Stat": "Maximum"}, "ReturnData": True},
+        {"Id": "m1", "MetricStat": {"Metric": {"Namespace": "AWS/Neptune", "MetricName": "GlobalDbProgressLag",
+                                               "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "graph-euw1"},
+                                                              {"Name": "SourceRegion", "Value": "us-east-1"}]},
+                                    "Period": 60, "Stat": "Maximum"}, "ReturnData": True},
+    ],
+    "StartTime": datetime.datetime(2024, 5, 1, 11, 45, 0),
+    "EndTime": datetime.datetime(2024, 5, 1, 12, 0, 0),
+    "ScanBy": "TimestampAscending",
+}
 
 # Each case: which client call produces the request, and how it is addressed.
 #   endpoint: None (AWS), or {"url": ..., "sign_as": "endpoint"|"aws_host"}
@@ -143,6 +161,9 @@ SIGV4_CASES = [
     dict(case="memorydb-describe-clusters-session-token", service="memorydb", region="us-east-1", token=True,
          operation="DescribeClusters", params={"MaxResults": 100, "ShowShardDetails": True},
          call={"method": "memorydb_describe_clusters", "args": []}),
+    dict(case="cloudwatch-get-metric-data-session-token", service="cloudwatch", region="eu-west-1", token=True,
+         operation="GetMetricData", params=GET_METRIC_DATA,
+         call={"method": "get_metric_data", "args": []}),
     dict(case="emulator-elasticache-port", service="elasticache", region="us-east-1", token=False,
          endpoint={"url": "http://127.0.0.1:4566", "sign_as": "endpoint"},
          operation="TestFailover", params={"ReplicationGroupId": "orders-use1", "NodeGroupId": "0001"},
@@ -260,6 +281,12 @@ SERIALIZATION_CASES = [
     ("memorydb", "DescribeClusters", "next-token", {"MaxResults": 100, "NextToken": "AAECAwQFBgcICQ==",
                                                      "ShowShardDetails": True}),
     ("memorydb", "DescribeClusters", "one", {"ClusterName": "ledger", "ShowShardDetails": True}),
+    ("memorydb", "DescribeMultiRegionClusters", "", {"MaxResults": 100, "ShowClusterDetails": True}),
+    ("memorydb", "DescribeMultiRegionClusters", "one", {"MultiRegionClusterName": "wqmzt-session-store",
+                                                         "ShowClusterDetails": True}),
+    ("cloudwatch", "GetMetricData", "", GET_METRIC_DATA),
+    ("cloudwatch", "GetMetricData", "next-token", dict(GET_METRIC_DATA, NextToken="AAAAAQ==")),
+    ("cloudwatch", "ListMetrics", "", {"Namespace": "AWS/MemoryDB", "MetricName": "MultiRegionClusterReplicationLag"}),
     ("memorydb", "DescribeEvents", "", {"MaxResults": 100}),
     ("memorydb", "DescribeEvents", "source-since", {
         "SourceName": "ledger", "SourceType": "cluster",

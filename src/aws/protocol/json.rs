@@ -1,11 +1,10 @@
-//! JSON 1.1 (MemoryDB): `X-Amz-Target` requests, JSON answers and `__type` errors, through
-//! serde. The shapes themselves are derived structs in `services/memorydb.rs`.
+//! JSON 1.1 (MemoryDB) and 1.0 (CloudWatch): `X-Amz-Target` requests, JSON answers and
+//! `__type` errors, through serde. The shapes themselves are derived structs in
+//! `services/memorydb.rs` and `services/cloudwatch.rs`.
 
 use super::{snippet, status_message, DecodeError, WireError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
-
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// `AmazonMemoryDB.FailoverShard`.
 pub fn target(prefix: &str, operation: &str) -> String {

@@ -1,4 +1,5 @@
-//! MemoryDB (JSON 1.1, API 2021-01-01): clusters with shard details, events, FailoverShard.
+//! MemoryDB (JSON 1.1, API 2021-01-01): clusters with shard details, Multi-Region clusters,
+//! events, FailoverShard.
 
 use super::{text, token, Accepted, Api, Page};
 use crate::aws::client::{CallBody, Client};
@@ -6,7 +7,8 @@ use crate::aws::error::AwsError;
 use crate::aws::protocol::json::{decode, to_body};
 use crate::aws::protocol::DecodeError;
 use crate::model::{
-    Event, EventSource, MemoryDbCluster, Node, NodeRole, Service, Shard, Timestamp,
+    Event, EventSource, MemoryDbCluster, MultiRegionCluster, Node, NodeRole, RegionalCluster,
+    Service, Shard, Timestamp,
 };
 use std::future::Future;
 
@@ -51,6 +53,39 @@ impl<'a> MemoryDb<'a> {
             parse_describe_clusters,
             move |c| c.name == name,
             "cluster",
+            name,
+        )
+    }
+
+    /// Every Multi-Region cluster with its regional clusters, all pages. They are global: any
+    /// Region that is a member answers for them.
+    pub fn describe_multi_region_clusters<'s>(
+        &'s self,
+    ) -> impl Future<Output = Result<Vec<MultiRegionCluster>, AwsError>> + use<'a, 's> {
+        self.api.all_pages(
+            "DescribeMultiRegionClusters",
+            Box::new(|token| {
+                CallBody::Json(to_body(&requests::describe_multi_region_clusters(
+                    None, token,
+                )))
+            }),
+            parse_describe_multi_region_clusters,
+        )
+    }
+
+    pub fn describe_multi_region_cluster<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Future<Output = Result<MultiRegionCluster, AwsError>> + use<'a, 's> {
+        self.api.find(
+            "DescribeMultiRegionClusters",
+            CallBody::Json(to_body(&requests::describe_multi_region_clusters(
+                Some(name),
+                None,
+            ))),
+            parse_describe_multi_region_clusters,
+            move |c| c.name == name,
+            "Multi-Region cluster",
             name,
         )
     }
@@ -118,6 +153,18 @@ pub mod requests {
 
     #[derive(Serialize, Debug, PartialEq)]
     #[serde(rename_all = "PascalCase")]
+    pub struct DescribeMultiRegionClusters<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub multi_region_cluster_name: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_results: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<&'a str>,
+        pub show_cluster_details: bool,
+    }
+
+    #[derive(Serialize, Debug, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
     pub struct FailoverShard<'a> {
         pub cluster_name: &'a str,
         pub shard_name: &'a str,
@@ -143,6 +190,20 @@ pub mod requests {
             max_results: name.is_none().then_some(MAX_RESULTS),
             next_token,
             show_shard_details: true,
+        }
+    }
+
+    /// One by name (without a page size, as for clusters), or a page of all; always with
+    /// the regional clusters.
+    pub fn describe_multi_region_clusters<'a>(
+        name: Option<&'a str>,
+        next_token: Option<&'a str>,
+    ) -> DescribeMultiRegionClusters<'a> {
+        DescribeMultiRegionClusters {
+            multi_region_cluster_name: name,
+            max_results: name.is_none().then_some(MAX_RESULTS),
+            next_token,
+            show_cluster_details: true,
         }
     }
 
@@ -183,6 +244,40 @@ mod wire {
 
     #[derive(Deserialize)]
     #[serde(rename_all = "PascalCase")]
+    pub struct MultiRegionClustersPage {
+        #[serde(default)]
+        pub multi_region_clusters: Vec<MultiRegionCluster>,
+        pub next_token: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct MultiRegionCluster {
+        pub multi_region_cluster_name: String,
+        pub description: Option<String>,
+        pub status: Option<String>,
+        pub node_type: Option<String>,
+        pub engine: Option<String>,
+        pub engine_version: Option<String>,
+        pub number_of_shards: Option<u32>,
+        #[serde(rename = "ARN")]
+        pub arn: Option<String>,
+        #[serde(default)]
+        pub clusters: Vec<RegionalCluster>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct RegionalCluster {
+        pub cluster_name: String,
+        pub region: Option<String>,
+        pub status: Option<String>,
+        #[serde(rename = "ARN")]
+        pub arn: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
     pub struct FailoverShardResult {
         pub cluster: Cluster,
     }
@@ -193,6 +288,7 @@ mod wire {
         pub name: String,
         pub description: Option<String>,
         pub status: Option<String>,
+        pub multi_region_cluster_name: Option<String>,
         pub availability_mode: Option<String>,
         pub node_type: Option<String>,
         pub engine_version: Option<String>,
@@ -273,6 +369,7 @@ fn cluster(c: wire::Cluster, region: &str) -> MemoryDbCluster {
             })
             .collect(),
         region: region.to_string(),
+        multi_region: text(c.multi_region_cluster_name),
     }
 }
 
@@ -320,6 +417,40 @@ pub fn parse_describe_clusters(
             .clusters
             .into_iter()
             .map(|c| cluster(c, region))
+            .collect(),
+        next_token: token(page.next_token),
+    })
+}
+
+pub fn parse_describe_multi_region_clusters(
+    body: &[u8],
+    _region: &str,
+) -> Result<Page<MultiRegionCluster>, DecodeError> {
+    let page: wire::MultiRegionClustersPage = decode(body)?;
+    Ok(Page {
+        items: page
+            .multi_region_clusters
+            .into_iter()
+            .map(|m| MultiRegionCluster {
+                name: m.multi_region_cluster_name,
+                description: text(m.description),
+                status: m.status.unwrap_or_default(),
+                node_type: text(m.node_type),
+                engine: text(m.engine),
+                engine_version: text(m.engine_version),
+                number_of_shards: m.number_of_shards,
+                arn: text(m.arn),
+                clusters: m
+                    .clusters
+                    .into_iter()
+                    .map(|c| RegionalCluster {
+                        name: c.cluster_name,
+                        region: c.region.unwrap_or_default(),
+                        status: c.status.unwrap_or_default(),
+                        arn: text(c.arn),
+                    })
+                    .collect(),
+            })
             .collect(),
         next_token: token(page.next_token),
     })

@@ -1,10 +1,12 @@
 //! Typed operations per service: wire structs (AWS element names) in, domain types out.
 
+pub mod cloudwatch;
 pub mod elasticache;
 pub mod memorydb;
 pub mod neptune;
 pub mod sts;
 
+pub use cloudwatch::CloudWatch;
 pub use elasticache::ElastiCache;
 pub use memorydb::MemoryDb;
 pub use neptune::Neptune;
