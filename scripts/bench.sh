@@ -12,6 +12,8 @@
 #   3b. a Region down: time to the healthy Regions' rows (closed and black-holed calls, a host
 #      per Region and one for all) next to all up; evacuating us-east-1 by plan next to the
 #      same actions one at a time, wall time and AWS calls (e2e/bench/evacuation-bench.mjs);
+#   3c. replication lag on screen: GetMetricData calls per Region per minute idle and hidden
+#      (e2e/bench/lag-bench.mjs);
 #   4. what each crate costs: code bytes of the wasm per crate, before wasm-opt
 #      (bench/wasm_code_by_crate.py);
 #   5. every figure of this run beside the same figure before issue 14 (the build at 919813a,
@@ -27,7 +29,7 @@ size_only=0
 for arg in "$@"; do
   case "$arg" in
     --size-only) size_only=1 ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (see --help)" ;;
   esac
 done
@@ -78,5 +80,7 @@ log "the console in Chromium against the emulator (about 3 minutes)"
 (cd "$ROOT/e2e" && node bench/console-bench.mjs) | tee -a "$now_file"
 log "a Region down, and evacuating it by plan next to one action at a time (about 3 minutes)"
 (cd "$ROOT/e2e" && node bench/evacuation-bench.mjs) | tee -a "$now_file"
+log "replication lag on screen: CloudWatch calls per Region per minute (about 4 minutes)"
+(cd "$ROOT/e2e" && node bench/lag-bench.mjs) | tee -a "$now_file"
 log "this run beside the build before issue 14 (919813a)"
 node "$ROOT/bench/compare.mjs" "$ROOT/bench/before-issue-14.txt" "$now_file"

@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
     PlansCtx::provide(session, runs);
+    crate::state::lag::LagCtx::provide();
     let palette_open = RwSignal::new(false);
 
     // A run that settles changed what the inventory shows: its rows are read again at once,
@@ -95,6 +96,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/r/neptune/cluster/:region/:id")
                         view=|| view! { <ResourceRoute kind=ResourceKind::NeptuneCluster /> }
+                    />
+                    <Route
+                        path=path!("/r/memorydb-multi-region/:id")
+                        view=|| view! { <ResourceRoute kind=ResourceKind::MultiRegionCluster /> }
                     />
                     <Route
                         path=path!("/r/memorydb/:region/:id")

@@ -29,7 +29,7 @@ const HEALTHY_ROWS = ['checkout-sessions-usw2', 'feature-flags', 'legacy-session
 async function inventoryWith(faults, perRegionHost) {
   const times = { rows: [], dead: [] };
   for (let i = 0; i < 3; i++) {
-    const emulator = await startEmulator({ timeScale: 20, faults });
+    const emulator = await startEmulator({ timeScale: 20, faults, args: ['--lag', 'identity-graph-euw1=growing'] });
     // The build's CSP lists 127.0.0.1 and localhost, not *.localhost: bypassed for this bench.
     const session = await openBrowser({ allowConsoleError: netErrors, bypassCSP: perRegionHost });
     try {
@@ -74,7 +74,7 @@ async function regionDown() {
 
 /** The plan for us-east-1, from its deep link to all settled. */
 async function evacuateByPlan() {
-  const emulator = await startEmulator({ timeScale: 20 });
+  const emulator = await startEmulator({ timeScale: 20, args: ['--lag', 'identity-graph-euw1=growing'] });
   const session = await openBrowser();
   try {
     const { page } = session;
@@ -96,7 +96,7 @@ async function evacuateByPlan() {
 
 /** The same three moves, one at a time from their resource pages, as a person would. */
 async function evacuateOneByOne() {
-  const emulator = await startEmulator({ timeScale: 20 });
+  const emulator = await startEmulator({ timeScale: 20, args: ['--lag', 'identity-graph-euw1=growing'] });
   const session = await openBrowser();
   const steps = [
     ['ldgnf-checkout-sessions', 'Promote checkout-sessions-usw2 (us-west-2) to primary', 'Promote secondary', 'Promote checkout-sessions-usw2'],

@@ -38,7 +38,7 @@ async function skewPageClock(page, skewMs) {
 const SKEW_REFUSAL = /^\S+ (elasticache|rds|memorydb) (\S+) - key \S+ refused: \d+ (SignatureDoesNotMatch|InvalidSignatureException) \(Signature (expired|not yet current)/;
 const ACCEPTED = /^\S+ (elasticache|rds|memorydb) (\S+) (Describe\w+|\w+) 200$/;
 // How many list calls each service starts at once per region: each may be refused once.
-const FIRST_WAVE = { elasticache: 2, rds: 2, memorydb: 1 };
+const FIRST_WAVE = { elasticache: 2, rds: 2, memorydb: 2 };
 
 function parseLog(log) {
   const refused = [];

@@ -32,7 +32,7 @@ export async function connectViaUrl(page, emulator, expect = 'ldgnf-checkout-ses
 }
 
 /** The endpoint overrides of the Connect form, every one set to `url` (the emulator, a proxy). */
-export const ENDPOINT_FIELDS = ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL', 'STS endpoint URL'];
+export const ENDPOINT_FIELDS = ['ElastiCache endpoint URL', 'Neptune endpoint URL', 'MemoryDB endpoint URL', 'STS endpoint URL', 'CloudWatch endpoint URL'];
 
 /**
  * Fills the Connect form by hand, as a person does: key, secret (and token), every endpoint

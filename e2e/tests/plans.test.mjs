@@ -25,8 +25,12 @@ async function regionDown(emulator, regions) {
 const planRun = (page) => page.locator('.plan-run').first();
 const planState = async (page) => planRun(page).locator('.plan-run__state').innerText();
 
+// A plan moves each writer to its least-lagging secondary: identity-graph-euw1's lag grows,
+// so identity-graph goes to us-west-2 (checkout-sessions-usw2 is steady, euw1 spiky, by default).
+const LAG = ['--lag', 'identity-graph-euw1=growing'];
+
 test('evacuating a region that went down mid-session: proposed, dry-run, run, no writer left there', async () => {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ args: LAG });
   const session = await openBrowser({ allowConsoleError: allowNetErrors });
   try {
     const { page } = session;
@@ -129,7 +133,7 @@ print(json.dumps(sorted(set(writers))))
 });
 
 test('a reload mid-plan resumes it; an approval gate holds the next stage; nothing is sent twice', async () => {
-  const emulator = await startEmulator({ timeScale: 5 });
+  const emulator = await startEmulator({ timeScale: 5, args: LAG });
   const session = await openBrowser();
   try {
     const { page } = session;
@@ -166,7 +170,7 @@ test('a reload mid-plan resumes it; an approval gate holds the next stage; nothi
 
 test('a failing step halts its stage and says why; a bad plan file is refused with its place named', async () => {
   // Promotions of ldgnf-pricing-cache are refused: AccessDenied for FailoverGlobalReplicationGroup.
-  const emulator = await startEmulator({ args: ['--deny', 'FailoverGlobalReplicationGroup'] });
+  const emulator = await startEmulator({ args: ['--deny', 'FailoverGlobalReplicationGroup', ...LAG] });
   const session = await openBrowser({ allowConsoleError: (t) => /403/.test(t) });
   try {
     const { page } = session;
@@ -228,7 +232,7 @@ test('a failing step halts its stage and says why; a bad plan file is refused wi
 });
 
 test('credentials that expire mid-plan hold it; restored, it finishes with every call sent once', async () => {
-  const emulator = await startEmulator({ timeScale: 5 });
+  const emulator = await startEmulator({ timeScale: 5, args: LAG });
   const session = await openBrowser({ allowConsoleError: (t) => /403|400/.test(t) });
   try {
     const { page } = session;

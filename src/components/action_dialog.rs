@@ -24,6 +24,10 @@ pub fn ActionDialog(
     error: RwSignal<Option<ErrorInfo>>,
     on_confirm: Callback<()>,
     on_close: Callback<()>,
+    /// What a move may lose (`Estimated writes at risk: about 0.8 s of changes ...`), said
+    /// again where the move is confirmed.
+    #[prop(optional)]
+    at_risk: Option<Signal<Option<String>>>,
     /// Extra inputs (the new datastore's suffix).
     #[prop(optional)]
     children: Option<Children>,
@@ -114,6 +118,9 @@ pub fn ActionDialog(
                 </ul>
                 {children.map(|c| c())}
                 <DryRun calls=Signal::derive(move || effective.get().into_iter().collect()) />
+                {at_risk.map(|text| view! {
+                    <p class="dialog__at-risk" role="status">{move || text.get()}</p>
+                })}
                 {confirm_name.map(|name| typed_box(
                     ("Type ", name.clone(), " to confirm"),
                     format!("Type {name} to confirm"),

@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod error_panel;
 pub mod event_list;
 pub mod inventory_table;
+pub mod lag_view;
 pub mod reach_strip;
 pub mod run_card;
 pub mod run_tray;

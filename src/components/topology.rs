@@ -1,8 +1,12 @@
-//! A resource drawn as a picture: one box per region (the writer marked), replication arrows
-//! from the writer to the others, and inside each box its shards with primary and replicas.
+//! A resource drawn as a picture: one box per region (the writer marked), an edge from the
+//! writer to each secondary carrying its replication lag, and inside each box its shards with
+//! primary and replicas. Every Region of an active-active cluster writes: its boxes stand side
+//! by side, with the lag of every pair in a matrix.
 
+use super::lag_view::{LagEdge, LagMatrix};
 use super::status_badge::StatusBadge;
 use crate::model::{NodeRole, Shard};
+use crate::state::lag::Reading;
 use leptos::prelude::*;
 
 /// One region's member of a resource.
@@ -23,6 +27,15 @@ pub struct TopoRegion {
     pub note: String,
 }
 
+/// The lag to draw on the edges, when the page reads it.
+#[derive(Clone, Copy)]
+pub struct LagProps {
+    pub readings: Signal<Vec<Reading>>,
+    pub threshold: Signal<f64>,
+    /// Sets the threshold (seconds) above which the lag is a warning.
+    pub set_threshold: Callback<f64>,
+}
+
 #[component]
 pub fn Topology(
     regions: Vec<TopoRegion>,
@@ -30,33 +43,80 @@ pub fn Topology(
     #[prop(optional)]
     stale: Signal<bool>,
     #[prop(optional)] age: Signal<String>,
+    /// Replication lag: on each edge (writer → secondary), or as a matrix when every Region
+    /// writes.
+    #[prop(optional)]
+    lag: Option<LagProps>,
+    /// Every member takes writes (a MemoryDB Multi-Region cluster): no hub, no spokes.
+    #[prop(optional)]
+    active_active: bool,
 ) -> impl IntoView {
-    // Writer first, so arrows read left to right from it; the others keep their order.
     let mut regions = regions;
+    // Writer first; the others keep their order.
     regions.sort_by_key(|r| !r.writes);
-    let writer_name = regions.iter().find(|r| r.writes).map(|r| r.region.clone());
+    let writer = regions
+        .iter()
+        .find(|r| r.writes)
+        .map(|r| r.region.clone())
+        .filter(|_| !active_active);
     let count = regions.len();
-    view! {
-        <div class="topology" role="group" aria-label=format!("Topology: {count} region(s), writer in {}", writer_name.clone().unwrap_or_else(|| "no region".into()))>
-            {regions
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let arrow = (i > 0 && writer_name.is_some()).then(|| {
-                        view! {
-                            <div class="topology__arrow" aria-hidden="true">
-                                <span class="topology__arrow-line">"replicates ⟶"</span>
+    let label = match &writer {
+        Some(w) => format!("Topology: {count} region(s), writer in {w}"),
+        None if active_active => format!("Topology: {count} region(s), every one takes writes"),
+        None => format!("Topology: {count} region(s), writer in no region"),
+    };
+    match writer {
+        // The writer on the left, an edge from it to each secondary: data flows writer →
+        // secondary, never secondary → secondary.
+        Some(w) if count > 1 => {
+            let mut rest = regions.into_iter();
+            let hub = rest.next();
+            let spokes = rest
+                .map(|r| {
+                    let edge = match lag {
+                        Some(l) => view! {
+                            <LagEdge from=w.clone() to=r.region.clone() member=r.name.clone()
+                                readings=l.readings threshold=l.threshold />
+                        }
+                        .into_any(),
+                        None => view! {
+                            <div class="topology__edge" aria-hidden="true">
+                                <span class="topology__edge-line">{format!("{w} ⟶ {}", r.region)}</span>
                             </div>
                         }
-                    })
-                    ;
-                    view! {
-                        {arrow}
-                        <RegionBox region=r stale=stale age=age />
-                    }
+                        .into_any(),
+                    };
+                    view! { <li class="topology__spoke">{edge}<RegionBox region=r stale=stale age=age /></li> }
                 })
-                .collect_view()}
-        </div>
+                .collect_view();
+            view! {
+                <div class="topology topology--star" role="group" aria-label=label>
+                    <div class="topology__hub">
+                        {hub.map(|r| view! { <RegionBox region=r stale=stale age=age /> })}
+                    </div>
+                    <ol class="topology__spokes">{spokes}</ol>
+                </div>
+            }
+            .into_any()
+        }
+        _ => {
+            let pairs: Vec<(String, String)> = regions
+                .iter()
+                .map(|r| (r.region.clone(), r.name.clone()))
+                .collect();
+            let boxes = regions
+                .into_iter()
+                .map(|r| view! { <RegionBox region=r stale=stale age=age /> })
+                .collect_view();
+            let matrix = lag.filter(|_| active_active).map(|l| {
+                view! { <LagMatrix regions=pairs readings=l.readings threshold=l.threshold /> }
+            });
+            view! {
+                <div class="topology" role="group" aria-label=label>{boxes}</div>
+                {matrix}
+            }
+            .into_any()
+        }
     }
 }
 

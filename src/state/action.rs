@@ -57,6 +57,21 @@ pub enum Action {
 }
 
 impl Action {
+    /// The member a move makes the writer (a promotion, a Neptune failover or switchover):
+    /// its replication lag is what the move may lose.
+    pub fn moved_to(&self) -> Option<&str> {
+        match self {
+            Action::PromoteSecondary { target_group, .. } => Some(target_group),
+            Action::NeptuneFailover {
+                target_cluster_arn, ..
+            }
+            | Action::NeptuneSwitchover {
+                target_cluster_arn, ..
+            } => target_cluster_arn.rsplit(':').next(),
+            _ => None,
+        }
+    }
+
     pub fn verb(&self) -> &'static str {
         match self {
             Action::PromoteSecondary { .. } => "Promote secondary",

@@ -9,7 +9,8 @@ use super::session::Session;
 use crate::aws::{AwsError, Client, ErrorCategory, ErrorKind};
 use crate::model::{
     classify_status, DbCluster, Event, EventSource, GlobalDatabase, GlobalDatastore,
-    MemoryDbCluster, NodeRole, ReplicationGroup, Service, StatusKind, Timestamp,
+    MemoryDbCluster, MultiRegionCluster, NodeRole, ReplicationGroup, Service, StatusKind,
+    Timestamp,
 };
 use futures::future::join_all;
 
@@ -46,6 +47,7 @@ pub struct SlotData {
     pub global_databases: Vec<GlobalDatabase>,
     pub db_clusters: Vec<DbCluster>,
     pub memorydb: Vec<MemoryDbCluster>,
+    pub multi_region: Vec<MultiRegionCluster>,
     /// The list calls that failed while another of the same service answered.
     pub failed: Vec<ErrorInfo>,
     /// ElastiCache: TestFailover calls in the Region in the last 24 hours (its quota), once
@@ -86,8 +88,15 @@ pub async fn load_slot(
             2
         }
         Service::MemoryDb => {
-            data.memorydb = kept(c.memorydb(region).describe_clusters().await, &mut failed);
-            1
+            let mdb = c.memorydb(region);
+            let (clusters, multi) = futures::future::join(
+                mdb.describe_clusters(),
+                mdb.describe_multi_region_clusters(),
+            )
+            .await;
+            data.memorydb = kept(clusters, &mut failed);
+            data.multi_region = kept(multi, &mut failed);
+            2
         }
         // Never listed: the inventory lists the three services it covers.
         Service::Sts | Service::CloudWatch => 0,
@@ -127,6 +136,11 @@ pub enum Detail {
         global: Option<(String, bool)>,
     },
     MemoryDb(MemoryDbCluster),
+    /// A Multi-Region cluster and each regional cluster as its own Region reads it.
+    MultiRegion {
+        cluster: MultiRegionCluster,
+        regional: Vec<Result<MemoryDbCluster, ErrorInfo>>,
+    },
 }
 
 /// A resource as read for its page, and for a global one the region that answered.
@@ -286,6 +300,29 @@ pub async fn fetch_detail(
             .await
             .map(|m| regional(Detail::MemoryDb(m)))
             .map_err(|e| to_error(&e)),
+        ResourceKind::MultiRegionCluster => {
+            let (cluster, region) = from_first_region(regions, |region| async move {
+                c.memorydb(&region)
+                    .describe_multi_region_cluster(&r.id)
+                    .await
+            })
+            .await
+            .map_err(|e| to_error(&e))?;
+            let reads = cluster.clusters.iter().map(|m| async move {
+                if silent(&m.region) {
+                    return Err(not_read(&m.region, Service::MemoryDb));
+                }
+                c.memorydb(&m.region)
+                    .describe_cluster(&m.name)
+                    .await
+                    .map_err(|e| to_error(&e))
+            });
+            let regional = join_all(reads).await;
+            Ok(Read {
+                detail: Detail::MultiRegion { cluster, regional },
+                answered_by: Some(region),
+            })
+        }
     }
 }
 

@@ -248,11 +248,13 @@ pub fn rows_of(d: &SlotData) -> Vec<Row> {
         .map(|rg| Row::from_replication_group(rg, spent));
     let databases = d.global_databases.iter().map(Row::from_global_database);
     let clusters = d.db_clusters.iter().map(Row::from_db_cluster);
+    let multi = d.multi_region.iter().map(Row::from_multi_region);
     let memorydb = d.memorydb.iter().map(Row::from_memorydb);
     globals
         .chain(groups)
         .chain(databases)
         .chain(clusters)
+        .chain(multi)
         .chain(memorydb)
         .collect()
 }

@@ -1,6 +1,6 @@
 //! UI state: context newtypes, hooks and the pure logic behind them.
 //!
-//! `api` is the only module that calls the AWS client; `session`, `inventory` and `runs` are
+//! `api` (and `lag`, for CloudWatch) are the only modules that call the AWS client; `session`, `inventory` and `runs` are
 //! the context stores pages use; `action`, `record` and `rows` are pure and tested natively.
 
 pub mod action;
@@ -9,6 +9,7 @@ pub mod browser;
 pub mod dry_run;
 pub mod errors;
 pub mod inventory;
+pub mod lag;
 pub mod plan;
 pub mod plan_edit;
 pub mod plan_run;

@@ -183,12 +183,14 @@ pub fn choices(row: &Row, away_from: &str, answers: &dyn Fn(&str, Service) -> bo
 }
 
 /// "Evacuate `region`": a step per global datastore and global database whose writer is there,
-/// to a member in a Region that answers (`answers(region, service)`), ElastiCache in one stage
-/// and Neptune in the next; every other resource in the Region listed with what applies.
+/// to a member in a Region that answers (`answers(region, service)`) — the one with the least
+/// replication lag (`lag(member)`, seconds, when read) — ElastiCache in one stage and Neptune
+/// in the next; every other resource in the Region listed with what applies.
 pub fn propose_evacuation<'a>(
     region: &str,
     rows: impl IntoIterator<Item = &'a Row>,
     answers: &dyn Fn(&str, Service) -> bool,
+    lag: &dyn Fn(&str) -> Option<f64>,
 ) -> Plan {
     let mut caches = Vec::new();
     let mut graphs = Vec::new();
@@ -209,13 +211,32 @@ pub fn propose_evacuation<'a>(
             let Some(writer) = writer.filter(|w| w.region == region) else {
                 continue;
             };
-            let options = choices(row, region, answers);
+            let mut options = choices(row, region, answers);
+            // Least lag first; a member whose lag is unknown after those known (stable).
+            options.sort_by(|a, b| match (lag(&a.id), lag(&b.id)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
             let reachable = answers(region, row.service());
             match options.first() {
                 Some(to) => {
                     let action = move_action(row, to, reachable).expect("a global resource");
+                    let mut why = why_of(&action, region, to);
+                    match lag(&to.id) {
+                        Some(s) if options.len() > 1 => why.push_str(&format!(
+                            "; the least replication lag of its secondaries ({})",
+                            crate::state::lag::seconds_text(s)
+                        )),
+                        Some(s) => why.push_str(&format!(
+                            "; replication lag {}",
+                            crate::state::lag::seconds_text(s)
+                        )),
+                        None => why.push_str("; replication lag not known"),
+                    }
                     let step = Step {
-                        why: why_of(&action, region, to),
+                        why,
                         action,
                         from_region: writer.region.clone(),
                         from: writer.target.clone(),
@@ -240,6 +261,10 @@ pub fn propose_evacuation<'a>(
             continue;
         }
         let why = match row.resource.kind {
+            ResourceKind::MemoryDbCluster if row.members.starts_with("regional cluster of ") => {
+                "a regional cluster of a Multi-Region cluster: every Region already takes \
+                 writes (active-active); shift traffic to another Region's regional cluster"
+            }
             ResourceKind::MemoryDbCluster => {
                 "a regional cluster: no MemoryDB call here moves its writer to another Region \
                  (FailoverShard moves a shard's primary inside the Region); restore a snapshot \

@@ -87,7 +87,7 @@ fn all_answer(_: &str, _: Service) -> bool {
 #[test]
 fn evacuation_moves_every_writer_in_the_region_and_lists_the_rest() {
     let rows = inventory();
-    let plan = propose_evacuation("us-east-1", &rows, &all_answer);
+    let plan = propose_evacuation("us-east-1", &rows, &all_answer, &no_lag);
     assert_eq!(plan.stages.len(), 2);
     let titles: Vec<String> = plan.steps().map(|(_, _, s)| s.action.title()).collect();
     assert_eq!(
@@ -111,7 +111,7 @@ fn evacuation_moves_every_writer_in_the_region_and_lists_the_rest() {
 fn a_silent_writer_region_turns_a_switchover_into_a_failover_and_a_silent_target_is_skipped() {
     let rows = inventory();
     let down = |region: &str, _: Service| region != "us-east-1" && region != "us-west-2";
-    let plan = propose_evacuation("us-east-1", &rows, &down);
+    let plan = propose_evacuation("us-east-1", &rows, &down, &no_lag);
     let actions: Vec<&Action> = plan.steps().map(|(_, _, s)| &s.action).collect();
     // checkout-sessions goes to eu-west-1, the one member that answers.
     assert!(
@@ -120,7 +120,7 @@ fn a_silent_writer_region_turns_a_switchover_into_a_failover_and_a_silent_target
     // identity-graph's only secondary is in us-west-2, which does not answer either.
     assert!(plan.not_moved.iter().any(|n| n.name == "identity-graph"));
     let down = |region: &str, _: Service| region != "us-east-1";
-    let plan = propose_evacuation("us-east-1", &rows, &down);
+    let plan = propose_evacuation("us-east-1", &rows, &down, &no_lag);
     let (_, _, step) = plan.steps().last().unwrap();
     assert!(matches!(step.action, Action::NeptuneFailover { .. }));
     assert!(step.why.contains("AllowDataLoss"), "{}", step.why);
@@ -128,7 +128,7 @@ fn a_silent_writer_region_turns_a_switchover_into_a_failover_and_a_silent_target
 
 #[test]
 fn a_plan_file_with_a_mistake_is_refused_with_its_place_named() {
-    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer);
+    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer, &no_lag);
     let good: Value = serde_json::from_str(&plan.to_json()).unwrap();
     let refused = |edit: &dyn Fn(&mut Value)| {
         let mut v = good.clone();
@@ -188,7 +188,7 @@ fn a_plan_file_with_a_mistake_is_refused_with_its_place_named() {
 
 #[test]
 fn failback_returns_each_moved_writer_in_reverse_stage_order() {
-    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer);
+    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer, &no_lag);
     // The pricing cache's step did not move anything.
     let back = plan.failback(&|s, i| !(s == 0 && i == 1));
     assert_eq!(back.mode, Mode::Failback);
@@ -209,7 +209,7 @@ fn failback_returns_each_moved_writer_in_reverse_stage_order() {
 
 #[test]
 fn markdown_names_stages_steps_and_what_is_left() {
-    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer);
+    let plan = propose_evacuation("us-east-1", &inventory(), &all_answer, &no_lag);
     let md = plan.to_markdown();
     assert!(md.contains("## Stage 2: Neptune global databases"));
     assert!(md.contains("- Switch over identity-graph to us-west-2 — us-east-1 answers"));
@@ -222,7 +222,7 @@ fn markdown_names_stages_steps_and_what_is_left() {
 #[test]
 fn edits_keep_the_plan_well_formed() {
     let rows = inventory();
-    let mut plan = propose_evacuation("us-east-1", &rows, &all_answer);
+    let mut plan = propose_evacuation("us-east-1", &rows, &all_answer, &no_lag);
     // Retarget checkout-sessions to eu-west-1.
     let to = choices(&rows[0], "us-east-1", &all_answer)[1].clone();
     plan.retarget(0, 0, &to);
@@ -263,4 +263,42 @@ fn edits_keep_the_plan_well_formed() {
         .iter()
         .any(|n| n.why == "taken out of the plan by a person"));
     assert_eq!(plan.check(), Ok(()));
+}
+
+fn no_lag(_: &str) -> Option<f64> {
+    None
+}
+
+#[test]
+fn the_proposal_moves_each_writer_to_its_least_lagging_secondary() {
+    let rows = inventory();
+    let lag = |m: &str| match m {
+        "checkout-sessions-usw2" => Some(4.0),
+        "checkout-sessions-euw1" => Some(0.6),
+        _ => None,
+    };
+    let plan = propose_evacuation("us-east-1", &rows, &all_answer, &lag);
+    let (_, _, step) = plan
+        .steps()
+        .find(|(_, _, s)| s.from == "checkout-sessions-use1")
+        .expect("a step for the checkout datastore");
+    assert_eq!(step.action.moved_to(), Some("checkout-sessions-euw1"));
+    assert!(
+        step.why
+            .contains("least replication lag of its secondaries (0.6 s)"),
+        "{}",
+        step.why
+    );
+    // Without lag the first secondary in the row's order, said so.
+    let plain = propose_evacuation("us-east-1", &rows, &all_answer, &no_lag);
+    let (_, _, step) = plain
+        .steps()
+        .find(|(_, _, s)| s.from == "checkout-sessions-use1")
+        .unwrap();
+    assert_eq!(step.action.moved_to(), Some("checkout-sessions-usw2"));
+    assert!(
+        step.why.ends_with("replication lag not known"),
+        "{}",
+        step.why
+    );
 }

@@ -161,6 +161,7 @@ pub async fn preflight_plan(
     plan: &Plan,
     in_flight: &dyn Fn(&str) -> bool,
     failing: &BTreeMap<(Region, Service), Unreachable>,
+    lag_threshold_s: f64,
 ) -> Vec<StepChecks> {
     let reads = plan.steps().map(|(_, _, step)| {
         let rref = step.action.resource();
@@ -178,6 +179,27 @@ pub async fn preflight_plan(
         }
     });
     let reads = futures::future::join_all(reads).await;
+    // Each move's target lag, read in one GetMetricData per Region for the whole plan.
+    let mut sources = Vec::new();
+    for ((_, _, step), read) in plan.steps().zip(&reads) {
+        let service = step.action.resource().kind.service();
+        if let (Ok(read), Some(to)) = (read, step.action.moved_to()) {
+            // A target in a Region that does not answer is a blocker of its own (below); its
+            // lag read would only wait for the timeout.
+            sources.extend(
+                super::lag::sources_for(&read.detail)
+                    .into_iter()
+                    .filter(|s| s.member == to)
+                    .filter(|s| !failing.contains_key(&(s.region.clone(), service))),
+            );
+        }
+    }
+    let lag = super::lag::fetch(
+        session,
+        &sources,
+        api::server_time(session, super::browser::now_ms()),
+    )
+    .await;
     plan.steps()
         .zip(reads)
         .map(|((s, i, step), read)| {
@@ -201,6 +223,15 @@ pub async fn preflight_plan(
                     checks
                 }
             };
+            if let Some(to) = action.moved_to() {
+                let (outcome, detail) =
+                    super::lag::check(lag.iter().find(|r| r.member == to), lag_threshold_s);
+                checks.push(Check {
+                    label: "Replication lag of the target".into(),
+                    outcome,
+                    detail,
+                });
+            }
             let target = action.call_region();
             let silent = |region: &str| failing.contains_key(&(region.to_string(), service));
             checks.push(Check {

@@ -2,8 +2,8 @@
 //! the inventory table, the URL query and the command palette share. Pure logic, no Leptos.
 
 use crate::model::{
-    classify_status, DbCluster, GlobalDatabase, GlobalDatastore, MemoryDbCluster, ReplicationGroup,
-    Service, StatusKind,
+    classify_status, DbCluster, GlobalDatabase, GlobalDatastore, MemoryDbCluster,
+    MultiRegionCluster, ReplicationGroup, Service, StatusKind,
 };
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -16,6 +16,8 @@ pub enum ResourceKind {
     GlobalDatabase,
     NeptuneCluster,
     MemoryDbCluster,
+    /// MemoryDB Multi-Region cluster: active-active regional clusters.
+    MultiRegionCluster,
 }
 
 impl ResourceKind {
@@ -26,6 +28,7 @@ impl ResourceKind {
             ResourceKind::GlobalDatabase => "Global database",
             ResourceKind::NeptuneCluster => "DB cluster",
             ResourceKind::MemoryDbCluster => "MemoryDB cluster",
+            ResourceKind::MultiRegionCluster => "Multi-Region cluster",
         }
     }
 
@@ -38,6 +41,7 @@ impl ResourceKind {
             ResourceKind::GlobalDatabase => "Neptune global database",
             ResourceKind::NeptuneCluster => "Neptune DB cluster",
             ResourceKind::MemoryDbCluster => "MemoryDB cluster",
+            ResourceKind::MultiRegionCluster => "MemoryDB Multi-Region cluster",
         }
     }
 
@@ -55,14 +59,16 @@ impl ResourceKind {
         match self {
             ResourceKind::GlobalDatastore | ResourceKind::ReplicationGroup => Service::ElastiCache,
             ResourceKind::GlobalDatabase | ResourceKind::NeptuneCluster => Service::Neptune,
-            ResourceKind::MemoryDbCluster => Service::MemoryDb,
+            ResourceKind::MemoryDbCluster | ResourceKind::MultiRegionCluster => Service::MemoryDb,
         }
     }
 
     pub fn is_global(self) -> bool {
         matches!(
             self,
-            ResourceKind::GlobalDatastore | ResourceKind::GlobalDatabase
+            ResourceKind::GlobalDatastore
+                | ResourceKind::GlobalDatabase
+                | ResourceKind::MultiRegionCluster
         )
     }
 }
@@ -98,6 +104,7 @@ impl ResourceRef {
             ResourceKind::GlobalDatabase => "/r/neptune/global/",
             ResourceKind::NeptuneCluster => "/r/neptune/cluster/",
             ResourceKind::MemoryDbCluster => "/r/memorydb/",
+            ResourceKind::MultiRegionCluster => "/r/memorydb-multi-region/",
         });
         if !self.kind.is_global() {
             path.push_str(&self.region);
@@ -437,7 +444,10 @@ impl Row {
             status_kind: classify_status(&c.status),
             writer: c.region.clone(),
             summary,
-            members: c.node_type.clone().unwrap_or_default(),
+            members: match &c.multi_region {
+                Some(m) => format!("regional cluster of {m}"),
+                None => c.node_type.clone().unwrap_or_default(),
+            },
             risks: {
                 let mut risks = Vec::new();
                 if !c.is_multi_az() {
@@ -447,6 +457,44 @@ impl Row {
                     risks.push(RISK_NO_REPLICA);
                 }
                 risks
+            },
+            parts: Vec::new(),
+            haystack: String::new(),
+            rev: 0,
+        }
+        .finish()
+    }
+}
+
+impl Row {
+    /// A Multi-Region cluster: every regional cluster takes writes, so the "writer" column
+    /// says so rather than naming one.
+    pub fn from_multi_region(m: &MultiRegionCluster) -> Row {
+        let mut members = String::new();
+        let mut regions = Vec::new();
+        for c in &m.clusters {
+            push_member(&mut members, &c.region, &c.name, "active");
+            regions.push(c.region.clone());
+        }
+        let shards = m.number_of_shards.map_or(0, |n| n as usize);
+        Row {
+            resource: ResourceRef::new(ResourceKind::MultiRegionCluster, "", &m.name),
+            name: m.name.clone(),
+            region: String::new(),
+            regions,
+            status: m.status.clone(),
+            status_kind: classify_status(&m.status),
+            writer: "every Region (active-active)".into(),
+            summary: format!(
+                "{} · {}",
+                plural(m.clusters.len(), "region"),
+                plural(shards, "shard")
+            ),
+            members,
+            risks: if m.clusters.len() < 2 {
+                vec![RISK_NO_SECONDARY]
+            } else {
+                Vec::new()
             },
             parts: Vec::new(),
             haystack: String::new(),

@@ -254,6 +254,7 @@ fn Review(plan: Memo<Option<Plan>>) -> impl IntoView {
     let session = SessionCtx::expect();
     let runs = RunsCtx::expect();
     let reach = ReachCtx::expect();
+    let lag_ctx = crate::state::lag::LagCtx::expect();
     // The plan as it was when its preflight was asked for: an edit after that asks again.
     let checked = RwSignal::new(None::<Plan>);
     let results = LocalResource::new(move || {
@@ -263,9 +264,10 @@ fn Review(plan: Memo<Option<Plan>>) -> impl IntoView {
             let s = session.get_untracked()?;
             let failing = reach.failing.get_untracked();
             let in_flight = |key: &str| runs.in_flight_on(key);
+            let threshold = lag_ctx.threshold_s.get_untracked();
             Some((
                 plan.clone(),
-                preflight_plan(&s, &plan, &in_flight, &failing).await,
+                preflight_plan(&s, &plan, &in_flight, &failing, threshold).await,
             ))
         }
     });

@@ -13,6 +13,7 @@ use crate::state::plans::PlansCtx;
 use crate::state::reach::ReachCtx;
 use crate::state::route::Navigator;
 use crate::state::session::SessionCtx;
+use crate::state::{api, lag};
 use editor::PlanEditor;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -50,16 +51,47 @@ pub fn PlansPage() -> impl IntoView {
             .slots
             .with(|s| !s.is_empty() && s.values().all(|v| !matches!(v, SlotState::Loading)))
     });
+    // Reading the secondaries' lag before a proposal (the target is the least lagging).
+    let reading_lag = RwSignal::new(false);
     let propose = move |r: String| {
         let failing = reach.failing.get_untracked();
-        let answers =
-            |region: &str, service: Service| !failing.contains_key(&(region.to_string(), service));
         let rows = inventory.rows.get_untracked();
-        plans.draft.set(Some(propose_evacuation(
-            &r,
-            rows.iter().map(|r| r.as_ref()),
-            &answers,
-        )));
+        reading_lag.set(true);
+        leptos::task::spawn_local(async move {
+            let answers = |region: &str, service: Service| {
+                !failing.contains_key(&(region.to_string(), service))
+            };
+            let sources =
+                lag::sources_for_evacuation(&r, rows.iter().map(|r| r.as_ref()), &answers);
+            // A CloudWatch that does not answer delays the proposal by 4 s at most: the plan
+            // then says the lag is not known.
+            let readings = match session.get_untracked() {
+                Some(s) => {
+                    let now = api::server_time(&s, browser::now_ms());
+                    let read = lag::fetch(&s, &sources, now);
+                    let timeout = browser::sleep_ms(4_000);
+                    futures::pin_mut!(read, timeout);
+                    match futures::future::select(read, timeout).await {
+                        futures::future::Either::Left((readings, _)) => readings,
+                        futures::future::Either::Right(_) => Vec::new(),
+                    }
+                }
+                None => Vec::new(),
+            };
+            let lag_of = |member: &str| {
+                readings
+                    .iter()
+                    .find(|x| x.member == member)
+                    .and_then(lag::Reading::seconds)
+            };
+            plans.draft.set(Some(propose_evacuation(
+                &r,
+                rows.iter().map(|r| r.as_ref()),
+                &answers,
+                &lag_of,
+            )));
+            reading_lag.set(false);
+        });
     };
     // A deep link proposes its plan once the inventory is listed, unless that draft is open.
     Effect::new(move |done: Option<bool>| {
@@ -134,9 +166,12 @@ pub fn PlansPage() -> impl IntoView {
                             </For>
                         </select>
                     </label>
-                    <button type="submit" class="button button--primary" prop:disabled=move || region.get().is_empty()>
+                    <button type="submit" class="button button--primary" prop:disabled=move || region.get().is_empty() || reading_lag.get()>
                         "Propose plan"
                     </button>
+                    <span class="field__hint" role="status">
+                        {move || reading_lag.get().then_some("Reading the secondaries' replication lag (the least lagging is proposed)…")}
+                    </span>
                     <Show when=move || !listed.get()>
                         <span class="field__hint">"The inventory is still listing: a plan proposed now may miss resources."</span>
                     </Show>

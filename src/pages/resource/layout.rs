@@ -4,7 +4,8 @@
 
 use crate::components::endpoints::{EndpointLine, EndpointList};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::topology::{ShardGrid, TopoRegion, Topology};
+use crate::components::lag_view::LagSettings;
+use crate::components::topology::{LagProps, ShardGrid, TopoRegion, Topology};
 use crate::model::{classify_status, NodeRole, StatusKind};
 use crate::state::action::Action;
 use crate::state::api::Detail;
@@ -27,6 +28,8 @@ pub(super) struct ActionButton {
     writer: String,
     /// Who should write after it, checked when the run settles.
     expected: Option<String>,
+    /// The member a move makes the writer: marked when its replication lag is the least.
+    member: Option<String>,
 }
 
 /// What the resource page draws for any kind of resource: built from the detail by a plain
@@ -49,6 +52,8 @@ pub(super) struct Layout {
     /// Lists of buttons, each with its extra class; a group of several is framed together.
     lists: Vec<(&'static str, Vec<Vec<ActionButton>>)>,
     notice: Option<&'static str>,
+    /// Every member takes writes (MemoryDB Multi-Region).
+    active_active: bool,
 }
 
 /// The page for a detail.
@@ -59,6 +64,7 @@ pub(super) fn layout(detail: &Detail) -> Layout {
             label,
             look: "button--primary",
             busy: false,
+            member: action.moved_to().map(str::to_string),
             action,
             writer: writer.to_string(),
             expected,
@@ -395,6 +401,53 @@ pub(super) fn layout(detail: &Detail) -> Layout {
             ),
             ..Layout::default()
         },
+        Detail::MultiRegion { cluster, regional } => {
+            let mut regions = Vec::new();
+            let mut endpoints = Vec::new();
+            let mut member_errors = Vec::new();
+            for c in &cluster.clusters {
+                let read = regional
+                    .iter()
+                    .flatten()
+                    .find(|m| m.name == c.name && m.region == c.region);
+                regions.push(TopoRegion {
+                    region: c.region.clone(),
+                    name: c.name.clone(),
+                    link: Some(
+                        ResourceRef::new(ResourceKind::MemoryDbCluster, &c.region, &c.name).path(),
+                    ),
+                    role: "active".into(),
+                    writes: true,
+                    status: read.map_or_else(|| c.status.clone(), |m| m.status.clone()),
+                    shards: read.map(|m| m.shards.clone()).unwrap_or_default(),
+                    note: read
+                        .map(|m| multi_az(m.is_multi_az()).to_string())
+                        .unwrap_or_default(),
+                });
+                if let Some(address) = read.and_then(|m| m.endpoint.clone()) {
+                    endpoints.push(EndpointLine {
+                        label: format!("{} · {}", c.region, c.name),
+                        address,
+                    });
+                }
+            }
+            for m in regional {
+                if let Err(e) = m {
+                    member_errors.push(e.clone());
+                }
+            }
+            Layout {
+                regions,
+                member_errors,
+                endpoints,
+                writes_now: Some("every Region (active-active)".into()),
+                notice: Some(
+                    "Active-active: every regional cluster accepts writes and replicates to the others. There is no writer to move: failing over means shifting application traffic to another Region's regional cluster (DNS or your routing). A shard failover (FailoverShard) is per regional cluster, inside its Region: open the regional cluster above.",
+                ),
+                active_active: true,
+                ..Layout::default()
+            }
+        }
     }
 }
 
@@ -466,6 +519,7 @@ fn shard_buttons(
             busy: kind.is_transitional(),
             action,
             writer: primary,
+            member: None,
             expected: None,
         }]);
     }
@@ -482,7 +536,14 @@ pub(super) fn DetailView(
     /// The picture is older than its polls allow; `age` says how old.
     stale: Signal<bool>,
     age: Signal<String>,
+    lag: LagProps,
 ) -> impl IntoView {
+    // Only global resources have replication between Regions.
+    let has_lag = page.regions.len() > 1;
+    let least = Memo::new(move |_| {
+        lag.readings
+            .with(|rs| crate::state::lag::least_lag(rs).map(|r| r.member.clone()))
+    });
     let button = move |b: ActionButton| {
         let class = format!(
             "button {}{}",
@@ -494,21 +555,27 @@ pub(super) fn DetailView(
             action,
             writer,
             expected,
+            member,
             ..
         } = b;
+        let is_least = Signal::derive(move || member.is_some() && least.with(|l| *l == member));
         view! {
             <button type="button" class=class.trim_end().to_string()
                 prop:disabled=move || blocked.with(Option::is_some)
                 aria-describedby="actions-blocked"
                 on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
                 {label}
+                <span class="button__tag" class:button__tag--on=is_least>
+                    {move || if is_least.get() { " ◆ least lag" } else { "" }}
+                </span>
             </button>
         }
     };
     view! {
         <section class="resource-page__topology" aria-labelledby="topo-title">
             <h2 id="topo-title" class="page__subtitle">"Topology"</h2>
-            <Topology regions=page.regions stale=stale age=age />
+            <Topology regions=page.regions stale=stale age=age lag=lag active_active=page.active_active />
+            {has_lag.then(|| view! { <LagSettings threshold=lag.threshold set_threshold=lag.set_threshold /> })}
             {page.changing.map(|text| view! {
                 <p class="notice notice--changing" role="status"><span aria-hidden="true">"◐ "</span>{text}</p>
             })}
@@ -545,122 +612,5 @@ pub(super) fn DetailView(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{DbCluster, DbClusterMember, MemberRole, Node, Shard};
-    use crate::state::rows::fixtures::{datastore, rg};
-
-    fn labels(page: &Layout) -> Vec<Vec<&str>> {
-        let lists = page.lists.iter().flat_map(|(_, groups)| groups);
-        lists
-            .map(|g| g.iter().map(|b| b.label.as_str()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn a_global_datastore_offers_one_promotion_per_secondary() {
-        let ds = datastore(
-            "ldgnf-cart",
-            &[
-                ("cart-use1", "us-east-1", MemberRole::Primary),
-                ("cart-usw2", "us-west-2", MemberRole::Secondary),
-                ("cart-euw1", "eu-west-1", MemberRole::Secondary),
-            ],
-        );
-        let members = vec![Ok(rg("cart-use1", "us-east-1", "available"))];
-        let detail = Detail::GlobalDatastore {
-            datastore: ds,
-            members,
-        };
-        let page = layout(&detail);
-        assert_eq!(page.writes_now.as_deref(), Some("cart-use1 (us-east-1)"));
-        assert_eq!(
-            labels(&page),
-            [
-                ["Promote cart-usw2 (us-west-2) to primary"],
-                ["Promote cart-euw1 (eu-west-1) to primary"]
-            ]
-        );
-        let first = &page.lists[0].1[0][0];
-        assert_eq!(first.writer, "cart-use1 (us-east-1)");
-        assert_eq!(first.expected.as_deref(), Some("cart-usw2"));
-        assert_eq!(page.regions.iter().filter(|r| r.writes).count(), 1);
-        assert_eq!(page.regions[0].note, "Multi-AZ");
-        assert_eq!(page.notice, None);
-    }
-
-    #[test]
-    fn a_replication_group_offers_create_and_a_failover_per_shard() {
-        let mut group = rg("orders", "us-east-1", "available");
-        let node = |id: &str, role| Node {
-            id: id.into(),
-            role,
-            availability_zone: None,
-            status: None,
-            endpoint: None,
-        };
-        group.shards = ["0001", "0002"]
-            .iter()
-            .map(|id| Shard {
-                id: id.to_string(),
-                status: Some(
-                    if *id == "0002" {
-                        "modifying"
-                    } else {
-                        "available"
-                    }
-                    .into(),
-                ),
-                slots: None,
-                nodes: vec![
-                    node(&format!("orders-{id}-001"), NodeRole::Primary),
-                    node(&format!("orders-{id}-002"), NodeRole::Replica),
-                ],
-            })
-            .collect();
-        let page = layout(&Detail::ReplicationGroup(group));
-        assert_eq!(
-            labels(&page),
-            [
-                vec!["Create global datastore from this group"],
-                vec!["Test failover shard 0001"],
-                vec!["Test failover shard 0002"]
-            ]
-        );
-        let shards = &page.lists[1];
-        assert_eq!(shards.0, "action-list--shards");
-        assert_eq!(shards.1[0][0].writer, "orders-0001-001");
-        assert_eq!(
-            shards.1.iter().map(|g| g[0].busy).collect::<Vec<_>>(),
-            [false, true]
-        );
-        assert_eq!(page.shards.as_ref().map(|s| s.1.as_str()), Some("orders-"));
-        assert_eq!(page.writes_now, None);
-    }
-
-    #[test]
-    fn a_neptune_cluster_has_no_action_and_says_where_they_are() {
-        let cluster = DbCluster {
-            id: "graph-use1".into(),
-            arn: None,
-            region: "us-east-1".into(),
-            status: "available".into(),
-            engine: None,
-            engine_version: None,
-            multi_az: None,
-            endpoint: None,
-            reader_endpoint: None,
-            members: vec![DbClusterMember {
-                instance_id: "graph-use1-1".into(),
-                is_writer: true,
-            }],
-        };
-        let page = layout(&Detail::NeptuneCluster {
-            cluster,
-            global: None,
-        });
-        assert!(labels(&page).is_empty());
-        assert!(page.notice.is_some_and(|n| n.contains("global database")));
-        assert_eq!(page.regions[0].note, "graph-use1-1 (writer)");
-    }
-}
+#[path = "layout_tests.rs"]
+mod tests;

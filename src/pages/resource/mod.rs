@@ -1,14 +1,16 @@
 //! Resource page (deep-linkable): the topology as a picture, recent events, the actions that
 //! apply with their preflight dialog, and the runs on this resource.
 
+mod lag;
 mod layout;
+mod reading;
 
 use crate::components::action_dialog::ActionDialog;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::event_list::{EventLine, EventList};
 use crate::components::run_card::RunList;
-use crate::components::status_badge::{StatusBadge, STALE_GLYPH};
-use crate::model::{classify_status, global_datastore_prefix, suffix_problem, Timestamp};
+use crate::components::status_badge::StatusBadge;
+use crate::model::suffix_problem;
 use crate::state::action::{preflight, Action, Check, CheckOutcome, PreflightFacts};
 use crate::state::api::{self, Detail};
 use crate::state::browser;
@@ -21,27 +23,16 @@ use crate::state::session::SessionCtx;
 use crate::state::task::spawn_owned;
 use layout::{layout, DetailView};
 use leptos::prelude::*;
+use reading::{
+    ago, detail_changing, detail_status, event_scope, freshness, new_datastore_id, read_order,
+    stale_after,
+};
 
 /// Poll intervals: while something changes here, and otherwise.
 const FAST_POLL_MS: u32 = 1_000;
 const SLOW_POLL_MS: u32 = 5_000;
 /// What one read may take on a slow but healthy connection (several calls, one region away).
 const READ_ALLOWANCE_MS: i64 = 3_000;
-
-/// How old a picture may get before it is drawn stale: two poll intervals without an answer.
-fn stale_after(interval_ms: u32) -> i64 {
-    2 * (i64::from(interval_ms) + READ_ALLOWANCE_MS)
-}
-
-/// `4 s`, `2 min 5 s`.
-fn ago(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    if s < 60 {
-        format!("{s} s")
-    } else {
-        format!("{} min {} s", s / 60, s % 60)
-    }
-}
 
 /// Events shown on the page: the last six hours.
 const EVENTS_WINDOW_MS: i64 = 6 * 3600 * 1000;
@@ -199,6 +190,10 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         });
     }
 
+    // Replication lag from CloudWatch, read by its own loop (once a minute at most).
+    let lag_props = lag::poll(key.clone(), detail);
+    let lag_ctx = crate::state::lag::LagCtx::expect();
+
     // The run the dialog sent, once sent. Read in place: the pending action is not cloned.
     let sent_run = { move || pending.with(|p| p.as_ref().and_then(|p| p.run_id.clone())) };
     // The refusal AWS returned for the sent call, for the dialog. A signal of the type the page
@@ -279,6 +274,20 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     },
                 });
                 let mut checks = preflight(&p.action, &facts);
+                // What a move would lose: the target's replication lag (a warning, never a
+                // blocker: it is an estimate).
+                if let Some(member) = p.action.moved_to() {
+                    let reading = lag_props
+                        .readings
+                        .with(|rs| rs.iter().find(|r| r.member == member).cloned());
+                    let (outcome, detail) =
+                        crate::state::lag::check(reading.as_ref(), lag_ctx.threshold_s.get());
+                    checks.push(Check {
+                        label: "Replication lag of the target".into(),
+                        outcome,
+                        detail,
+                    });
+                }
                 if let Action::CreateGlobalDatastore { region, .. } = &p.action {
                     let (outcome, detail) = suffix.with(|s| match suffix_problem(s) {
                         Some(problem) => (CheckOutcome::Fail, problem),
@@ -337,6 +346,20 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
     });
 
     let close = Callback::new(move |_| pending.set(None));
+    let at_risk = Signal::derive(move || {
+        let member = pending.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.action.moved_to().map(str::to_string))
+        })?;
+        Some(lag_props.readings.with(|rs| {
+            rs.iter()
+                .find(|r| r.member == member)
+                .map(crate::state::lag::at_risk)
+                .unwrap_or_else(|| {
+                    "Estimated writes at risk: unknown (the lag has not been read yet)".into()
+                })
+        }))
+    });
 
     // Why no action may start now: a run on this resource that has not settled, or the last
     // read failed for want of a connection (or of valid credentials).
@@ -443,7 +466,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                         }.into_any(),
                         None => view! { <p class="placeholder placeholder--tall">"Loading…"</p> }.into_any(),
                         Some(Err(e)) => view! { <ErrorPanel error=e.clone() context="Could not read this resource" /> }.into_any(),
-                        Some(Ok(d)) => view! { <DetailView page=layout(d) open=open blocked=blocked stale=stale age=age /> }.into_any(),
+                        Some(Ok(d)) => view! { <DetailView page=layout(d) open=open blocked=blocked stale=stale age=age lag=lag_props /> }.into_any(),
                     })}
                 </div>
                 // Runs and events wait for the resource: drawn under the placeholder, they would be
@@ -468,7 +491,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                     let create_region = action.call_region().to_string();
                     let is_switch = matches!(action, Action::NeptuneSwitchover { .. });
                     view! {
-                        <ActionDialog action=action effective=effective writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close>
+                        <ActionDialog action=action effective=effective writer=writer checks=checks error=dialog_error on_confirm=confirm on_close=close at_risk=at_risk>
                             {is_create.then(|| view! {
                                 <label class="field dialog__extra">
                                     <span class="field__label">"Global datastore suffix"</span>
@@ -488,128 +511,4 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 })}
             </div>
         }
-}
-
-/// `read 3 s ago (07:41:02 UTC)`; once stale, how old the picture is and, when the latest
-/// refresh failed, why.
-fn freshness(read_at: Option<i64>, stale: bool, error: Option<&ErrorInfo>, now: i64) -> String {
-    let Some(at) = read_at else {
-        return String::new();
-    };
-    let when = Timestamp(at).time_of_day();
-    let age = ago(now - at);
-    if !stale {
-        return format!("read {age} ago ({when} UTC)");
-    }
-    // Short enough for the heading line; the run cards and the title carry the rest.
-    let why = match error.map(|e| (e.code.as_deref(), e.category.as_str())) {
-        None => "no answer yet",
-        Some((Some(code), _)) => code,
-        Some((None, "transport")) => "no answer (network)",
-        Some((None, "decode")) => "unreadable answer",
-        Some((None, other)) => other,
-    };
-    format!("{STALE_GLYPH} STALE — last read {age} ago ({when} UTC): {why} — retrying")
-}
-
-fn detail_status(d: &Detail) -> String {
-    match d {
-        Detail::GlobalDatastore { datastore, .. } => datastore.status.clone(),
-        Detail::ReplicationGroup(r) => r.status.clone(),
-        Detail::GlobalDatabase { database: g, .. } => g.status.clone(),
-        Detail::NeptuneCluster { cluster: c, .. } => c.status.clone(),
-        Detail::MemoryDb(m) => m.status.clone(),
-    }
-}
-
-fn detail_changing(d: &Detail) -> bool {
-    let t = |s: &str| classify_status(s).is_transitional();
-    match d {
-        Detail::GlobalDatastore { datastore, members } => {
-            t(&datastore.status) || members.iter().flatten().any(|m| t(&m.status))
-        }
-        Detail::GlobalDatabase {
-            database: g,
-            clusters,
-        } => {
-            t(&g.status) || g.failover.is_some() || clusters.iter().flatten().any(|c| t(&c.status))
-        }
-        _ => t(&detail_status(d)),
-    }
-}
-
-/// The regions to ask for a global resource, in order: the one that answered last, then those
-/// the inventory listed it in (its writer's first), then the session's; a region whose
-/// endpoint for the service is not answering goes last, so a dead region's timeouts are not
-/// waited out before a healthy one is asked. Empty for a regional resource, which is read in
-/// its own region.
-fn read_order(
-    rref: &ResourceRef,
-    answered_by: Option<String>,
-    inventory: &crate::state::inventory::InventoryCtx,
-    session_regions: &[String],
-    reach: &crate::state::reach::ReachCtx,
-) -> Vec<String> {
-    if !rref.kind.is_global() {
-        return Vec::new();
-    }
-    let mut order: Vec<String> = answered_by.into_iter().collect();
-    inventory.rows.with_untracked(|rows| {
-        if let Some(row) = rows.iter().find(|row| row.resource == *rref) {
-            order.extend(row.regions_writer_first().into_iter().map(str::to_string));
-        }
-    });
-    order.extend(session_regions.iter().cloned());
-    let mut seen = std::collections::BTreeSet::new();
-    order.retain(|r| !r.is_empty() && seen.insert(r.clone()));
-    let service = rref.kind.service();
-    // Stable: the order above holds among the answering and among the failing.
-    order.sort_by_key(|r| {
-        reach
-            .failing
-            .with_untracked(|f| f.contains_key(&(r.clone(), service)))
-    });
-    order
-}
-
-/// The id AWS gives a global datastore created in `region` with `suffix`: its documented
-/// prefix for that Region, or a placeholder where the table has none.
-fn new_datastore_id(region: &str, suffix: &str) -> String {
-    let suffix = suffix.trim();
-    match global_datastore_prefix(region) {
-        Some(prefix) => format!("{prefix}-{suffix}"),
-        None => format!("<{region} prefix>-{suffix}"),
-    }
-}
-
-/// Which events concern this resource: service, regions to ask, ids to match.
-fn event_scope(
-    r: &ResourceRef,
-    d: Option<&Detail>,
-    regions: &[String],
-) -> (crate::model::Service, Vec<String>, Vec<String>) {
-    let mut related = vec![r.id.clone()];
-    let mut scope_regions = if r.region.is_empty() {
-        regions.to_vec()
-    } else {
-        vec![r.region.clone()]
-    };
-    match d {
-        Some(Detail::GlobalDatastore { datastore, .. }) => {
-            scope_regions.clear();
-            for m in &datastore.members {
-                related.push(m.replication_group_id.clone());
-                if regions.contains(&m.region) {
-                    scope_regions.push(m.region.clone());
-                }
-            }
-        }
-        Some(Detail::GlobalDatabase { database: g, .. }) => {
-            for m in &g.members {
-                related.push(m.cluster_id().to_string());
-            }
-        }
-        _ => {}
-    }
-    (r.kind.service(), scope_regions, related)
 }

@@ -1,0 +1,56 @@
+//! The resource page's replication lag: read from CloudWatch once a minute while the page is
+//! shown (at once when the members change, after a failover), paused while the tab is hidden.
+//! The page owns the loop; the readings go to the app-wide [`LagCtx`], where the dialog's
+//! preflight and a plan's proposal find them.
+
+use crate::components::topology::LagProps;
+use crate::state::api::{self, Detail};
+use crate::state::browser;
+use crate::state::errors::ErrorInfo;
+use crate::state::lag::{self, LagCtx, LagSource};
+use crate::state::session::SessionCtx;
+use crate::state::task::spawn_owned;
+use leptos::prelude::*;
+
+/// Starts the page's lag loop for the resource `key`, read from its `detail`; returns what
+/// the topology draws.
+pub(super) fn poll(key: String, detail: RwSignal<Option<Result<Detail, ErrorInfo>>>) -> LagProps {
+    let ctx = LagCtx::expect();
+    let session = SessionCtx::expect();
+    {
+        let key = key.clone();
+        spawn_owned(async move {
+            let mut last: Option<(Vec<LagSource>, i64)> = None;
+            loop {
+                browser::until_visible().await;
+                let sources = detail.with_untracked(|d| match d {
+                    Some(Ok(d)) => lag::sources_for(d),
+                    _ => Vec::new(),
+                });
+                let now = browser::now_ms();
+                let due = match &last {
+                    _ if sources.is_empty() => false,
+                    None => true,
+                    // New members or a new writer: read at once; else once a minute.
+                    Some((before, at)) => *before != sources || now - at >= i64::from(lag::POLL_MS),
+                };
+                let connected = session.get_untracked();
+                if let (true, Some(s)) = (due, connected) {
+                    let readings = lag::fetch(&s, &sources, api::server_time(&s, now)).await;
+                    ctx.book.update(|b| {
+                        b.insert(key.clone(), readings);
+                    });
+                    last = Some((sources, now));
+                }
+                browser::sleep_ms(1_000).await;
+            }
+        });
+    }
+    let readings =
+        Signal::derive(move || ctx.book.with(|b| b.get(&key).cloned().unwrap_or_default()));
+    LagProps {
+        readings,
+        threshold: ctx.threshold_s.into(),
+        set_threshold: Callback::new(move |s| ctx.set_threshold(s)),
+    }
+}
