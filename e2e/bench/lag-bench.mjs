@@ -18,6 +18,7 @@ const session = await openBrowser();
 const { page } = session;
 try {
   const metric = {};
+  const times = {};
   let all = 0;
   page.on('request', (req) => {
     if (req.method() !== 'POST' || !req.url().startsWith(emulator.url)) return;
@@ -25,6 +26,7 @@ try {
     if ((req.headers()['x-amz-target'] ?? '') !== 'GraniteServiceVersion20100801.GetMetricData') return;
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers().authorization ?? '')?.[1] ?? '?';
     metric[region] = (metric[region] ?? 0) + 1;
+    (times[region] ??= []).push(Date.now());
   });
   await connectViaUrl(page, emulator);
   const t0 = Date.now();
@@ -40,6 +42,10 @@ try {
   const perRegion = regions.map((r) => `${r} ${(metric[r] / idleMinutes).toFixed(2)}`).join(', ');
   const worst = Math.max(...regions.map((r) => metric[r] / idleMinutes));
   put('GetMetricData per Region per minute, idle', worst.toFixed(2), `target ≤ 1; ${perRegion} (over ${idleMinutes} min)`);
+  const gaps = regions.flatMap((r) => times[r].slice(1).map((t, i) => t - times[r][i]));
+  const sorted = [...gaps].sort((a, b) => a - b);
+  put('time between two GetMetricData of a Region, median', `${(sorted[Math.floor(sorted.length / 2)] / 1000).toFixed(1)} s`,
+    `shortest ${(sorted[0] / 1000).toFixed(1)} s, ${gaps.length} gaps; the window's count ends at a call's edge`);
   put('all AWS calls per minute on the page, idle', (all / idleMinutes).toFixed(0), 'the resource polls included');
 
   await setHidden(page, true);

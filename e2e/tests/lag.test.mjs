@@ -130,7 +130,7 @@ test('a growing lag warns in the preflight; the least-lagging secondary is marke
   }
 });
 
-test('a Multi-Region cluster lists its regional clusters, says it is active-active, and shows each pair\'s lag', async () => {
+test('a Multi-Region cluster lists its regional clusters, says it is active-active, and shows each pair\'s lag; a Neptune edge without datapoints says no data', async () => {
   const emulator = await startEmulator();
   const session = await openBrowser();
   try {
@@ -149,6 +149,14 @@ test('a Multi-Region cluster lists its regional clusters, says it is active-acti
       assert.ok(await page.getByRole('link', { name, exact: true }).count() > 0, name);
     }
     await screenshot(page, 'multi-region-cluster');
+
+    // Neptune sends its lag only when it is not zero: fraud-graph's secondary has none, and
+    // the edge says "no data" (and why), never "lag 0".
+    await page.getByRole('link', { name: 'Inventory', exact: true }).first().click();
+    await openFromInventory(page, 'fraud-graph');
+    const np = page.getByRole('group', { name: 'eu-west-1 replicates to us-east-1' });
+    await waitUntil('no data on the Neptune edge', async () => /lag: no data/.test(await np.innerText()));
+    assert.match(await np.locator('.topology__lag').getAttribute('title'), /only when it is not zero/);
     session.assertNoErrors();
   } finally {
     await session.close();

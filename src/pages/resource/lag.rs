@@ -7,10 +7,13 @@ use crate::components::topology::LagProps;
 use crate::state::api::{self, Detail};
 use crate::state::browser;
 use crate::state::errors::ErrorInfo;
-use crate::state::lag::{self, LagCtx, LagSource};
+use crate::state::lag::{self, LagCtx};
 use crate::state::session::SessionCtx;
 use crate::state::task::spawn_owned;
 use leptos::prelude::*;
+
+/// A source of lag as the loop compares it: (member, its Region, the Region it replicates from).
+type Edge = (String, String, String);
 
 /// Starts the page's lag loop for the resource `key`, read from its `detail`; returns what
 /// the topology draws.
@@ -20,7 +23,9 @@ pub(super) fn poll(key: String, detail: RwSignal<Option<Result<Detail, ErrorInfo
     {
         let key = key.clone();
         spawn_owned(async move {
-            let mut last: Option<(Vec<LagSource>, i64)> = None;
+            // What was read last and when: the members and their sources, not the shard ids
+            // (a member read that fails now and then must not make every poll a new read).
+            let mut last: Option<(Vec<Edge>, i64)> = None;
             loop {
                 browser::until_visible().await;
                 let sources = detail.with_untracked(|d| match d {
@@ -28,11 +33,15 @@ pub(super) fn poll(key: String, detail: RwSignal<Option<Result<Detail, ErrorInfo
                     _ => Vec::new(),
                 });
                 let now = browser::now_ms();
+                let shape: Vec<Edge> = sources
+                    .iter()
+                    .map(|s| (s.member.clone(), s.region.clone(), s.from_region.clone()))
+                    .collect();
                 let due = match &last {
                     _ if sources.is_empty() => false,
                     None => true,
                     // New members or a new writer: read at once; else once a minute.
-                    Some((before, at)) => *before != sources || now - at >= i64::from(lag::POLL_MS),
+                    Some((before, at)) => *before != shape || now - at >= i64::from(lag::POLL_MS),
                 };
                 let connected = session.get_untracked();
                 if let (true, Some(s)) = (due, connected) {
@@ -40,7 +49,7 @@ pub(super) fn poll(key: String, detail: RwSignal<Option<Result<Detail, ErrorInfo
                     ctx.book.update(|b| {
                         b.insert(key.clone(), readings);
                     });
-                    last = Some((sources, now));
+                    last = Some((shape, now));
                 }
                 browser::sleep_ms(1_000).await;
             }
