@@ -89,12 +89,13 @@ test('keyboard only: jump, open the action, type the name, confirm, watch it set
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Topology' }).waitFor({ timeout: 20_000 });
     const target = 'Promote checkout-sessions-usw2 (us-west-2) to primary';
+    // The button's label, without the least-lag mark it may carry after it.
     let focused = '';
-    for (let i = 0; i < 60 && focused !== target; i++) {
+    for (let i = 0; i < 60 && !focused.startsWith(target); i++) {
       await page.keyboard.press('Tab');
       focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     }
-    assert.equal(focused, target, 'the action is reachable with Tab');
+    assert.ok(focused.startsWith(target), `the action is reachable with Tab (focused: ${focused})`);
     await screenshot(page, 'keyboard-focus-ring');
     // Esc closes the dialog; Enter opens it again.
     await page.keyboard.press('Enter');

@@ -118,9 +118,11 @@ pub fn ActionDialog(
                 </ul>
                 {children.map(|c| c())}
                 <DryRun calls=Signal::derive(move || effective.get().into_iter().collect()) />
-                {at_risk.map(|text| view! {
-                    <p class="dialog__at-risk" role="status">{move || text.get()}</p>
-                })}
+                // Some for every move of a writer (the lag said, or said unknown), so the line is
+                // there from the dialog's first frame; none for other actions.
+                {at_risk.map(|text| move || text.get().map(|t| view! {
+                    <p class="dialog__at-risk" role="status">{t}</p>
+                }))}
                 {confirm_name.map(|name| typed_box(
                     ("Type ", name.clone(), " to confirm"),
                     format!("Type {name} to confirm"),

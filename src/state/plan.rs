@@ -261,7 +261,9 @@ pub fn propose_evacuation<'a>(
             continue;
         }
         let why = match row.resource.kind {
-            ResourceKind::MemoryDbCluster if row.members.starts_with("regional cluster of ") => {
+            ResourceKind::MemoryDbCluster
+                if row.members.starts_with(super::rows::REGIONAL_CLUSTER_OF) =>
+            {
                 "a regional cluster of a Multi-Region cluster: every Region already takes \
                  writes (active-active); shift traffic to another Region's regional cluster"
             }

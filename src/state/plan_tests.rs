@@ -302,3 +302,34 @@ fn the_proposal_moves_each_writer_to_its_least_lagging_secondary() {
         step.why
     );
 }
+
+#[test]
+fn a_regional_cluster_of_a_multi_region_cluster_is_not_moved_and_says_why() {
+    let cluster = MemoryDbCluster {
+        name: "session-store-use1".into(),
+        region: "us-east-1".into(),
+        description: None,
+        status: "available".into(),
+        availability_mode: Some("multiaz".into()),
+        node_type: None,
+        engine_version: None,
+        arn: None,
+        number_of_shards: None,
+        endpoint: None,
+        shards: vec![],
+        multi_region: Some("wqmzt-session-store".into()),
+    };
+    let mut rows = inventory();
+    rows.push(Row::from_memorydb(&cluster));
+    let plan = propose_evacuation("us-east-1", &rows, &all_answer, &no_lag);
+    let n = plan
+        .not_moved
+        .iter()
+        .find(|n| n.name == "session-store-use1")
+        .expect("listed as not moved");
+    assert!(n.why.contains("active-active"), "{}", n.why);
+    assert!(plan
+        .not_moved
+        .iter()
+        .any(|n| n.name == "sessions-mdb" && !n.why.contains("active-active")));
+}

@@ -170,6 +170,10 @@ pub struct RowMember {
     pub writer: bool,
 }
 
+/// How a MemoryDB cluster's row says it belongs to a Multi-Region cluster (`regional cluster
+/// of wqmzt-sessions`); plans read it to say why such a cluster is not moved.
+pub const REGIONAL_CLUSTER_OF: &str = "regional cluster of ";
+
 /// Risk flags, as the inventory shows them.
 pub const RISK_SINGLE_AZ: &str = "single-AZ";
 pub const RISK_NO_REPLICA: &str = "no replica";
@@ -445,7 +449,7 @@ impl Row {
             writer: c.region.clone(),
             summary,
             members: match &c.multi_region {
-                Some(m) => format!("regional cluster of {m}"),
+                Some(m) => format!("{REGIONAL_CLUSTER_OF}{m}"),
                 None => c.node_type.clone().unwrap_or_default(),
             },
             risks: {

@@ -558,6 +558,7 @@ pub(super) fn DetailView(
             member,
             ..
         } = b;
+        let has_target = member.is_some();
         let is_least = Signal::derive(move || member.is_some() && least.with(|l| *l == member));
         view! {
             <button type="button" class=class.trim_end().to_string()
@@ -565,9 +566,11 @@ pub(super) fn DetailView(
                 aria-describedby="actions-blocked"
                 on:click=move |_| open.run((action.clone(), writer.clone(), expected.clone()))>
                 {label}
-                <span class="button__tag" class:button__tag--on=is_least>
-                    {move || if is_least.get() { " ◆ least lag" } else { "" }}
-                </span>
+                // Always there, shown only on the least-lagging member's button: the buttons
+                // keep their width when the lag arrives or the least one changes.
+                {has_target.then(|| view! {
+                    <span class="button__tag" class:button__tag--on=is_least>" ◆ least lag"</span>
+                })}
             </button>
         }
     };
