@@ -183,6 +183,10 @@ test('with CloudWatch refusing, the page still works and says the lag is unknown
     await dialog(page).getByLabel('Type ldgnf-checkout-sessions to confirm').fill('ldgnf-checkout-sessions');
     await waitUntil('confirm enabled', async () => !(await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).isDisabled()));
     await screenshot(page, 'lag-unknown');
+    // The run's record keeps what was at risk when it was sent (here: not known, and why).
+    await dialog(page).getByRole('button', { name: 'Promote secondary', exact: true }).click();
+    const card = page.locator('.run-card', { hasText: 'Promote checkout-sessions-usw2' }).first();
+    await waitUntil('at risk on the run card', async () => /When sent\s*Estimated writes at risk: unknown/.test(await card.innerText()));
   } finally {
     await session.close();
     await emulator.stop();

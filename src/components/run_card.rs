@@ -97,6 +97,9 @@ pub fn RunCard(
                 {move || run.with(|r| r.as_ref().and_then(Run::blind_note)).map(|note| view! {
                     <dt>"Blind"</dt><dd class="run-card__blind"><span aria-hidden="true">"⚠ "</span>{note}</dd>
                 })}
+                {move || run.with(|r| r.as_ref().and_then(|r| r.at_risk.clone())).map(|risk| view! {
+                    <dt>"When sent"</dt><dd class="run-card__at-risk">{risk}</dd>
+                })}
                 {move || run.with(|r| r.as_ref().and_then(|r| r.request_id.clone())).map(|id| view! {
                     <dt>"Request id"</dt><dd class="run-card__request-id"><code>{id}</code></dd>
                 })}

@@ -171,6 +171,10 @@ pub struct Run {
     /// A blind interval still open: since when no read answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blind_since: Option<i64>,
+    /// A move of a writer: the writes it put at risk when it was sent, from the target's
+    /// replication lag (`Estimated writes at risk: about 0.8 s of changes (...)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_risk: Option<String>,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -265,6 +269,7 @@ impl Run {
             blind: Vec::new(),
             last_read_at: None,
             blind_since: None,
+            at_risk: None,
         }
     }
 
@@ -572,6 +577,9 @@ impl Run {
             "- **When:** {}",
             Timestamp(self.started_at).to_iso8601()
         );
+        if let Some(risk) = &self.at_risk {
+            let _ = writeln!(md, "- **When sent:** {risk}");
+        }
         let _ = writeln!(
             md,
             "- **Result:** {} — {}",
@@ -1022,6 +1030,23 @@ None observed.
         rejected.rejected(1_500, ErrorInfo::local("refused", "fix it"));
         let text = run.to_markdown() + "---\n" + &rejected.to_markdown();
         assert_eq!(text, MARKDOWN);
+    }
+
+    #[test]
+    fn the_writes_at_risk_when_sent_are_kept_and_exported() {
+        let mut run = promote_run();
+        let said = "Estimated writes at risk: about 0.8 s of changes (last lag value at 10:41 UTC)";
+        run.at_risk = Some(said.into());
+        assert!(run
+            .to_markdown()
+            .contains(&format!("- **When sent:** {said}\n")));
+        let json = serde_json::to_string(&run).unwrap();
+        let back: Run = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.at_risk.as_deref(), Some(said));
+        // Unset, it is left out: records of earlier builds read and write as before.
+        assert!(!serde_json::to_string(&promote_run())
+            .unwrap()
+            .contains("at_risk"));
     }
 
     #[test]

@@ -149,6 +149,15 @@ impl RunsCtx {
 
     /// Starts a run: reads the resource once (who writes before), then sends the action's one
     /// call. Returns the run id at once; the run carries the outcome.
+    /// Keeps, in a run's record, the writes its move put at risk when it was sent.
+    pub fn note_at_risk(&self, id: &str, text: String) {
+        self.runs.update(|runs| {
+            if let Some(r) = runs.iter_mut().find(|r| r.id == id) {
+                r.at_risk = Some(text);
+            }
+        });
+    }
+
     pub fn start(&self, action: Action, writer_expected: Option<String>) -> String {
         let now = browser::now_ms();
         let id = format!("run-{now}-{}", self.runs.with_untracked(Vec::len));

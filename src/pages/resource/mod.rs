@@ -328,24 +328,7 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
         })
     });
 
-    let confirm = Callback::new(move |_| {
-        let Some(p) = pending.with_untracked(Clone::clone) else {
-            return;
-        };
-        if p.run_id.is_some() {
-            return; // already sent: one request, ever
-        }
-        let Some(action) = effective.get_untracked() else {
-            return;
-        };
-        let id = runs.start(action, p.expected.clone());
-        pending.set(Some(Pending {
-            run_id: Some(id),
-            ..p
-        }));
-    });
-
-    let close = Callback::new(move |_| pending.set(None));
+    // What the move may lose, said in the dialog and kept in the run's record.
     let at_risk = Signal::derive(move || {
         let member = pending.with(|p| {
             p.as_ref()
@@ -360,6 +343,28 @@ fn ResourceView(rref: ResourceRef) -> impl IntoView {
                 })
         }))
     });
+
+    let confirm = Callback::new(move |_| {
+        let Some(p) = pending.with_untracked(Clone::clone) else {
+            return;
+        };
+        if p.run_id.is_some() {
+            return; // already sent: one request, ever
+        }
+        let Some(action) = effective.get_untracked() else {
+            return;
+        };
+        let id = runs.start(action, p.expected.clone());
+        if let Some(text) = at_risk.get_untracked() {
+            runs.note_at_risk(&id, text);
+        }
+        pending.set(Some(Pending {
+            run_id: Some(id),
+            ..p
+        }));
+    });
+
+    let close = Callback::new(move |_| pending.set(None));
 
     // Why no action may start now: a run on this resource that has not settled, or the last
     // read failed for want of a connection (or of valid credentials).
