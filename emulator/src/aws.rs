@@ -216,8 +216,8 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         );
         let e = AwsError::AccessDenied(format!(
             "User: {user} is not authorized to perform: {}:{action} because no identity-based policy allows the {}:{action} action",
-            service.signing_name(),
-            service.signing_name()
+            service.iam_prefix(),
+            service.iam_prefix()
         ));
         return error_reply_in(wire, service, &e, &request_id, &context);
     }

@@ -462,6 +462,18 @@ impl LagCtx {
     }
 }
 
+/// Why CloudWatch could not be read, short enough for an edge's tooltip and a dialog line:
+/// `AccessDeniedException in us-west-2`, `no answer in us-west-2`.
+fn short_reason(e: &crate::aws::AwsError, region: &str) -> String {
+    use crate::aws::ErrorKind;
+    match (e.kind(), e.code()) {
+        (ErrorKind::Transport, _) => format!("no answer in {region}"),
+        (ErrorKind::Decode, _) => format!("an unreadable answer in {region}"),
+        (_, Some(code)) => format!("{code} in {region}"),
+        _ => format!("{e} ({region})"),
+    }
+}
+
 /// Reads the lag of `sources` ending at `now` (server clock, ms): ListMetrics where the
 /// dimensions must be found, then one GetMetricData per Region, all Regions at once.
 pub async fn fetch(session: &Session, sources: &[LagSource], now: i64) -> Vec<Reading> {
@@ -485,7 +497,8 @@ pub async fn fetch(session: &Session, sources: &[LagSource], now: i64) -> Vec<Re
         match answer {
             Ok(m) => found.entry(region).or_default().extend(m),
             Err(e) => {
-                list_errors.insert(region, super::api::to_error(&e).summary);
+                let why = short_reason(&e, &region);
+                list_errors.insert(region, why);
             }
         }
     }
@@ -496,7 +509,7 @@ pub async fn fetch(session: &Session, sources: &[LagSource], now: i64) -> Vec<Re
                 .cloudwatch(region)
                 .get_metric_data(&q.queries, now - WINDOW_MS, now)
                 .await
-                .map_err(|e| super::api::to_error(&e).summary);
+                .map_err(|e| short_reason(&e, region));
             (region.clone(), answer)
         },
     ))

@@ -162,3 +162,13 @@ def test_multi_region_clusters_list_their_regional_clusters(emulator):
     with pytest.raises(ClientError) as e:
         mdb.describe_multi_region_clusters(MultiRegionClusterName="nope")
     assert e.value.response["Error"]["Code"] == "MultiRegionClusterNotFoundFault"
+
+
+def test_a_denied_metric_read_names_the_iam_action_not_the_signing_name(start_emulator):
+    emu = start_emulator("--topology", "default", "--deny", "GetMetricData")
+    with pytest.raises(ClientError) as e:
+        fetch(emu.cloudwatch("us-west-2"), [EC_USW2])
+    err = e.value.response["Error"]
+    assert err["Code"] in ("AccessDenied", "AccessDeniedException"), err
+    # CloudWatch signs as "monitoring", but its IAM actions are "cloudwatch:...".
+    assert "cloudwatch:GetMetricData" in err["Message"] and "monitoring:" not in err["Message"], err

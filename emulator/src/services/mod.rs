@@ -70,6 +70,15 @@ impl Service {
         }
     }
 
+    /// The prefix of the service's IAM actions (`cloudwatch:GetMetricData`), which is not
+    /// always its signing name (`monitoring`).
+    pub fn iam_prefix(self) -> &'static str {
+        match self {
+            Service::CloudWatch => "cloudwatch",
+            other => other.signing_name(),
+        }
+    }
+
     pub fn is_json(self) -> bool {
         matches!(self, Service::MemoryDb | Service::CloudWatch)
     }
