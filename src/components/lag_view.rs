@@ -89,26 +89,20 @@ pub fn LagEdge(
     to: String,
     member: String,
     readings: Signal<Vec<Reading>>,
+    least: Signal<Option<String>>,
     threshold: Signal<f64>,
 ) -> impl IntoView {
     let reading = {
         let member = member.clone();
-        Memo::new(move |_| {
-            readings.with(|rs| {
-                (
-                    rs.iter().find(|r| r.member == member).cloned(),
-                    lag::least_lag(rs).map(|r| r.member.clone()),
-                )
-            })
-        })
+        Memo::new(move |_| readings.with(|rs| rs.iter().find(|r| r.member == member).cloned()))
     };
     view! {
         <div class="topology__edge" role="group" aria-label=format!("{from} replicates to {to}")>
             <span class="topology__edge-line" aria-hidden="true">{format!("{from} ⟶ {to}")}</span>
             {move || {
-                let (r, least) = reading.get();
+                let r = reading.get();
                 let (text, class, title) = value_text(r.as_ref(), threshold.get());
-                let is_least = least.as_deref() == Some(member.as_str());
+                let is_least = least.with(|l| l.as_deref() == Some(member.as_str()));
                 let warn = class == "lag--warn";
                 let series = r.map(|r| r.series).unwrap_or_default();
                 view! {

@@ -31,6 +31,8 @@ pub struct TopoRegion {
 #[derive(Clone, Copy)]
 pub struct LagProps {
     pub readings: Signal<Vec<Reading>>,
+    /// The member with the least lag, computed once for the edges and the buttons.
+    pub least: Signal<Option<String>>,
     pub threshold: Signal<f64>,
     /// Sets the threshold (seconds) above which the lag is a warning.
     pub set_threshold: Callback<f64>,
@@ -76,7 +78,7 @@ pub fn Topology(
                     let edge = match lag {
                         Some(l) => view! {
                             <LagEdge from=w.clone() to=r.region.clone() member=r.name.clone()
-                                readings=l.readings threshold=l.threshold />
+                                readings=l.readings least=l.least threshold=l.threshold />
                         }
                         .into_any(),
                         None => view! {

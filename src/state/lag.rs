@@ -335,12 +335,16 @@ pub fn readings(
             let state = match (series.last(), unknown) {
                 (Some(&(at, seconds)), _) => LagState::Known { at, seconds },
                 (None, Some(why)) => LagState::Unknown(why),
-                (None, None) if asked == 0 => LagState::Unknown(format!(
-                    "no {} metric found for {} in {}",
-                    s.namespace_and_name().1,
-                    s.member,
-                    s.region
-                )),
+                // Nothing asked because finding the metric failed: that is why it is unknown.
+                (None, None) if asked == 0 => match answers.get(&s.region) {
+                    Some(Err(e)) => LagState::Unknown(format!("CloudWatch not read: {e}")),
+                    _ => LagState::Unknown(format!(
+                        "no {} metric found for {} in {}",
+                        s.namespace_and_name().1,
+                        s.member,
+                        s.region
+                    )),
+                },
                 (None, None) => LagState::NoData(match s.metric {
                     LagMetric::GlobalDatabase => {
                         "no datapoint in 15 min: Neptune sends this metric only when it is not \
@@ -519,14 +523,7 @@ pub async fn fetch(session: &Session, sources: &[LagSource], now: i64) -> Vec<Re
     for (region, e) in list_errors {
         answers.entry(region).or_insert(Err(e));
     }
-    let mut out = readings(sources, &plan, &answers);
-    // A source whose discovery failed is unknown for that reason, not "no metric found".
-    for r in &mut out {
-        if let (LagState::Unknown(_), Some(Err(e))) = (&r.state, answers.get(&r.region)) {
-            r.state = LagState::Unknown(format!("CloudWatch not read: {e}"));
-        }
-    }
-    out
+    readings(sources, &plan, &answers)
 }
 
 #[cfg(test)]

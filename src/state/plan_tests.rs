@@ -24,13 +24,10 @@ fn graph(id: &str, members: &[(&str, &str, bool)]) -> GlobalDatabase {
     }
 }
 
-/// The emulator's default topology, as the inventory lists it.
-fn inventory() -> Vec<Row> {
-    use MemberRole::*;
-    let mut member = rg("checkout-sessions-use1", "us-east-1", "available");
-    member.global_datastore = Some(("ldgnf-checkout-sessions".into(), Primary));
-    let memorydb = MemoryDbCluster {
-        name: "sessions-mdb".into(),
+/// A Multi-AZ MemoryDB cluster in us-east-1, of a Multi-Region cluster when one is named.
+fn memorydb_cluster(name: &str, multi_region: Option<&str>) -> MemoryDbCluster {
+    MemoryDbCluster {
+        name: name.into(),
         region: "us-east-1".into(),
         description: None,
         status: "available".into(),
@@ -41,8 +38,16 @@ fn inventory() -> Vec<Row> {
         number_of_shards: None,
         endpoint: None,
         shards: vec![],
-        multi_region: None,
-    };
+        multi_region: multi_region.map(Into::into),
+    }
+}
+
+/// The emulator's default topology, as the inventory lists it.
+fn inventory() -> Vec<Row> {
+    use MemberRole::*;
+    let mut member = rg("checkout-sessions-use1", "us-east-1", "available");
+    member.global_datastore = Some(("ldgnf-checkout-sessions".into(), Primary));
+    let memorydb = memorydb_cluster("sessions-mdb", None);
     vec![
         Row::from_global_datastore(&datastore(
             "ldgnf-checkout-sessions",
@@ -305,20 +310,7 @@ fn the_proposal_moves_each_writer_to_its_least_lagging_secondary() {
 
 #[test]
 fn a_regional_cluster_of_a_multi_region_cluster_is_not_moved_and_says_why() {
-    let cluster = MemoryDbCluster {
-        name: "session-store-use1".into(),
-        region: "us-east-1".into(),
-        description: None,
-        status: "available".into(),
-        availability_mode: Some("multiaz".into()),
-        node_type: None,
-        engine_version: None,
-        arn: None,
-        number_of_shards: None,
-        endpoint: None,
-        shards: vec![],
-        multi_region: Some("wqmzt-session-store".into()),
-    };
+    let cluster = memorydb_cluster("session-store-use1", Some("wqmzt-session-store"));
     let mut rows = inventory();
     rows.push(Row::from_memorydb(&cluster));
     let plan = propose_evacuation("us-east-1", &rows, &all_answer, &no_lag);

@@ -57,8 +57,11 @@ pub(super) fn poll(key: String, detail: RwSignal<Option<Result<Detail, ErrorInfo
     }
     let readings =
         Signal::derive(move || ctx.book.with(|b| b.get(&key).cloned().unwrap_or_default()));
+    let least =
+        Memo::new(move |_| readings.with(|rs| lag::least_lag(rs).map(|r| r.member.clone())));
     LagProps {
         readings,
+        least: least.into(),
         threshold: ctx.threshold_s.into(),
         set_threshold: Callback::new(move |s| ctx.set_threshold(s)),
     }

@@ -28,8 +28,6 @@ pub(super) struct ActionButton {
     writer: String,
     /// Who should write after it, checked when the run settles.
     expected: Option<String>,
-    /// The member a move makes the writer: marked when its replication lag is the least.
-    member: Option<String>,
 }
 
 /// What the resource page draws for any kind of resource: built from the detail by a plain
@@ -64,7 +62,6 @@ pub(super) fn layout(detail: &Detail) -> Layout {
             label,
             look: "button--primary",
             busy: false,
-            member: action.moved_to().map(str::to_string),
             action,
             writer: writer.to_string(),
             expected,
@@ -519,7 +516,6 @@ fn shard_buttons(
             busy: kind.is_transitional(),
             action,
             writer: primary,
-            member: None,
             expected: None,
         }]);
     }
@@ -540,10 +536,6 @@ pub(super) fn DetailView(
 ) -> impl IntoView {
     // Only global resources have replication between Regions.
     let has_lag = page.regions.len() > 1;
-    let least = Memo::new(move |_| {
-        lag.readings
-            .with(|rs| crate::state::lag::least_lag(rs).map(|r| r.member.clone()))
-    });
     let button = move |b: ActionButton| {
         let class = format!(
             "button {}{}",
@@ -555,11 +547,12 @@ pub(super) fn DetailView(
             action,
             writer,
             expected,
-            member,
             ..
         } = b;
+        // The member the move makes the writer: marked when its lag is the least.
+        let member = action.moved_to().map(str::to_string);
         let has_target = member.is_some();
-        let is_least = Signal::derive(move || member.is_some() && least.with(|l| *l == member));
+        let is_least = Signal::derive(move || member.is_some() && lag.least.with(|l| *l == member));
         view! {
             <button type="button" class=class.trim_end().to_string()
                 prop:disabled=move || blocked.with(Option::is_some)
