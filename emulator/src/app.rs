@@ -20,6 +20,29 @@ pub struct App {
     pub rng: Mutex<Rng>,
     /// Actions answered `AccessDenied`, as to a role whose policy lacks them.
     pub deny: Vec<String>,
+    /// The test OpenID Connect issuer (`/_emulator/oidc`).
+    pub oidc: crate::oidc::Issuer,
+    /// Credentials issued by `AssumeRoleWithWebIdentity`.
+    pub issued: Mutex<Vec<Issued>>,
+    /// Lifetime of issued credentials, seconds, whatever `DurationSeconds` asked
+    /// (`--sts-duration`): shorter than STS allows, to test refreshing.
+    pub sts_duration_s: Option<i64>,
+}
+
+/// Temporary credentials of an assumed role.
+pub struct Issued {
+    pub credential: Credential,
+    /// The role's name (`failover-console-operator`).
+    pub role: String,
+    pub session_name: String,
+    pub expires: Millis,
+}
+
+impl Issued {
+    /// Whether the role's policy allows this action: the read-only role allows no mutation.
+    pub fn allows(&self, mutating: bool) -> bool {
+        !mutating || self.role != crate::services::sts::READ_ONLY_ROLE
+    }
 }
 
 /// Locks a mutex even if a panicking request poisoned it: the data is still consistent,
@@ -51,6 +74,14 @@ impl App {
             faults: config.faults.clone(),
             rng: Mutex::new(Rng::new(config.seed)),
             deny: config.deny.clone(),
+            oidc: crate::oidc::Issuer::new(
+                config.seed,
+                config.oidc_client_ids.clone(),
+                config.oidc_token_lifetime_s,
+                now,
+            ),
+            issued: Mutex::new(Vec::new()),
+            sts_duration_s: config.sts_duration_s,
         }
     }
 
@@ -60,12 +91,30 @@ impl App {
 }
 
 /// A snapshot of the credential store for one verification.
-pub struct Store<'a> {
-    pub credentials: &'a [Credential],
+pub struct Store {
+    pub credentials: Vec<Credential>,
     pub expired: BTreeSet<String>,
 }
 
-impl CredentialStore for Store<'_> {
+impl Store {
+    /// The configured keys and the issued ones, those past their expiry marked expired.
+    pub fn snapshot(app: &App, now: Millis) -> Store {
+        let mut credentials = app.credentials.clone();
+        let mut expired = lock(&app.expired).clone();
+        for i in lock(&app.issued).iter() {
+            credentials.push(i.credential.clone());
+            if i.expires <= now {
+                expired.insert(i.credential.access_key_id.clone());
+            }
+        }
+        Store {
+            credentials,
+            expired,
+        }
+    }
+}
+
+impl CredentialStore for Store {
     fn lookup(&self, access_key_id: &str) -> Option<&Credential> {
         self.credentials
             .iter()

@@ -151,10 +151,10 @@ fn error_reply_in(
 pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
     let request_id = app.request_id();
     let guessed = guess_service(req.headers);
-    let store = Store {
-        credentials: &app.credentials,
-        expired: lock(&app.expired).clone(),
-    };
+    if let Some(reply) = unsigned_sts(app, req, now, &request_id) {
+        return reply;
+    }
+    let store = Store::snapshot(app, now);
     let scope = match sigv4::verify(req, &store, now) {
         Ok(s) => s,
         Err(e) => {
@@ -222,6 +222,19 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         return error_reply_in(wire, service, &e, &request_id, &context);
     }
     let mutating = service.is_mutating(&action);
+    let role_refuses = lock(&app.issued)
+        .iter()
+        .find(|i| i.credential.access_key_id == scope.access_key_id)
+        .filter(|i| !i.allows(mutating))
+        .map(|i| services::sts::assumed_role_arn(&i.role, &i.session_name));
+    if let Some(who) = role_refuses {
+        let e = AwsError::AccessDenied(format!(
+            "User: {who} is not authorized to perform: {}:{action} because no identity-based policy allows the {}:{action} action",
+            service.iam_prefix(),
+            service.iam_prefix()
+        ));
+        return error_reply_in(wire, service, &e, &request_id, &context);
+    }
     let fault = app.faults.roll(&mut lock(&app.rng), mutating);
     let delayed = app.faults.applies_to(mutating) && !app.faults.latency.is_zero();
     let result = match fault {
@@ -297,6 +310,57 @@ pub fn handle(app: &App, req: &RequestParts<'_>, now: Millis) -> Reply {
         });
     }
     reply
+}
+
+/// `AssumeRoleWithWebIdentity`, which is sent unsigned (the token is the proof): answered
+/// here when the request carries no `Authorization` and asks for that action.
+fn unsigned_sts(app: &App, req: &RequestParts<'_>, now: Millis, request_id: &str) -> Option<Reply> {
+    if req.header("authorization").is_some() {
+        return None;
+    }
+    let params = query::Params::parse(req.body).ok()?;
+    if params.get("Action") != Some("AssumeRoleWithWebIdentity") {
+        return None;
+    }
+    let action = "AssumeRoleWithWebIdentity";
+    let context = format!("sts - {action}");
+    let reply = match services::sts::assume_role_with_web_identity(app, &params, now) {
+        Ok(inner) => Reply {
+            status: 200,
+            headers: vec![
+                ("content-type", "text/xml".into()),
+                ("x-amzn-RequestId", request_id.to_string()),
+            ],
+            body: query::success(action, services::sts::XMLNS, &inner, request_id).into_bytes(),
+            log: format!("{context} 200"),
+            delayed: false,
+        },
+        Err(e) => error_reply_in(Wire::Query, Service::Sts, &e, request_id, &context),
+    };
+    // Recorded like a mutation (exactly-once proofs of sign-in and refresh); never the token.
+    let kept = ["RoleArn", "RoleSessionName", "DurationSeconds"];
+    let result = if reply.status == 200 {
+        "OK".to_string()
+    } else {
+        code_of(&String::from_utf8_lossy(&reply.body))
+    };
+    lock(&app.world).calls.push(CallRecord {
+        at: now,
+        service: "sts",
+        region: "-".into(),
+        action: action.into(),
+        params: Value::Object(
+            params
+                .0
+                .iter()
+                .filter(|(k, _)| kept.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        ),
+        result,
+        request_id: request_id.to_string(),
+    });
+    Some(reply)
 }
 
 /// The `<Code>` of a Query error body, for the call log.
@@ -398,7 +462,17 @@ fn run(
             services::cloudwatch::handle(&mut world, region, action, i, now).map(Output::Json)
         }
         (Service::Sts, CallInput::Query(_)) => {
-            services::sts::handle(access_key_id, action).map(Output::Xml)
+            drop(world);
+            match action {
+                "GetCallerIdentity" => Ok(Output::Xml(services::sts::caller_identity(
+                    app,
+                    access_key_id,
+                ))),
+                // Unsigned: answered before the signature check (`unsigned_sts`).
+                _ => Err(AwsError::InvalidAction(format!(
+                    "{action} must be sent unsigned, as the AWS SDKs send it"
+                ))),
+            }
         }
         _ => Err(AwsError::InternalFailure),
     }

@@ -37,6 +37,12 @@ OPTIONS:
   --lag ID=PROFILE[,...]    replication lag profile of a secondary (replication group,
                             Neptune cluster or regional cluster): steady, spiky, growing
                             or zero, as CloudWatch's GetMetricData then serves it
+  --oidc-client-id ID       the client id (ID token audience) the test issuer and STS
+                            accept (repeatable) [default: failover-console]
+  --oidc-token-lifetime S   seconds an ID token from the test issuer lives [default: 3600]
+  --sts-duration S          seconds the credentials of AssumeRoleWithWebIdentity live,
+                            whatever DurationSeconds asked (shorter than STS's 900 s
+                            minimum allowed, to test refreshing)
   -h, --help                print this help
   -V, --version             print the version
 
@@ -50,6 +56,9 @@ ENDPOINTS:
   GET|POST /_emulator/faults {\"regionDown\":[..],\"regionHang\":[..]}
   GET|POST /_emulator/lag    {\"checkout-sessions-euw1\":\"growing\"}
   POST /_emulator/credentials/expire | /_emulator/credentials/restore  {\"accessKeyId\":\"..\"}
+  /_emulator/oidc/...       a test OpenID Connect issuer: .well-known/openid-configuration,
+                            authorize, token, jwks.json; POST mint|next {\"audience\":..,
+                            \"issuer\":.., \"expiresIn\":S, \"badSignature\":true} for bad tokens
 ";
 
 #[derive(Debug, Clone)]
@@ -68,6 +77,11 @@ pub struct Config {
     pub deny: Vec<String>,
     /// Lag profiles of secondaries (`--lag`).
     pub lag: Vec<(String, LagProfile)>,
+    /// Audiences the test issuer serves and STS accepts (`--oidc-client-id`).
+    pub oidc_client_ids: Vec<String>,
+    pub oidc_token_lifetime_s: i64,
+    /// Forced lifetime of issued credentials (`--sts-duration`).
+    pub sts_duration_s: Option<i64>,
 }
 
 /// What the command line asks for.
@@ -104,6 +118,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut quota = 15;
     let mut deny = Vec::new();
     let mut lag = Vec::new();
+    let mut oidc_client_ids = Vec::new();
+    let mut oidc_token_lifetime_s = crate::oidc::DEFAULT_TOKEN_LIFETIME_S;
+    let mut sts_duration_s = None;
+    let seconds = |flag: &str, v: &str| {
+        v.parse::<i64>()
+            .ok()
+            .filter(|s| *s > 0)
+            .ok_or_else(|| format!("{flag} {v}: expected a number of seconds greater than 0"))
+    };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -160,6 +183,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                     lag.push((id.to_string(), LagProfile::parse(p)?));
                 }
             }
+            "--oidc-client-id" => oidc_client_ids.push(value()?),
+            "--oidc-token-lifetime" => oidc_token_lifetime_s = seconds(&flag, &value()?)?,
+            "--sts-duration" => sts_duration_s = Some(seconds(&flag, &value()?)?),
             "--test-failover-quota" => {
                 let v = value()?;
                 quota = v
@@ -189,6 +215,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         test_failover_quota: quota,
         deny,
         lag,
+        oidc_client_ids: if oidc_client_ids.is_empty() {
+            vec![crate::oidc::DEFAULT_CLIENT_ID.to_string()]
+        } else {
+            oidc_client_ids
+        },
+        oidc_token_lifetime_s,
+        sts_duration_s,
     })))
 }
 

@@ -42,6 +42,13 @@ pub enum AwsError {
     ShardNotFound(String),
     InvalidClusterState(String),
     MultiRegionClusterNotFound(String),
+    // STS AssumeRoleWithWebIdentity.
+    InvalidIdentityToken(String),
+    /// The web identity token is past its `exp` (code `ExpiredTokenException`, unlike the
+    /// `ExpiredToken` of a request signed with expired credentials).
+    ExpiredWebIdentityToken(String),
+    /// STS's own validation code (`ValidationError`), e.g. a DurationSeconds out of range.
+    StsValidation(String),
 }
 
 /// How a protocol identifies the error: Query `Code` and JSON `__type` differ for a few.
@@ -79,6 +86,9 @@ impl AwsError {
             ShardNotFound(_) => "ShardNotFoundFault",
             InvalidClusterState(_) => "InvalidClusterStateFault",
             MultiRegionClusterNotFound(_) => "MultiRegionClusterNotFoundFault",
+            InvalidIdentityToken(_) => "InvalidIdentityToken",
+            ExpiredWebIdentityToken(_) => "ExpiredTokenException",
+            StsValidation(_) => "ValidationError",
         }
     }
 
@@ -200,7 +210,10 @@ impl AwsError {
             | ClusterNotFound(m)
             | ShardNotFound(m)
             | InvalidClusterState(m)
-            | MultiRegionClusterNotFound(m) => m.clone(),
+            | MultiRegionClusterNotFound(m)
+            | InvalidIdentityToken(m)
+            | ExpiredWebIdentityToken(m)
+            | StsValidation(m) => m.clone(),
         }
     }
 }

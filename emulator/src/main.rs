@@ -8,6 +8,7 @@ mod clock;
 mod error;
 mod faults;
 mod models;
+mod oidc;
 mod server;
 mod services;
 mod sigv4;

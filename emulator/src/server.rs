@@ -147,6 +147,14 @@ pub async fn serve(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Bod
         }
     };
 
+    if path == crate::oidc::PATH || path.starts_with(&format!("{}/", crate::oidc::PATH)) {
+        let body = body.unwrap_or_default();
+        let host = header("host").unwrap_or_else(|| "127.0.0.1:4566".into());
+        let answer = app.oidc.handle(&method, &path, &query, &host, &body, now);
+        log(&format!("{method} {path} {}", answer.status));
+        return Ok(response(answer.status, answer.headers, answer.body, now));
+    }
+
     if path.starts_with("/_emulator/") {
         let body = body.unwrap_or_default();
         let (status, v) =

@@ -51,7 +51,7 @@ impl RequestParts<'_> {
             .collect()
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.header_values(name).first().copied()
     }
 }
