@@ -38,9 +38,11 @@ must "bootstrap" "$ROOT/scripts/bootstrap.sh" --test
 stage "rustfmt" cargo fmt --all -- --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The emulator first: tests/emulator_live.rs runs the newest build of it.
-must "build emulator" cargo build --quiet -p failover-emulator
+must "build emulator and relay" cargo build --quiet -p failover-emulator -p failover-relay
+must "build fc-config" cargo build --quiet --bin fc-config
 stage "cargo test (native)" cargo test --workspace
 export FAILOVER_EMULATOR_BIN="$ROOT/target/debug/failover-emulator"
+export FAILOVER_RELAY_BIN="$ROOT/target/debug/failover-relay"
 stage "emulator via boto3 (pytest)" "$ROOT/.venv/bin/python" -m pytest -q tests/emulator
 must "build console (wasm)" "$ROOT/scripts/build-web.sh"
 if [ "${FC_SKIP_E2E:-0}" = 1 ]; then

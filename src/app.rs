@@ -10,6 +10,7 @@ use crate::pages::plans::PlansPage;
 use crate::pages::resource::ResourcePage;
 use crate::pages::runs::RunsPage;
 use crate::state::browser;
+use crate::state::deploy::Loaded;
 use crate::state::inventory::InventoryCtx;
 use crate::state::plans::PlansCtx;
 use crate::state::reach::ReachCtx;
@@ -17,19 +18,36 @@ use crate::state::route::resource_from_params;
 use crate::state::rows::ResourceKind;
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
+use crate::state::signin::SignInCtx;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// What was found beside index.html (`config.json`).
+    #[prop(optional, into)]
+    deploy: Option<Loaded>,
+) -> impl IntoView {
+    let deploy = match deploy.unwrap_or(Loaded::Absent) {
+        Loaded::Invalid(why) => return view! { <ConfigRefused why /> }.into_any(),
+        Loaded::Ready(c) => Some(*c),
+        Loaded::Absent => None,
+    };
+    let environment = deploy.as_ref().map(|d| d.environment.clone());
+    if let Some(env) = &environment {
+        browser::set_title(&format!("{env} · failover-console"));
+    }
+    let lag_default = deploy.as_ref().and_then(|d| d.lag_threshold_s);
+    let packaged = deploy.is_some();
     let reach = ReachCtx::provide();
-    let session = SessionCtx::provide(reach);
+    let session = SessionCtx::provide(reach, deploy);
+    let sign_in = SignInCtx::provide(session);
     let inventory = InventoryCtx::provide(session);
     let runs = RunsCtx::provide(session);
     PlansCtx::provide(session, runs);
-    crate::state::lag::LagCtx::provide();
+    crate::state::lag::LagCtx::provide(lag_default);
     let palette_open = RwSignal::new(false);
 
     // A run that settles changed what the inventory shows: its rows are read again at once,
@@ -61,6 +79,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <AppHeader
+                environment
+                expires=sign_in.expires
+                now=runs.now
                 session=Memo::new(move |_| {
                     session.get().map(|s| {
                         let mut label = s.label();
@@ -108,6 +129,10 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <RunTray runs=runs.runs now=runs.now />
+            <CredentialRenewal sign_in />
+            <Show when=move || packaged>
+                <VersionNotice running=Signal::derive(move || runs.runs.with(|r| r.iter().any(|r| !r.phase.is_done()))) />
+            </Show>
             <Show when=move || palette_open.get()>
                 <CommandPalette
                     rows=inventory.rows
@@ -115,6 +140,78 @@ pub fn App() -> impl IntoView {
                 />
             </Show>
         </Router>
+    }
+    .into_any()
+}
+
+/// Keeps signed-in credentials fresh for as long as the app is mounted (a run in progress
+/// keeps its client; the credentials inside it are swapped between two requests).
+#[component]
+fn CredentialRenewal(sign_in: SignInCtx) -> impl IntoView {
+    let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+    leptos::task::spawn_local(sign_in.keep_fresh(alive.clone()));
+    let alive = send_wrapper::SendWrapper::new(alive);
+    on_cleanup(move || alive.set(false));
+}
+
+/// A packaged deployment: registers its service worker, looks for a new deployment every
+/// minute (and when the tab comes back), and offers the reload, never during a run.
+#[component]
+fn VersionNotice(running: Signal<bool>) -> impl IntoView {
+    use crate::state::offline;
+    let waiting = RwSignal::new(false);
+    let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+    offline::register();
+    {
+        let alive = alive.clone();
+        leptos::task::spawn_local(async move {
+            let mut ticks = 0u32;
+            while alive.get() {
+                browser::sleep_ms(2000).await;
+                ticks += 1;
+                if ticks % 30 == 0 && !browser::is_hidden() {
+                    offline::check_for_update().await;
+                }
+                if alive.get() {
+                    waiting.set(offline::new_version_waiting().await);
+                }
+            }
+        });
+    }
+    let alive = send_wrapper::SendWrapper::new(alive);
+    on_cleanup(move || alive.set(false));
+    view! {
+        <Show when=move || waiting.get()>
+            <div class="version-notice" role="status">
+                <span>"A new version of this console is deployed."</span>
+                <button type="button" class="button button--primary version-notice__reload"
+                    disabled=move || running.get()
+                    on:click=move |_| leptos::task::spawn_local(offline::activate_new_version())>
+                    "New version — reload"
+                </button>
+                <Show when=move || running.get()>
+                    <span class="version-notice__held">"Held until the running operation settles."</span>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
+/// The deployment's config.json has a mistake: nothing is sent anywhere until it is fixed.
+#[component]
+fn ConfigRefused(why: String) -> impl IntoView {
+    browser::set_title("config.json refused · failover-console");
+    view! {
+        <header class="shell__bar app-header">
+            <span class="shell__brand">"failover-console"</span>
+        </header>
+        <main class="app page config-refused" data-app-mounted="true">
+            <h1 class="page__title">"This deployment's configuration is refused"</h1>
+            <p class="field__error config-refused__why" role="alert">{why}</p>
+            <p>"The console reads "<code>"config.json"</code>" beside its "<code>"index.html"</code>
+               " to know the environment, its regions, endpoints and sign-in. Nothing was sent to AWS. "
+               "Fix the file (check it with "<code>"scripts/package.sh"</code>", which refuses the same mistakes) and reload."</p>
+        </main>
     }
 }
 

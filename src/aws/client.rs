@@ -11,7 +11,7 @@ use super::services::{ElastiCache, MemoryDb, Neptune};
 use super::signing::{self, SigningScope};
 use super::transport::{HttpRequest, HttpResponse, Transport};
 use crate::model::Service;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
@@ -65,6 +65,9 @@ pub struct Client {
 
 struct Inner {
     config: ClientConfig,
+    /// The credentials requests are signed with: those of `config` until
+    /// [`Client::replace_credentials`] swaps in renewed ones.
+    credentials: RefCell<Credentials>,
     transport: Rc<dyn Transport>,
     clock: Clock,
     retry: Cell<RetryPolicy>,
@@ -95,6 +98,7 @@ impl Client {
         let seed = clock.local_now().millis() as u64;
         Client {
             inner: Rc::new(Inner {
+                credentials: RefCell::new(config.credentials.clone()),
                 config,
                 transport,
                 clock,
@@ -137,6 +141,17 @@ impl Client {
         Sts::new(self, region)
     }
 
+    /// Signs every later request with `credentials` (renewed role credentials): clones of
+    /// this client, held by runs in progress, switch too, between two requests.
+    pub fn replace_credentials(&self, credentials: Credentials) {
+        *self.inner.credentials.borrow_mut() = credentials;
+    }
+
+    /// The credentials requests are signed with now.
+    pub fn credentials(&self) -> Credentials {
+        self.inner.credentials.borrow().clone()
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.inner.clock
     }
@@ -162,6 +177,21 @@ impl Client {
         operation: &'static str,
         body: CallBody,
         mutating: bool,
+    ) -> Result<Answer, AwsError> {
+        self.call_as(service, region, operation, body, mutating, true)
+            .await
+    }
+
+    /// [`Client::call`], optionally unsigned: STS's `AssumeRoleWithWebIdentity` is sent
+    /// without a signature (the web identity token is the proof), as the SDKs send it.
+    pub(crate) async fn call_as(
+        &self,
+        service: Service,
+        region: &str,
+        operation: &'static str,
+        body: CallBody,
+        mutating: bool,
+        signed: bool,
     ) -> Result<Answer, AwsError> {
         let ctx = |e: AwsError| e.with_context(service, region, operation);
         let inner = &self.inner;
@@ -215,13 +245,16 @@ impl Client {
                 headers: headers.clone(),
                 body: bytes.clone(),
             };
-            signing::sign(
-                &mut req,
-                &inner.config.credentials,
-                &scope,
-                inner.clock.now_system_time(),
-            )
-            .map_err(ctx)?;
+            if signed {
+                let credentials = inner.credentials.borrow().clone();
+                signing::sign(
+                    &mut req,
+                    &credentials,
+                    &scope,
+                    inner.clock.now_system_time(),
+                )
+                .map_err(ctx)?;
+            }
             let err = match inner.transport.send(req).await {
                 Ok(resp) if resp.is_success() => {
                     return Ok(Answer {

@@ -1,9 +1,16 @@
 //! The top bar: same geometry as the index.html shell, so mounting does not shift anything.
 
+use crate::state::signin::countdown;
 use leptos::prelude::*;
 
 #[component]
 pub fn AppHeader(
+    /// The deployment's name (`prod`), so nobody acts on the wrong environment.
+    environment: Option<String>,
+    /// Signed-in credentials' expiry and lifetime, ms.
+    expires: RwSignal<Option<(i64, i64)>>,
+    /// Ticks every second.
+    now: RwSignal<i64>,
     /// `key …0001 · 3 regions`, or `None` when not connected.
     session: Memo<Option<String>>,
     on_palette: Callback<()>,
@@ -11,6 +18,14 @@ pub fn AppHeader(
     view! {
         <header class="shell__bar app-header">
             <a class="shell__brand" href="/">"failover-console"</a>
+            {environment.map(|env| {
+                let title = format!("Environment: {env} (from this deployment's config.json)");
+                view! {
+                    <span class="app-header__env" title=title>
+                        <span class="visually-hidden">"Environment: "</span><span class="app-header__env-name">{env}</span>
+                    </span>
+                }
+            })}
             <nav class="app-header__nav" aria-label="Main">
                 <a href="/" class="app-header__link">"Inventory"</a>
                 <a href="/runs" class="app-header__link">"Runs"</a>
@@ -20,6 +35,10 @@ pub fn AppHeader(
             <button type="button" class="app-header__jump" on:click=move |_| on_palette.run(()) aria-keyshortcuts="/ Control+K">
                 "Jump to… "<kbd>"/"</kbd>
             </button>
+            // Always present (no shift when it starts counting): empty until the last 5 minutes.
+            <span class="app-header__expiry" role="timer" aria-live="off">
+                {move || expires.get().and_then(|(at, _)| countdown(at, now.get())).map(|left| format!("⏱ credentials {left}"))}
+            </span>
             // Fixed width (no shift when connecting): the full text, caller ARN and all, in the tooltip.
             <span class="app-header__session" title=move || session.get()>
                 {move || session.get().unwrap_or_else(|| "not connected".into())}

@@ -28,7 +28,13 @@ pub fn ConnectPage() -> impl IntoView {
     let pasted = RwSignal::new(None::<String>);
     let paste_text = RwSignal::new(String::new());
     let paste_error = RwSignal::new(None::<String>);
+    let deploy = session.deploy.get_value();
     let mut initial_regions = meta.regions.clone();
+    if initial_regions.is_empty() {
+        if let Some(d) = &deploy {
+            initial_regions = d.regions.clone();
+        }
+    }
     if initial_regions.is_empty() {
         for region in DEFAULT_REGIONS {
             initial_regions.push(region.to_string());
@@ -46,10 +52,23 @@ pub fn ConnectPage() -> impl IntoView {
     let regions = RwSignal::new(initial_regions);
     let timeout = RwSignal::new(
         meta.timeout_s
+            .or(deploy.as_ref().and_then(|d| d.request_timeout_s))
             .unwrap_or(crate::state::session::DEFAULT_TIMEOUT_S)
             .to_string(),
     );
-    let overrides = RwSignal::new(meta.overrides.clone());
+    // The deployment's endpoints (its relay) unless this browser connected with others.
+    let overrides = RwSignal::new(
+        if meta.overrides.values().any(|o| !o.url.trim().is_empty()) {
+            meta.overrides.clone()
+        } else {
+            deploy
+                .as_ref()
+                .map(crate::state::signin::overrides_of)
+                .unwrap_or_default()
+        },
+    );
+    let sign_in = crate::state::signin::SignInCtx::expect();
+    let has_sign_in = deploy.as_ref().is_some_and(|d| d.sign_in.is_some());
     let keep = RwSignal::new(false);
     let form_error = RwSignal::new(None::<String>);
 
@@ -159,7 +178,10 @@ pub fn ConnectPage() -> impl IntoView {
             {move || session.get().map(|s| view! {
                 <p class="connect-page__current" role="status">
                     "Connected: " {s.label()} " "
-                    <button type="button" class="button button--quiet" on:click=move |_| session.disconnect()>"Disconnect"</button>
+                    <button type="button" class="button button--quiet" on:click=move |_| {
+                        sign_in.forget();
+                        session.disconnect();
+                    }>"Disconnect"</button>
                 </p>
             })}
             {move || session.emulator.get().map(|config| view! {
@@ -169,6 +191,11 @@ pub fn ConnectPage() -> impl IntoView {
                        ". Connect with its demo credentials (regions "{config.regions.join(", ")}")."</p>
                     <button type="button" class="button button--primary" on:click=connect_emulator>"Connect to the local emulator"</button>
                 </section>
+            })}
+            <crate::pages::connect_sign_in::SignInSection />
+            {has_sign_in.then(|| view! {
+                <h2 class="page__subtitle connect-page__break-glass">"Break glass: paste credentials"</h2>
+                <p class="field__hint">"When the identity provider is down. Prefer short-lived credentials (a session token) to long-term keys."</p>
             })}
             <form class="connect-form" on:submit=connect autocomplete="off">
                 <fieldset class="connect-form__group">

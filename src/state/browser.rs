@@ -273,6 +273,65 @@ mod imp {
             .first()
             .is_some_and(|el| el.focus().is_ok())
     }
+
+    /// `n` bytes from the browser's cryptographic random source (PKCE verifier, state).
+    pub fn random_bytes(n: usize) -> Vec<u8> {
+        let mut buf = vec![0u8; n];
+        if let Some(c) = window().and_then(|w| w.crypto().ok()) {
+            let _ = c.get_random_values_with_u8_array(&mut buf);
+        }
+        buf
+    }
+
+    /// Leaves the page for `url` (the identity provider's sign-in).
+    pub fn navigate(url: &str) {
+        if let Some(w) = window() {
+            let _ = w.location().assign(url);
+        }
+    }
+
+    /// Replaces the address bar's URL without loading (drops `?code=` after sign-in).
+    pub fn replace_url(url: &str) {
+        if let Some(h) = window().and_then(|w| w.history().ok()) {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+        }
+    }
+
+    /// GET: the status and text, or why nothing came back.
+    pub async fn get_text(url: &str) -> Result<(u16, String), String> {
+        let resp = gloo_net::http::Request::get(url)
+            .cache(web_sys::RequestCache::NoCache)
+            .send()
+            .await
+            .map_err(|e| format!("no answer from {url}: {e}"))?;
+        let text = resp.text().await.map_err(|e| e.to_string())?;
+        Ok((resp.status(), text))
+    }
+
+    /// POST of a form (`application/x-www-form-urlencoded`): the status and text.
+    pub async fn post_form(url: &str, body: String) -> Result<(u16, String), String> {
+        let resp = gloo_net::http::Request::post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .map_err(|e| e.to_string())?
+            .send()
+            .await
+            .map_err(|e| format!("no answer from {url}: {e}"))?;
+        let text = resp.text().await.map_err(|e| e.to_string())?;
+        Ok((resp.status(), text))
+    }
+
+    pub fn set_title(title: &str) {
+        if let Some(d) = window().and_then(|w| w.document()) {
+            d.set_title(title);
+        }
+    }
+
+    pub fn reload() {
+        if let Some(w) = window() {
+            let _ = w.location().reload();
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -328,6 +387,22 @@ mod imp {
         None
     }
     pub fn restore_focus(_el: Option<leptos::web_sys::HtmlElement>) {}
+    pub fn random_bytes(n: usize) -> Vec<u8> {
+        // Natively only tests run: distinct, not secret.
+        (0..n)
+            .map(|i| (now_ms() as usize).wrapping_add(i * 31) as u8)
+            .collect()
+    }
+    pub fn navigate(_url: &str) {}
+    pub fn replace_url(_url: &str) {}
+    pub async fn get_text(_url: &str) -> Result<(u16, String), String> {
+        Err("no browser".into())
+    }
+    pub async fn post_form(_url: &str, _body: String) -> Result<(u16, String), String> {
+        Err("no browser".into())
+    }
+    pub fn set_title(_title: &str) {}
+    pub fn reload() {}
 }
 
 pub use imp::*;

@@ -434,13 +434,15 @@ pub struct LagCtx {
 }
 
 impl LagCtx {
-    pub fn provide() -> LagCtx {
+    /// `default_s`: the deployment's threshold (`thresholds.lagSeconds`), else 10 s; a
+    /// threshold the person set in this browser wins over both.
+    pub fn provide(default_s: Option<f64>) -> LagCtx {
         let stored = browser::storage_get(THRESHOLD_KEY)
             .and_then(|t| t.parse::<f64>().ok())
             .filter(|t| t.is_finite() && *t > 0.0);
         let ctx = LagCtx {
             book: RwSignal::new(BTreeMap::new()),
-            threshold_s: RwSignal::new(stored.unwrap_or(DEFAULT_THRESHOLD_S)),
+            threshold_s: RwSignal::new(stored.or(default_s).unwrap_or(DEFAULT_THRESHOLD_S)),
         };
         provide_context(ctx);
         ctx

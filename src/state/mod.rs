@@ -6,10 +6,12 @@
 pub mod action;
 pub mod api;
 pub mod browser;
+pub mod deploy;
 pub mod dry_run;
 pub mod errors;
 pub mod inventory;
 pub mod lag;
+pub mod offline;
 pub mod plan;
 pub mod plan_edit;
 pub mod plan_run;
@@ -21,4 +23,5 @@ pub mod route;
 pub mod rows;
 pub mod runs;
 pub mod session;
+pub mod signin;
 pub mod task;

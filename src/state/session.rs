@@ -167,8 +167,10 @@ impl Session {
             self.key_hint,
             super::rows::plural(self.regions.len(), "region")
         );
-        if self.preset.as_deref() == Some("emulator") {
-            label.push_str(" · emulator");
+        match self.preset.as_deref() {
+            Some("emulator") => label.push_str(" · emulator"),
+            Some("sign-in") => label.push_str(" · signed in"),
+            _ => {}
         }
         label
     }
@@ -197,12 +199,15 @@ pub struct SessionCtx {
     pub probing: RwSignal<bool>,
     /// Records which region × service answers the session's calls.
     reach: ReachCtx,
+    /// The deployment's `config.json`, when the console was served with one.
+    pub deploy: StoredValue<Option<super::deploy::DeployConfig>>,
 }
 
 impl SessionCtx {
     /// Creates the context, restores a kept session, and looks for the emulator.
-    pub fn provide(reach: ReachCtx) -> SessionCtx {
+    pub fn provide(reach: ReachCtx, deploy: Option<super::deploy::DeployConfig>) -> SessionCtx {
         let ctx = SessionCtx {
+            deploy: StoredValue::new(deploy),
             session: RwSignal::new_local(None),
             emulator: RwSignal::new(None),
             account: RwSignal::new(None),
@@ -304,7 +309,18 @@ impl SessionCtx {
         );
         creds.expiration = req.expiration.map(Timestamp);
         let mut config = ClientConfig::new(creds);
-        for (key, o) in req.overrides.iter() {
+        // The deployment's endpoints (a relay for MemoryDB) hold for every way in, the pasted
+        // break-glass credentials too, unless the form names another.
+        let mut overrides = self
+            .deploy
+            .with_value(|d| d.as_ref().map(super::signin::overrides_of))
+            .unwrap_or_default();
+        for (key, o) in &req.overrides {
+            if !o.url.trim().is_empty() {
+                overrides.insert(key.clone(), o.clone());
+            }
+        }
+        for (key, o) in overrides.iter() {
             let Some(service) = Service::parse(key) else {
                 continue;
             };
@@ -451,6 +467,11 @@ pub fn emulator_request(
         keep_in_session_storage: keep,
         timeout_s: None,
     }
+}
+
+/// A transport outside the reach record (sign-in's STS call).
+pub fn plain_transport(timeout_ms: u32) -> Rc<dyn crate::aws::Transport> {
+    transport(timeout_ms)
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -81,6 +81,20 @@ impl<'a> Api<'a> {
         self.decoded(op, &answer, parse)
     }
 
+    /// [`Api::read`] sent without a signature (STS `AssumeRoleWithWebIdentity`).
+    pub(crate) async fn read_unsigned<T>(
+        &self,
+        op: &'static str,
+        body: CallBody,
+        parse: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    ) -> Result<T, AwsError> {
+        let answer = self
+            .client
+            .call_as(self.service, &self.region, op, body, false, false)
+            .await?;
+        self.decoded(op, &answer.body, parse)
+    }
+
     /// A mutating call, sent once: its answer decoded, with the request id and the time AWS
     /// answered, for the record of the run.
     pub(crate) async fn mutate<T>(
