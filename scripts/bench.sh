@@ -14,6 +14,9 @@
 #      same actions one at a time, wall time and AWS calls (e2e/bench/evacuation-bench.mjs);
 #   3c. replication lag on screen: GetMetricData calls per Region per minute idle and hidden
 #      (e2e/bench/lag-bench.mjs);
+#   3d. a team's deployment: package time and size, sign-in time, credential renewals with no
+#      call refused, opening with the host up and down, the relay's added latency
+#      (e2e/bench/deploy-bench.mjs);
 #   4. what each crate costs: code bytes of the wasm per crate, before wasm-opt
 #      (bench/wasm_code_by_crate.py);
 #   5. every figure of this run beside the same figure before issue 14 (the build at 919813a,
@@ -82,5 +85,9 @@ log "a Region down, and evacuating it by plan next to one action at a time (abou
 (cd "$ROOT/e2e" && node bench/evacuation-bench.mjs) | tee -a "$now_file"
 log "replication lag on screen: CloudWatch calls per Region per minute (about 4 minutes)"
 (cd "$ROOT/e2e" && node bench/lag-bench.mjs) | tee -a "$now_file"
+log "a team's deployment: package, sign-in, renewals, opening with the host down, the relay (about 2 minutes)"
+cargo build --quiet -p failover-relay
+cargo build --quiet --bin fc-config
+(cd "$ROOT/e2e" && node bench/deploy-bench.mjs) | tee -a "$now_file"
 log "this run beside the build before issue 14 (919813a)"
 node "$ROOT/bench/compare.mjs" "$ROOT/bench/before-issue-14.txt" "$now_file"

@@ -19,6 +19,7 @@ use crate::state::rows::ResourceKind;
 use crate::state::runs::RunsCtx;
 use crate::state::session::SessionCtx;
 use crate::state::signin::SignInCtx;
+use crate::state::task::spawn_owned;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
@@ -148,10 +149,7 @@ pub fn App(
 /// keeps its client; the credentials inside it are swapped between two requests).
 #[component]
 fn CredentialRenewal(sign_in: SignInCtx) -> impl IntoView {
-    let alive = std::rc::Rc::new(std::cell::Cell::new(true));
-    leptos::task::spawn_local(sign_in.keep_fresh(alive.clone()));
-    let alive = send_wrapper::SendWrapper::new(alive);
-    on_cleanup(move || alive.set(false));
+    spawn_owned(sign_in.keep_fresh());
 }
 
 /// A packaged deployment: registers its service worker, looks for a new deployment every
@@ -160,26 +158,18 @@ fn CredentialRenewal(sign_in: SignInCtx) -> impl IntoView {
 fn VersionNotice(running: Signal<bool>) -> impl IntoView {
     use crate::state::offline;
     let waiting = RwSignal::new(false);
-    let alive = std::rc::Rc::new(std::cell::Cell::new(true));
     offline::register();
-    {
-        let alive = alive.clone();
-        leptos::task::spawn_local(async move {
-            let mut ticks = 0u32;
-            while alive.get() {
-                browser::sleep_ms(2000).await;
-                ticks += 1;
-                if ticks % 30 == 0 && !browser::is_hidden() {
-                    offline::check_for_update().await;
-                }
-                if alive.get() {
-                    waiting.set(offline::new_version_waiting().await);
-                }
+    spawn_owned(async move {
+        let mut next_check = browser::now_ms() + 60_000;
+        loop {
+            browser::sleep_ms(2000).await;
+            if browser::now_ms() >= next_check && !browser::is_hidden() {
+                next_check = browser::now_ms() + 60_000;
+                offline::check_for_update().await;
             }
-        });
-    }
-    let alive = send_wrapper::SendWrapper::new(alive);
-    on_cleanup(move || alive.set(false));
+            waiting.set(offline::new_version_waiting().await);
+        }
+    });
     view! {
         <Show when=move || waiting.get()>
             <div class="version-notice" role="status">

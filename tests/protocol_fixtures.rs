@@ -8,7 +8,7 @@
 
 use failover_console::aws::protocol::{json, xml};
 use failover_console::aws::services::cloudwatch::{MetricDescriptor, MetricSeries};
-use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune, Page};
+use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune, sts, Page};
 use failover_console::aws::testing::ScriptedTransport;
 use failover_console::aws::{Client, ClientConfig, Clock, Credentials, ErrorCategory, ErrorKind};
 use failover_console::model::{
@@ -338,6 +338,22 @@ fn decode_success(service: &str, operation: &str, body: &[u8]) -> Value {
         ("cloudwatch", "ListMetrics") => cloudwatch::parse_list_metrics(body, REGION)
             .map(|p| page(&p, "Metrics", "NextToken", metric_descriptor))
             .unwrap_or_else(bad),
+        ("sts", "GetCallerIdentity") => sts::parse_get_caller_identity(body)
+            .map(|w| json!({"Arn": w.arn, "Account": w.account, "UserId": w.user_id}))
+            .unwrap_or_else(bad),
+        ("sts", "AssumeRoleWithWebIdentity") => sts::parse_assume_role_with_web_identity(body)
+            .map(|r| {
+                json!({
+                    "Credentials": {
+                        "AccessKeyId": r.credentials.access_key_id,
+                        "SecretAccessKey": r.credentials.secret_access_key,
+                        "SessionToken": r.credentials.session_token,
+                        "Expiration": r.credentials.expiration.map(time),
+                    },
+                    "AssumedRoleUser": {"Arn": r.arn},
+                })
+            })
+            .unwrap_or_else(bad),
         (s, o) => panic!("no decoder for {s} {o}"),
     }
 }
@@ -346,7 +362,7 @@ fn decode_success(service: &str, operation: &str, body: &[u8]) -> Value {
 fn every_fixture_was_checked_by_botocore() {
     let listed: BTreeSet<String> = botocore().keys().cloned().collect();
     let mut on_disk = BTreeSet::new();
-    for service in ["elasticache", "neptune", "memorydb", "cloudwatch"] {
+    for service in ["elasticache", "neptune", "memorydb", "cloudwatch", "sts"] {
         for entry in fs::read_dir(root().join("tests/fixtures").join(service)).unwrap() {
             on_disk.insert(format!(
                 "{service}/{}",
@@ -358,7 +374,8 @@ fn every_fixture_was_checked_by_botocore() {
         listed, on_disk,
         "regenerate with tests/tools/gen_vectors.py"
     );
-    // Each of the 17 operations has a success and at least one error fixture.
+    // Each of the 17 service operations has a success and at least one error fixture; STS's
+    // two (sign-in and who am I) their successes and sign-in's refusals.
     let ops: BTreeSet<(String, bool)> = botocore()
         .values()
         .map(|v| {
@@ -372,7 +389,7 @@ fn every_fixture_was_checked_by_botocore() {
             )
         })
         .collect();
-    assert_eq!(ops.len(), 34, "{ops:?}");
+    assert_eq!(ops.len(), 37, "{ops:?}");
 }
 
 #[test]
@@ -390,7 +407,7 @@ fn success_fixtures_read_the_same_as_botocore() {
         assert_matches_botocore(&file, ours, &entry["parsed"]);
         checked += 1;
     }
-    assert_eq!(checked, 17);
+    assert_eq!(checked, 19);
 }
 
 fn client_for(transport: Rc<ScriptedTransport>) -> Client {
@@ -524,6 +541,11 @@ async fn call_operation(
         ("cloudwatch", "ListMetrics") => client
             .cloudwatch(REGION)
             .list_metrics("AWS/MemoryDB", "MultiRegionClusterReplicationLag")
+            .await
+            .map(drop),
+        ("sts", "AssumeRoleWithWebIdentity") => client
+            .sts(REGION)
+            .assume_role_with_web_identity("arn:aws:iam::1:role/r", "oncall", "a.b.c", 3600)
             .await
             .map(drop),
         (s, o) => panic!("no call for {s} {o}"),

@@ -7,7 +7,7 @@
 
 use failover_console::aws::protocol::json::to_body;
 use failover_console::aws::protocol::query::{decode_form, QueryRequest};
-use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune};
+use failover_console::aws::services::{cloudwatch, elasticache, memorydb, neptune, sts};
 use failover_console::aws::testing::ScriptedTransport;
 use failover_console::aws::{Client, ClientConfig, Clock, Credentials};
 use failover_console::model::{EventSource, Timestamp};
@@ -28,7 +28,7 @@ struct Vector {
 fn vectors() -> Vec<Vector> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/serialization");
     let mut out = Vec::new();
-    for service in ["elasticache", "neptune", "memorydb", "cloudwatch"] {
+    for service in ["elasticache", "neptune", "memorydb", "cloudwatch", "sts"] {
         let mut files: Vec<_> = fs::read_dir(root.join(service))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -176,6 +176,14 @@ fn build(v: &Vector) -> Built {
             req(i, "MetricName"),
             opt(i, "NextToken"),
         ))),
+        ("sts", "AssumeRoleWithWebIdentity") => {
+            Built::Query(sts::requests::assume_role_with_web_identity(
+                req(i, "RoleArn"),
+                req(i, "RoleSessionName"),
+                req(i, "WebIdentityToken"),
+                i["DurationSeconds"].as_u64().unwrap() as u32,
+            ))
+        }
         (s, o) => panic!("no builder for {s} {o}"),
     }
 }
@@ -261,7 +269,7 @@ fn every_operation_serialises_like_botocore() {
     operations.dedup();
     assert_eq!(
         operations.len(),
-        17,
+        18,
         "every operation of the contract has a vector: {operations:?}"
     );
     for v in &all {
@@ -396,6 +404,17 @@ fn client_body(v: &Vector) -> Option<Vec<u8>> {
                 client
                     .cloudwatch(region)
                     .list_metrics(req(i, "Namespace"), req(i, "MetricName"))
+                    .await,
+            ),
+            ("sts", "AssumeRoleWithWebIdentity") => drop(
+                client
+                    .sts(region)
+                    .assume_role_with_web_identity(
+                        req(i, "RoleArn"),
+                        req(i, "RoleSessionName"),
+                        req(i, "WebIdentityToken"),
+                        i["DurationSeconds"].as_u64().unwrap() as u32,
+                    )
                     .await,
             ),
             (s, o) => panic!("no client call for {s} {o}"),

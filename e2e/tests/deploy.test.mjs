@@ -6,83 +6,20 @@
 // offered as a reload, held while a run is in progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import { serveStatic } from '../lib/static-server.mjs';
+import { configFor, freePort, packageConfig, signIn, startRelay } from '../lib/deploy.mjs';
 import { callsOf, runCard, startPromotion, waitSettled, waitUntil } from './console.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const OPERATOR = 'arn:aws:iam::123456789012:role/failover-console-operator';
-const READ_ONLY = 'arn:aws:iam::123456789012:role/failover-console-read-only';
-
-/** A port nobody listens on yet, so the packaged origin is known before packaging. */
-async function freePort() {
-  const s = await serveStatic(os.tmpdir());
-  await s.down();
-  return s.port;
-}
-
-/** Runs scripts/package.sh; returns { status, stdout, stderr }. */
-function packageConfig(config, out) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fc-config-'));
-  const file = path.join(dir, 'config.json');
-  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
-  const r = spawnSync(path.join(root, 'scripts/package.sh'), [file, out], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  return r;
-}
-
-/** Every service at the emulator, MemoryDB through the relay when one is given. */
-function configFor(emulator, { environment = 'prod', relay, roles = [OPERATOR, READ_ONLY] } = {}) {
-  const endpoints = {};
-  for (const s of ['elasticache', 'neptune', 'memorydb', 'cloudwatch', 'sts']) endpoints[s] = { url: emulator.url };
-  if (relay) endpoints.memorydb = { relay };
-  return {
-    environment,
-    regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
-    endpoints,
-    signIn: {
-      issuer: `${emulator.url}/_emulator/oidc`,
-      clientId: 'failover-console',
-      roles: roles.map((arn) => ({ arn, label: arn.endsWith('operator') ? 'Operator' : 'Read-only' })),
-      sessionSeconds: 900,
-    },
-    thresholds: { lagSeconds: 10 },
-  };
-}
-
-function startRelay(upstream, origin) {
-  const bin = process.env.FAILOVER_RELAY_BIN ?? path.join(root, 'target/debug/failover-relay');
-  return new Promise((resolve, reject) => {
-    freePort().then((port) => {
-      const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--allow-origin', origin, '--upstream', upstream],
-        { stdio: ['ignore', 'pipe', 'pipe'] });
-      let log = '';
-      child.stderr.on('data', (d) => {
-        log += d;
-        if (log.includes('listening')) resolve({ url: `http://127.0.0.1:${port}`, log: () => log, stop: () => child.kill() });
-      });
-      child.once('exit', (code) => reject(new Error(`relay exited ${code}: ${log}`)));
-    });
-  });
-}
-
-/** Signs in through the Connect page and the emulator's sign-in page, as a person does. */
-async function signIn(page, site, role = 'Operator') {
-  await page.goto(`${site.url}/connect`);
-  await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
-  await page.getByRole('radio', { name: new RegExp(role) }).check();
-  await page.getByRole('button', { name: 'Sign in with the identity provider' }).click();
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
 test('packaged, signed in through OIDC and STS, MemoryDB through the relay, credentials renewed during a run, a new version held until it settles', async () => {
-  const emulator = await startEmulator({ timeScale: 2, args: ['--sts-duration', '30'] });
+  // Role credentials live 30 s and ID tokens 45 s: the first renewal also takes a new ID
+  // token with the refresh token.
+  const emulator = await startEmulator({ timeScale: 2, args: ['--sts-duration', '30', '--oidc-token-lifetime', '45'] });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const relay = await startRelay(emulator.url, origin);
@@ -133,7 +70,7 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     await other.close();
 
     // The credentials live 30 s: the header counts down, and they are renewed at 20 s.
-    await waitUntil('countdown', async () => /credentials 0:\d\d/.test(await page.locator('.app-header__expiry').innerText()));
+    await waitUntil('countdown', async () => /credentials expire in 0:\d\d/.test(await page.locator('.app-header__expiry').innerText()));
     const signIns = async () => (await callsOf(emulator, 'AssumeRoleWithWebIdentity')).filter((c) => c.result === 'OK').length;
     assert.equal(await signIns(), 1);
     // A promotion takes about 30 s here: renewals happen while it runs.
@@ -153,6 +90,8 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     }
     await waitSettled(page, 'Promote pricing-cache-euw1');
     assert.ok(await signIns() >= 2, 'credentials renewed during the run');
+    const tokenCalls = emulator.log().match(/POST \/_emulator\/oidc\/token 200/g) ?? [];
+    assert.ok(tokenCalls.length >= 2, `the refresh grant was used (${tokenCalls.length} token calls)`);
     const failovers = await callsOf(emulator, 'FailoverGlobalReplicationGroup');
     assert.equal(failovers.length, 1, 'the failover was sent exactly once');
     assert.equal(failovers[0].result, 'OK');

@@ -108,6 +108,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, Strin
     Ok(Some(c))
 }
 
+/// Locks a mutex even if a panicking request poisoned it (the rate buckets stay usable).
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn main() {
     let config = match parse(std::env::args().skip(1)) {
         Ok(Some(c)) => c,
@@ -157,9 +162,4 @@ mod tests {
         assert!(args(&["--allow-origin", "*"]).is_err());
         assert!(args(&["--allow-origin", "https://c.example", "--max-body", "0"]).is_err());
     }
-}
-
-/// Locks a mutex even if a panicking request poisoned it (the rate buckets stay usable).
-pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

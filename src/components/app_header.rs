@@ -37,7 +37,14 @@ pub fn AppHeader(
             </button>
             // Always present (no shift when it starts counting): empty until the last 5 minutes.
             <span class="app-header__expiry" role="timer" aria-live="off">
-                {move || expires.get().and_then(|(at, _)| countdown(at, now.get())).map(|left| format!("⏱ credentials {left}"))}
+                {move || expires.get().and_then(|(at, _)| {
+                    let now = now.get();
+                    countdown(at, now).map(|left| if at <= now {
+                        "credentials expired: sign in again".to_string()
+                    } else {
+                        format!("credentials expire in {left}")
+                    })
+                })}
             </span>
             // Fixed width (no shift when connecting): the full text, caller ARN and all, in the tooltip.
             <span class="app-header__session" title=move || session.get()>

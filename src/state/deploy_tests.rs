@@ -129,3 +129,10 @@ fn mistakes_name_their_field() {
         .to_string()
         .starts_with("config.json: thresholds.lagSeconds: expected a number"));
 }
+
+#[test]
+fn the_example_config_in_the_guide_is_valid() {
+    let c = DeployConfig::parse(include_str!("../../deploy/config.example.json")).unwrap();
+    assert_eq!(c.environment, "prod");
+    assert_eq!(c.sign_in.unwrap().roles.len(), 2);
+}

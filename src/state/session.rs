@@ -221,6 +221,12 @@ impl SessionCtx {
         {
             let _ = ctx.connect(req);
         }
+        // A packaged deployment is not served by the emulator: no probe (it would be a 404 in
+        // the browser's console on every load).
+        if ctx.deploy.with_value(Option::is_some) {
+            ctx.probing.set(false);
+            return ctx;
+        }
         leptos::task::spawn_local(async move {
             let config = match browser::origin() {
                 Some(mut url) => {

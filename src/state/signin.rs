@@ -19,7 +19,6 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 const PENDING_KEY: &str = "fc.signin.pending";
 /// Renewal starts this long before expiry at most (and a third of the lifetime for short
@@ -484,15 +483,12 @@ impl SignInCtx {
         Ok(())
     }
 
-    /// The renewal loop, run by `<CredentialRenewal/>` for as long as it is mounted: checks
+    /// The renewal loop, owned by `<CredentialRenewal/>` (stopped when it unmounts): checks
     /// every second, renews when due, retries every ten seconds on failure.
-    pub async fn keep_fresh(self, alive: Rc<std::cell::Cell<bool>>) {
+    pub async fn keep_fresh(self) {
         let mut next_try = 0;
-        while alive.get() {
+        loop {
             browser::sleep_ms(1000).await;
-            if !alive.get() {
-                break;
-            }
             let Some((expires, lifetime)) = self.expires.get_untracked() else {
                 continue;
             };

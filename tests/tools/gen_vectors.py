@@ -49,6 +49,7 @@ SERVICES = {
     "neptune": ("neptune", "rds", "rds"),
     "memorydb": ("memorydb", "memorydb", "memory-db"),
     "cloudwatch": ("cloudwatch", "monitoring", "monitoring"),
+    "sts": ("sts", "sts", "sts"),
 }
 
 SESSION = botocore.session.get_session()
@@ -287,6 +288,12 @@ SERIALIZATION_CASES = [
     ("cloudwatch", "GetMetricData", "", GET_METRIC_DATA),
     ("cloudwatch", "GetMetricData", "next-token", dict(GET_METRIC_DATA, NextToken="AAAAAQ==")),
     ("cloudwatch", "ListMetrics", "", {"Namespace": "AWS/MemoryDB", "MetricName": "MultiRegionClusterReplicationLag"}),
+    # Sign-in: sent unsigned; the token is a JWT (dots and base64url, escaped as botocore does).
+    ("sts", "AssumeRoleWithWebIdentity", "", {
+        "RoleArn": "arn:aws:iam::123456789012:role/failover-console-operator",
+        "RoleSessionName": "oncall@example.com",
+        "WebIdentityToken": "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2ln-_sig",
+        "DurationSeconds": 3600}),
     ("memorydb", "DescribeEvents", "", {"MaxResults": 100}),
     ("memorydb", "DescribeEvents", "source-since", {
         "SourceName": "ledger", "SourceType": "cluster",

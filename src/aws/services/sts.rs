@@ -65,11 +65,12 @@ impl Sts<'_> {
         web_identity_token: &str,
         duration_s: u32,
     ) -> Result<AssumedRole, AwsError> {
-        let q = QueryRequest::new("AssumeRoleWithWebIdentity", STS_API_VERSION)
-            .param("RoleArn", role_arn)
-            .param("RoleSessionName", session_name)
-            .param("WebIdentityToken", web_identity_token)
-            .int("DurationSeconds", i64::from(duration_s));
+        let q = requests::assume_role_with_web_identity(
+            role_arn,
+            session_name,
+            web_identity_token,
+            duration_s,
+        );
         self.api
             .read_unsigned(
                 "AssumeRoleWithWebIdentity",
@@ -77,6 +78,25 @@ impl Sts<'_> {
                 |body, _| parse_assume_role_with_web_identity(body),
             )
             .await
+    }
+}
+
+/// Request builders, checked against botocore's serialisation (tests/vectors/serialization/sts).
+pub mod requests {
+    use super::*;
+
+    /// Members in the model's order, as botocore writes them.
+    pub fn assume_role_with_web_identity(
+        role_arn: &str,
+        session_name: &str,
+        web_identity_token: &str,
+        duration_s: u32,
+    ) -> QueryRequest {
+        QueryRequest::new("AssumeRoleWithWebIdentity", STS_API_VERSION)
+            .param("RoleArn", role_arn)
+            .param("RoleSessionName", session_name)
+            .param("WebIdentityToken", web_identity_token)
+            .int("DurationSeconds", i64::from(duration_s))
     }
 }
 

@@ -1,0 +1,74 @@
+// Helpers for a packaged deployment (tests/deploy.test.mjs, bench/deploy-bench.mjs): package
+// a config with scripts/package.sh, start failover-relay, sign in as a person does.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from './static-server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const OPERATOR = 'arn:aws:iam::123456789012:role/failover-console-operator';
+export const READ_ONLY = 'arn:aws:iam::123456789012:role/failover-console-read-only';
+
+/** A port nobody listens on yet, so the packaged origin is known before packaging. */
+export async function freePort() {
+  const s = await serveStatic(os.tmpdir());
+  await s.down();
+  return s.port;
+}
+
+/** Runs scripts/package.sh; returns { status, stdout, stderr }. */
+export function packageConfig(config, out) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fc-config-'));
+  const file = path.join(dir, 'config.json');
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  const r = spawnSync(path.join(root, 'scripts/package.sh'), [file, out], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  return r;
+}
+
+/** Every service at the emulator, MemoryDB through the relay when one is given. */
+export function configFor(emulator, { environment = 'prod', relay, roles = [OPERATOR, READ_ONLY] } = {}) {
+  const endpoints = {};
+  for (const s of ['elasticache', 'neptune', 'memorydb', 'cloudwatch', 'sts']) endpoints[s] = { url: emulator.url };
+  if (relay) endpoints.memorydb = { relay };
+  return {
+    environment,
+    regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+    endpoints,
+    signIn: {
+      issuer: `${emulator.url}/_emulator/oidc`,
+      clientId: 'failover-console',
+      roles: roles.map((arn) => ({ arn, label: arn.endsWith('operator') ? 'Operator' : 'Read-only' })),
+      sessionSeconds: 900,
+    },
+    thresholds: { lagSeconds: 10 },
+  };
+}
+
+export function startRelay(upstream, origin) {
+  const bin = process.env.FAILOVER_RELAY_BIN ?? path.join(root, 'target/debug/failover-relay');
+  return new Promise((resolve, reject) => {
+    freePort().then((port) => {
+      const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--allow-origin', origin, '--upstream', upstream],
+        { stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      child.stderr.on('data', (d) => {
+        log += d;
+        if (log.includes('listening')) resolve({ url: `http://127.0.0.1:${port}`, log: () => log, stop: () => child.kill() });
+      });
+      child.once('exit', (code) => reject(new Error(`relay exited ${code}: ${log}`)));
+    });
+  });
+}
+
+/** Signs in through the Connect page and the emulator's sign-in page, as a person does. */
+export async function signIn(page, site, role = 'Operator') {
+  await page.goto(`${site.url}/connect`);
+  await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+  await page.getByRole('radio', { name: new RegExp(role) }).check();
+  await page.getByRole('button', { name: 'Sign in with the identity provider' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
