@@ -629,7 +629,7 @@ fn with_params(url: &str, params: &[(&str, &str)]) -> String {
 fn page(content: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Emulator sign-in</title></head><body><h1>failover-emulator: test sign-in</h1>\
+         <title>Emulator sign-in</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>failover-emulator: test sign-in</h1>\
          {content}</body></html>"
     )
 }

@@ -35,17 +35,20 @@ pub fn AppHeader(
             <button type="button" class="app-header__jump" on:click=move |_| on_palette.run(()) aria-keyshortcuts="/ Control+K">
                 "Jump to… "<kbd>"/"</kbd>
             </button>
-            // Always present (no shift when it starts counting): empty until the last 5 minutes.
-            <span class="app-header__expiry" role="timer" aria-live="off">
-                {move || expires.get().and_then(|(at, _)| {
-                    let now = now.get();
-                    countdown(at, now).map(|left| if at <= now {
-                        "credentials expired: sign in again".to_string()
-                    } else {
-                        format!("credentials expire in {left}")
-                    })
-                })}
-            </span>
+            // Present from sign-in on (no shift when it starts counting): empty until the last
+            // five minutes of the role's credentials.
+            <Show when=move || expires.with(Option::is_some)>
+                <span class="app-header__expiry" role="timer" aria-live="off">
+                    {move || expires.get().and_then(|(at, _)| {
+                        let now = now.get();
+                        countdown(at, now).map(|left| if at <= now {
+                            "credentials expired: sign in again".to_string()
+                        } else {
+                            format!("credentials expire in {left}")
+                        })
+                    })}
+                </span>
+            </Show>
             // Fixed width (no shift when connecting): the full text, caller ARN and all, in the tooltip.
             <span class="app-header__session" title=move || session.get()>
                 {move || session.get().unwrap_or_else(|| "not connected".into())}

@@ -135,4 +135,7 @@ fn the_example_config_in_the_guide_is_valid() {
     let c = DeployConfig::parse(include_str!("../../deploy/config.example.json")).unwrap();
     assert_eq!(c.environment, "prod");
     assert_eq!(c.sign_in.unwrap().roles.len(), 2);
+    // The rehearsal config (`FC_CONFIG=deploy/config.emulator.json scripts/run.sh`).
+    let local = DeployConfig::parse(include_str!("../../deploy/config.emulator.json")).unwrap();
+    assert_eq!(local.connect_origins(), ["http://127.0.0.1:4566"]);
 }
