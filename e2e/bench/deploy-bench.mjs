@@ -12,36 +12,29 @@
 // - the relay: DescribeClusters signed by botocore, direct to the emulator and through the
 //   relay, median and 95th percentile of 100 calls each.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openBrowser, startEmulator } from '../lib/harness.mjs';
-import { serveStatic } from '../lib/static-server.mjs';
-import { configFor, freePort, packageConfig, signIn, startRelay } from '../lib/deploy.mjs';
+import { withDeployment } from '../lib/deploy.mjs';
 import { waitUntil } from '../tests/console.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const put = (what, value, note = '') => console.log(`  ${what.padEnd(52)} ${String(value).padStart(12)}  ${note}`);
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
 
-const emulator = await startEmulator({ timeScale: 20, args: ['--sts-duration', '15'] });
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const relay = await startRelay(emulator.url, origin);
-const out = mkdtempSync(path.join(os.tmpdir(), 'fc-bench-'));
-const session = await openBrowser({ allowConsoleError: () => true });
-const { page } = session;
-let site;
-try {
+await withDeployment({
+  emulator: { timeScale: 20, args: ['--sts-duration', '15'] },
+  relay: true,
+  browser: { allowConsoleError: () => true },
+}, async (d) => {
+  const { emulator, relay, out, page, origin } = d;
   console.log('deployment (issue 16)');
   let t = Date.now();
-  const packaged = packageConfig(configFor(emulator, { relay: relay.url }), out);
-  if (packaged.status !== 0) throw new Error(packaged.stderr);
+  d.repackage();
   put('scripts/package.sh (dist up to date)', `${Date.now() - t} ms`);
   const bytes = readdirSync(out).reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
   put('packaged folder', `${Math.round(bytes / 1024)} KB`, `${readdirSync(out).length} files`);
-  site = await serveStatic(out, port);
+  const site = d.site;
 
   const mounted = async (url) => {
     const start = Date.now();
@@ -105,10 +98,4 @@ for name, url in (('direct', ${JSON.stringify(emulator.url)} + '/'), ('relay', $
   put('DescribeClusters direct: median / p95', `${rows.direct[0]} / ${rows.direct[1]} ms`);
   put('DescribeClusters through the relay: median / p95', `${rows.relay[0]} / ${rows.relay[1]} ms`,
     `+${(rows.relay[0] - rows.direct[0]).toFixed(2)} ms median`);
-} finally {
-  await session.close();
-  await site?.down().catch(() => {});
-  relay.stop();
-  await emulator.stop();
-  rmSync(out, { recursive: true, force: true });
-}
+});

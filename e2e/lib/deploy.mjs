@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from './static-server.mjs';
+import { openBrowser, startEmulator } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OPERATOR = 'arn:aws:iam::123456789012:role/failover-console-operator';
@@ -72,3 +73,37 @@ export async function signIn(page, site, role = 'Operator') {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+
+/**
+ * Runs `body(d)` with a packaged deployment and stops it all afterwards: the emulator
+ * (`emulator`: startEmulator's options), a relay for MemoryDB when `relay` is true, the folder
+ * packaged from {@link configFor} (`config`: its options) served by a plain static server, and
+ * a browser (`browser`: openBrowser's options). `d` holds emulator, relay, out, site (may be
+ * replaced, e.g. after taking the host down and up), session, page, and repackage(options),
+ * which writes the folder again with other config options.
+ */
+export async function withDeployment({ emulator: emulatorOptions = {}, config = {}, relay = false, browser = {} }, body) {
+  const emulator = await startEmulator(emulatorOptions);
+  const port = await freePort();
+  const d = { emulator, port, origin: `http://127.0.0.1:${port}` };
+  try {
+    d.relay = relay ? await startRelay(emulator.url, d.origin) : null;
+    d.out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
+    d.repackage = (extra = {}) => {
+      const r = packageConfig(configFor(emulator, { ...config, relay: d.relay?.url, ...extra }), d.out);
+      if (r.status !== 0) throw new Error(`package.sh failed:\n${r.stderr}`);
+      return r;
+    };
+    d.repackage();
+    d.site = await serveStatic(d.out, port);
+    d.session = await openBrowser(browser);
+    d.page = d.session.page;
+    await body(d);
+  } finally {
+    await d.session?.close();
+    await d.site?.down().catch(() => {});
+    d.relay?.stop();
+    await emulator.stop();
+    if (d.out) rmSync(d.out, { recursive: true, force: true });
+  }
+}

@@ -35,11 +35,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts failover-emulator serving dist/ on a free loopback port.
  * Options: timeScale (default 20), topology, faults, args (extra flags), port (fixed port,
- * e.g. to restart on the same address).
+ * e.g. to restart on the same address), serve (a folder other than dist/, e.g. a packaged
+ * deployment).
  */
 export async function startEmulator(options = {}) {
   const bin = process.env.FAILOVER_EMULATOR_BIN ?? path.join(root, 'target/debug/failover-emulator');
-  const dist = process.env.FC_DIST ?? path.join(root, 'dist');
+  const dist = options.serve ?? process.env.FC_DIST ?? path.join(root, 'dist');
   const port = options.port ?? await freePort();
   const args = [
     '--listen', `127.0.0.1:${port}`,

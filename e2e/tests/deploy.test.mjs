@@ -6,33 +6,23 @@
 // offered as a reload, held while a run is in progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, screenshot, startEmulator } from '../lib/harness.mjs';
 import { serveStatic } from '../lib/static-server.mjs';
-import { configFor, freePort, packageConfig, signIn, startRelay } from '../lib/deploy.mjs';
+import { configFor, freePort, packageConfig, signIn, withDeployment } from '../lib/deploy.mjs';
 import { callsOf, runCard, startPromotion, waitSettled, waitUntil } from './console.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('packaged, signed in through OIDC and STS, MemoryDB through the relay, credentials renewed during a run, a new version held until it settles', async () => {
   // Role credentials live 30 s and ID tokens 45 s: the first renewal also takes a new ID
   // token with the refresh token.
-  const emulator = await startEmulator({ timeScale: 2, args: ['--sts-duration', '30', '--oidc-token-lifetime', '45'] });
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const relay = await startRelay(emulator.url, origin);
-  const out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
-  const packaged = packageConfig(configFor(emulator, { relay: relay.url }), out);
-  assert.equal(packaged.status, 0, packaged.stderr);
-  const site = await serveStatic(out, port);
-  const session = await openBrowser({
+  await withDeployment({
+    emulator: { timeScale: 2, args: ['--sts-duration', '30', '--oidc-token-lifetime', '45'] },
+    relay: true,
     // The deliberate call outside the config, refused by the CSP, is logged by the browser.
-    allowConsoleError: (text) => /Content Security Policy|Failed to fetch|ERR_FAILED|403/.test(text),
-  });
-  const { page } = session;
-  try {
+    browser: { allowConsoleError: (text) => /Content Security Policy|Failed to fetch|ERR_FAILED|403/.test(text) },
+  }, async ({ emulator, relay, out, site, session, page, repackage }) => {
     // The folder: hashed assets, config, sw.js, _headers with CSP and caching.
     const headers = readFileSync(path.join(out, '_headers'), 'utf8');
     assert.match(headers, /Content-Security-Policy: .*connect-src 'self' [^;]*http:\/\/127\.0\.0\.1:\d+/);
@@ -77,8 +67,7 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     await startPromotion(page);
     await screenshot(page, 'deploy-signed-in-run');
     // A new deployment lands mid-run: the notice says so and holds the reload.
-    const repackaged = packageConfig(configFor(emulator, { relay: relay.url, environment: 'prod-v2' }), out);
-    assert.equal(repackaged.status, 0, repackaged.stderr);
+    repackage({ environment: 'prod-v2' });
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     const notice = page.locator('.version-notice');
     await notice.waitFor({ timeout: 20_000 });
@@ -101,25 +90,16 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     await reload.click();
     await waitUntil('new version', async () => (await page.locator('.app-header__env-name').textContent().catch(() => '')).trim() === 'prod-v2', 20_000);
     session.assertNoErrors();
-  } finally {
-    await session.close();
-    await site.down().catch(() => {});
-    relay.stop();
-    await emulator.stop();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a console visited once opens when its host is down; the service worker caches only the app shell', async () => {
-  const emulator = await startEmulator();
-  const port = await freePort();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
-  assert.equal(packageConfig(configFor(emulator, { environment: 'dr-drill' }), out).status, 0);
-  let site = await serveStatic(out, port);
-  const session = await openBrowser({ allowConsoleError: (t) => /Failed to load resource|ERR_CONNECTION_REFUSED/.test(t) });
-  const { page } = session;
-  try {
-    await signIn(page, site);
+  await withDeployment({
+    config: { environment: 'dr-drill' },
+    browser: { allowConsoleError: (t) => /Failed to load resource|ERR_CONNECTION_REFUSED/.test(t) },
+  }, async (d) => {
+    const { page, session } = d;
+    await signIn(page, d.site);
     await page.getByRole('link', { name: 'ldgnf-checkout-sessions', exact: true }).first().waitFor({ timeout: 30_000 });
     await page.evaluate(() => navigator.serviceWorker.ready);
     await waitUntil('controlled', () => page.evaluate(() => Boolean(navigator.serviceWorker.controller)));
@@ -136,37 +116,27 @@ test('a console visited once opens when its host is down; the service worker cac
     assert.ok(cached.every((u) => /^\/(index\.html|config\.json|[\w-]+-[0-9a-f]{16}(_bg)?\.(js|wasm|css))$/.test(u)), cached.join(' '));
 
     // The host goes down; the console still opens, from the cache.
-    await site.down();
-    await page.goto(`${site.url}/r/elasticache/global/ldgnf-checkout-sessions`).catch(() => {});
+    await d.site.down();
+    await page.goto(`${d.site.url}/r/elasticache/global/ldgnf-checkout-sessions`).catch(() => {});
     await page.waitForSelector('[data-app-mounted="true"]', { timeout: 20_000 });
     assert.equal((await page.locator('.app-header__env-name').textContent()).trim(), 'dr-drill');
-    await page.goto(`${site.url}/connect`);
+    await page.goto(`${d.site.url}/connect`);
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await screenshot(page, 'deploy-offline-reopen');
     // And signs in again, the identity provider and AWS being up.
     await page.getByRole('button', { name: 'Sign in with the identity provider' }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('link', { name: 'ldgnf-checkout-sessions', exact: true }).first().waitFor({ timeout: 30_000 });
-    site = await serveStatic(out, port);
+    d.site = await serveStatic(d.out, d.port);
     session.assertNoErrors();
-  } finally {
-    await session.close();
-    await site.down().catch(() => {});
-    await emulator.stop();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
 
 test('sign-in refusals are shown plainly (a wrong audience, an expired token); the read-only role signs in as itself', async () => {
-  const emulator = await startEmulator();
-  const port = await freePort();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
-  assert.equal(packageConfig(configFor(emulator), out).status, 0);
-  const site = await serveStatic(out, port);
-  const session = await openBrowser({ allowConsoleError: (t) => /status of 4\d\d/.test(t) });
-  const { page } = session;
-  const next = (twist) => fetch(`${emulator.url}/_emulator/oidc/next`, { method: 'POST', body: JSON.stringify(twist) });
-  try {
+  await withDeployment({
+    browser: { allowConsoleError: (t) => /status of 4\d\d/.test(t) },
+  }, async ({ emulator, site, session, page }) => {
+    const next = (twist) => fetch(`${emulator.url}/_emulator/oidc/next`, { method: 'POST', body: JSON.stringify(twist) });
     await next({ audience: 'someone-else' });
     await signIn(page, site);
     const error = page.locator('.signin__error');
@@ -183,42 +153,64 @@ test('sign-in refusals are shown plainly (a wrong audience, an expired token); t
     await waitUntil('read-only caller', async () => /assumed-role\/failover-console-read-only\//.test(
       await page.locator('.app-header__session').getAttribute('title') ?? ''));
     session.assertNoErrors();
-  } finally {
-    await session.close();
-    await site.down();
-    await emulator.stop();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a config with a mistake is refused with the field named, by package.sh and by the console', async () => {
-  const emulator = await startEmulator();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
-  const config = configFor(emulator);
-  config.signIn.roles[1].arn = 'arn:aws:iam::123456789012:user/bob';
-  const refused = packageConfig(config, out);
-  assert.notEqual(refused.status, 0);
-  assert.match(refused.stderr, /signIn\.roles\[1\]\.arn: "arn:aws:iam::123456789012:user\/bob" is not an IAM role ARN/);
-  assert.match(refused.stderr, /nothing was packaged/);
-  // A folder whose config.json was edited by hand after packaging: the console refuses it.
-  assert.equal(packageConfig(configFor(emulator), out).status, 0);
-  writeFileSync(path.join(out, 'config.json'), JSON.stringify({ ...configFor(emulator), enviroment: 'prod' }));
-  const site = await serveStatic(out);
-  const session = await openBrowser();
-  try {
-    await session.page.goto(site.url);
-    const why = session.page.locator('.config-refused__why');
+  await withDeployment({
+    // The missing config.json's 404, on purpose.
+    browser: { allowConsoleError: (t) => /status of 404/.test(t) },
+  }, async ({ emulator, out, site, session, page }) => {
+    const config = configFor(emulator);
+    config.signIn.roles[1].arn = 'arn:aws:iam::123456789012:user/bob';
+    const refused = packageConfig(config, path.join(out, 'not-written'));
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /signIn\.roles\[1\]\.arn: "arn:aws:iam::123456789012:user\/bob" is not an IAM role ARN/);
+    assert.match(refused.stderr, /nothing was packaged/);
+    // A folder whose config.json was edited by hand after packaging: the console refuses it.
+    writeFileSync(path.join(out, 'config.json'), JSON.stringify({ ...configFor(emulator), enviroment: 'prod' }));
+    await page.goto(site.url);
+    const why = page.locator('.config-refused__why');
     await why.waitFor({ timeout: 20_000 });
     assert.equal(await why.innerText(), 'config.json: enviroment: unknown field (known here: environment, regions, endpoints, signIn, thresholds, requestTimeoutSeconds)');
-    await screenshot(session.page, 'deploy-config-refused');
-    // Nothing was sent to AWS.
+    await screenshot(page, 'deploy-config-refused');
+    // Nothing was started: no service worker, no AWS call.
     assert.ok(!site.requests.some((p) => p === '/sw.js'), 'no service worker for a refused config');
+    assert.deepEqual(await emulator.calls(), []);
+    // A packaged index.html without its config.json is refused too.
+    rmSync(path.join(out, 'config.json'));
+    await page.reload();
+    await waitUntil('missing said', async () => /^config\.json is missing \(\/config\.json: HTTP 404\)/.test(await why.innerText().catch(() => '')));
+    session.assertNoErrors();
+  });
+});
+
+test('rehearsal: the packaged console served by the emulator itself signs in through the issuer on its own origin', async () => {
+  // FC_CONFIG=deploy/config.emulator.json scripts/run.sh: one origin for the console, the
+  // identity provider and the APIs. The service worker must let the provider's page through.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const out = mkdtempSync(path.join(os.tmpdir(), 'fc-rehearsal-'));
+  const config = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../deploy/config.emulator.json'), 'utf8')
+    .replaceAll('http://127.0.0.1:4566', url));
+  const packaged = packageConfig(config, out);
+  assert.equal(packaged.status, 0, packaged.stderr);
+  const emulator = await startEmulator({ port, serve: out });
+  const session = await openBrowser();
+  try {
+    const { page } = session;
+    await page.goto(`${url}/connect`);
+    assert.equal((await page.locator('.app-header__env-name').textContent()).trim(), 'rehearsal');
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await waitUntil('controlled', () => page.evaluate(() => Boolean(navigator.serviceWorker.controller)));
+    // Controlled by the worker now: the provider's page on this origin still comes through.
+    await page.getByRole('button', { name: 'Sign in with the identity provider' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('link', { name: 'ldgnf-checkout-sessions', exact: true }).first().waitFor({ timeout: 30_000 });
     session.assertNoErrors();
   } finally {
     await session.close();
-    await site.down();
     await emulator.stop();
     rmSync(out, { recursive: true, force: true });
   }
-  await sleep(0);
 });

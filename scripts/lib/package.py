@@ -39,7 +39,9 @@ directives = [d.strip() for d in match.group(1).split(";") if d.strip()]
 connect = "connect-src 'self' " + " ".join(info["connectSrc"])
 directives = [connect if d.startswith("connect-src") else d for d in directives]
 meta_policy = "; ".join(directives)
-html = html.replace(match.group(0), f'<meta http-equiv="Content-Security-Policy" content="{meta_policy}">')
+# The config's place, which tells the console it is a packaged deployment (src/state/deploy.rs).
+html = html.replace(match.group(0), f'<meta http-equiv="Content-Security-Policy" content="{meta_policy}">\n'
+                    '  <meta name="fc-config" content="/config.json">')
 (out / "index.html").write_text(html, encoding="utf-8")
 
 # The service worker: its text changes with any file of the shell, so a new deployment (or a

@@ -10,6 +10,11 @@ const VERSION = "__VERSION__";
 const SHELL = __SHELL__;
 const CACHE = "fc-shell-" + VERSION;
 
+// The routes of the app (src/app.rs), each drawn by index.html.
+function isAppRoute(path) {
+  return ["/", "/index.html", "/connect", "/runs", "/plans"].includes(path) || path.startsWith("/r/");
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
@@ -36,8 +41,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Every route of the app is index.html; the query (a sign-in's ?code=) is the page's.
-  const path = request.mode === "navigate" ? "/index.html" : url.pathname;
+  // The app's routes are index.html (the query, a sign-in's ?code=, is the page's). Other
+  // pages of the origin (an identity provider's, when it shares the origin) pass through.
+  const path = request.mode === "navigate" && isAppRoute(url.pathname) ? "/index.html" : url.pathname;
   if (!SHELL.includes(path)) return;
   // The shell of this version, from the cache: it opens when the host is down or slow, and
   // never mixes files of two deployments. Missing from the cache: the network.

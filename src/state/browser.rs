@@ -321,6 +321,15 @@ mod imp {
         Ok((resp.status(), text))
     }
 
+    /// The `content` of `<meta name="NAME">` in the page, if there is one.
+    pub fn meta_content(name: &str) -> Option<String> {
+        window()?
+            .document()?
+            .query_selector(&format!("meta[name=\"{name}\"]"))
+            .ok()??
+            .get_attribute("content")
+    }
+
     pub fn set_title(title: &str) {
         if let Some(d) = window().and_then(|w| w.document()) {
             d.set_title(title);
@@ -402,6 +411,9 @@ mod imp {
         Err("no browser".into())
     }
     pub fn set_title(_title: &str) {}
+    pub fn meta_content(_name: &str) -> Option<String> {
+        None
+    }
     pub fn reload() {}
 }
 

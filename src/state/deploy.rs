@@ -489,27 +489,36 @@ impl DeployConfig {
 /// What the console found beside its `index.html`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loaded {
-    /// No `config.json` (404): a development build or the emulator; everything is typed on
-    /// the Connect page as before.
+    /// No config named: a development build or the emulator; everything is typed on the
+    /// Connect page as before.
     Absent,
     Ready(Box<DeployConfig>),
-    /// A file with a mistake, or one that could not be read: the console refuses to start
-    /// rather than act on the wrong environment.
+    /// A file with a mistake, missing, or unreadable: the console refuses to start rather
+    /// than act on the wrong environment.
     Invalid(String),
 }
 
-/// Reads `/config.json` (the console is served at the root of its origin).
+/// The `<meta name="fc-config">` scripts/package.sh writes into a packaged `index.html`: where
+/// its config is (`/config.json`, the console being served at the root of its origin). A
+/// development build has none and looks for no file, so no request fails in its console.
+pub const CONFIG_META: &str = "fc-config";
+
+/// Reads the config the page names.
 pub async fn load() -> Loaded {
-    match super::browser::get_text("/config.json").await {
-        Ok((404, _)) => Loaded::Absent,
-        Ok((200, text)) if text.trim_start().starts_with('<') => Loaded::Invalid(
-            "config.json: the host answered with a web page, not JSON: is config.json deployed beside index.html?"
-                .into(),
-        ),
+    let Some(path) = super::browser::meta_content(CONFIG_META) else {
+        return Loaded::Absent;
+    };
+    match super::browser::get_text(&path).await {
+        Ok((200, text)) if text.trim_start().starts_with('<') => Loaded::Invalid(format!(
+            "config.json: the host answered {path} with a web page, not JSON: is config.json deployed beside index.html?"
+        )),
         Ok((200, text)) => match DeployConfig::parse(&text) {
             Ok(c) => Loaded::Ready(Box::new(c)),
             Err(e) => Loaded::Invalid(e.to_string()),
         },
+        Ok((404, _)) => Loaded::Invalid(format!(
+            "config.json is missing ({path}: HTTP 404): this index.html was packaged with one; deploy it beside index.html"
+        )),
         Ok((status, _)) => Loaded::Invalid(format!("config.json could not be read: HTTP {status}")),
         Err(e) => Loaded::Invalid(format!("config.json could not be read: {e}")),
     }
