@@ -1,6 +1,6 @@
 //! STS: `GetCallerIdentity`, so a run's record names who acted as AWS knows them (an ARN), and
 //! `AssumeRoleWithWebIdentity`, the unsigned call that turns an ID token from the test issuer
-//! (`oidc.rs`) into short-lived credentials for one of two roles.
+//! (`oidc/`) into short-lived credentials for one of two roles.
 
 use crate::app::{lock, App, Issued};
 use crate::error::AwsError;

@@ -1,4 +1,7 @@
 use super::*;
+use crate::error::AwsError;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 
 const NOW: Millis = 1_800_000_000_000;
 const HOST: &str = "127.0.0.1:4566";
