@@ -11,7 +11,7 @@
 //   down (the service worker's cache), page load → app mounted,
 // - the relay: DescribeClusters signed by botocore, direct to the emulator and through the
 //   relay, median and 95th percentile of 100 calls each.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,7 @@ await withDeployment({
   const { emulator, relay, out, page, origin } = d;
   console.log('deployment (issue 16)');
   let t = Date.now();
-  d.repackage();
+  await d.repackage();
   put('scripts/package.sh (dist up to date)', `${Date.now() - t} ms`);
   const bytes = readdirSync(out).reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
   put('packaged folder', `${Math.round(bytes / 1024)} KB`, `${readdirSync(out).length} files`);
@@ -92,8 +92,12 @@ for name, url in (('direct', ${JSON.stringify(emulator.url)} + '/'), ('relay', $
     xs = sorted(call(url, h) for _ in range(100))
     print(name, round(statistics.median(xs), 2), round(xs[94], 2))
 `;
-  const r = spawnSync(py, ['-c', script], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
+  // Not spawnSync: the emulator's and the relay's logs are piped to this process, and a
+  // blocked event loop would stop draining them (and so stop both servers).
+  const r = await new Promise((resolve) => {
+    execFile(py, ['-c', script], { encoding: 'utf8' }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+  });
+  if (r.error) throw new Error(`relay timing failed: ${r.error.message}\n${r.stderr}`);
   const rows = Object.fromEntries(r.stdout.trim().split('\n').map((l) => { const [n, m, p] = l.split(' '); return [n, [m, p]]; }));
   put('DescribeClusters direct: median / p95', `${rows.direct[0]} / ${rows.direct[1]} ms`);
   put('DescribeClusters through the relay: median / p95', `${rows.relay[0]} / ${rows.relay[1]} ms`,

@@ -1,6 +1,6 @@
 // Helpers for a packaged deployment (tests/deploy.test.mjs, bench/deploy-bench.mjs): package
 // a config with scripts/package.sh, start failover-relay, sign in as a person does.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,14 +19,20 @@ export async function freePort() {
   return s.port;
 }
 
-/** Runs scripts/package.sh; returns { status, stdout, stderr }. */
+/**
+ * Runs scripts/package.sh; resolves to { status, stdout, stderr }. Asynchronous: servers
+ * started by this process log to its pipes, which a blocked event loop would stop draining.
+ */
 export function packageConfig(config, out) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fc-config-'));
   const file = path.join(dir, 'config.json');
   writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
-  const r = spawnSync(path.join(root, 'scripts/package.sh'), [file, out], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  return r;
+  return new Promise((resolve) => {
+    execFile(path.join(root, 'scripts/package.sh'), [file, out], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ status: error ? (error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Every service at the emulator, MemoryDB through the relay when one is given. */
@@ -89,12 +95,12 @@ export async function withDeployment({ emulator: emulatorOptions = {}, config = 
   try {
     d.relay = relay ? await startRelay(emulator.url, d.origin) : null;
     d.out = mkdtempSync(path.join(os.tmpdir(), 'fc-package-'));
-    d.repackage = (extra = {}) => {
-      const r = packageConfig(configFor(emulator, { ...config, relay: d.relay?.url, ...extra }), d.out);
+    d.repackage = async (extra = {}) => {
+      const r = await packageConfig(configFor(emulator, { ...config, relay: d.relay?.url, ...extra }), d.out);
       if (r.status !== 0) throw new Error(`package.sh failed:\n${r.stderr}`);
       return r;
     };
-    d.repackage();
+    await d.repackage();
     d.site = await serveStatic(d.out, port);
     d.session = await openBrowser(browser);
     d.page = d.session.page;

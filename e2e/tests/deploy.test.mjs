@@ -67,7 +67,7 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     await startPromotion(page);
     await screenshot(page, 'deploy-signed-in-run');
     // A new deployment lands mid-run: the notice says so and holds the reload.
-    repackage({ environment: 'prod-v2' });
+    await repackage({ environment: 'prod-v2' });
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     const notice = page.locator('.version-notice');
     await notice.waitFor({ timeout: 20_000 });
@@ -163,7 +163,7 @@ test('a config with a mistake is refused with the field named, by package.sh and
   }, async ({ emulator, out, site, session, page }) => {
     const config = configFor(emulator);
     config.signIn.roles[1].arn = 'arn:aws:iam::123456789012:user/bob';
-    const refused = packageConfig(config, path.join(out, 'not-written'));
+    const refused = await packageConfig(config, path.join(out, 'not-written'));
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /signIn\.roles\[1\]\.arn: "arn:aws:iam::123456789012:user\/bob" is not an IAM role ARN/);
     assert.match(refused.stderr, /nothing was packaged/);
@@ -193,7 +193,7 @@ test('rehearsal: the packaged console served by the emulator itself signs in thr
   const out = mkdtempSync(path.join(os.tmpdir(), 'fc-rehearsal-'));
   const config = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../deploy/config.emulator.json'), 'utf8')
     .replaceAll('http://127.0.0.1:4566', url));
-  const packaged = packageConfig(config, out);
+  const packaged = await packageConfig(config, out);
   assert.equal(packaged.status, 0, packaged.stderr);
   const emulator = await startEmulator({ port, serve: out });
   const session = await openBrowser();

@@ -214,8 +214,6 @@ pub struct SignInCtx {
     pub expires: RwSignal<Option<(i64, i64)>>,
     /// The role signed in as (`failover-console-operator`).
     pub role: RwSignal<Option<String>>,
-    /// How many times the credentials were renewed in this tab.
-    pub renewals: RwSignal<u32>,
     grant: StoredValue<Option<Grant>>,
     session: SessionCtx,
 }
@@ -226,7 +224,6 @@ impl SignInCtx {
             status: RwSignal::new(None),
             expires: RwSignal::new(None),
             role: RwSignal::new(None),
-            renewals: RwSignal::new(0),
             grant: StoredValue::new(None),
             session,
         };
@@ -479,7 +476,6 @@ impl SignInCtx {
         session.client.replace_credentials(role.credentials);
         self.grant.set_value(Some(grant));
         self.expires.set(expires.map(|e| (e, e - now)));
-        self.renewals.update(|n| *n += 1);
         Ok(())
     }
 
