@@ -84,6 +84,8 @@ pub fn App(
                 expires=sign_in.expires
                 now=runs.now
                 session=Memo::new(move |_| {
+                    // A renewal swaps the key inside the same session: read the label again.
+                    sign_in.expires.track();
                     session.get().map(|s| {
                         let mut label = s.label();
                         // Who AWS says the caller is: the role or user, not just a key.

@@ -39,6 +39,9 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     assert.match(await page.title(), /^prod · failover-console/);
     await waitUntil('caller shown', async () => /assumed-role\/failover-console-operator\/oncall@example\.com/.test(
       await page.locator('.app-header__session').getAttribute('title') ?? ''));
+    const shownKey = async () => /key (…\w{4})/.exec(await page.locator('.app-header__session').getAttribute('title') ?? '')?.[1];
+    const firstKey = await shownKey();
+    assert.ok(firstKey, 'the header names the key');
     // MemoryDB came through the relay (signed for memory-db.<region>.amazonaws.com).
     await page.getByRole('link', { name: 'payments-ledger', exact: false }).first().waitFor({ timeout: 20_000 });
     assert.match(relay.log(), /POST memory-db\.us-east-1\.amazonaws\.com DescribeClusters origin=http:\/\/127\.0\.0\.1:\d+ 200/);
@@ -85,6 +88,8 @@ test('packaged, signed in through OIDC and STS, MemoryDB through the relay, cred
     assert.equal(failovers.length, 1, 'the failover was sent exactly once');
     assert.equal(failovers[0].result, 'OK');
     assert.doesNotMatch(emulator.log(), /ExpiredToken/, 'no call went out with expired credentials');
+    // The header names the key signing now, not the first one.
+    await waitUntil('renewed key shown', async () => (await shownKey()) !== firstKey);
     // Settled: the reload is offered and takes the new deployment.
     await waitUntil('reload enabled', async () => !(await reload.isDisabled()));
     await reload.click();

@@ -141,8 +141,6 @@ impl SessionMeta {
 pub struct Session {
     pub client: Client,
     pub regions: Vec<Region>,
-    /// `…0001`: the last four characters of the access key id, the only part ever shown.
-    pub key_hint: String,
     pub expiration: Option<Timestamp>,
     pub preset: Option<String>,
     /// Per-request timeout, seconds.
@@ -150,10 +148,16 @@ pub struct Session {
 }
 
 impl Session {
+    /// `…0001`: the last four characters of the access key id signing now (renewed role
+    /// credentials have a new one), the only part ever shown.
+    pub fn key_hint(&self) -> String {
+        key_hint(&self.client.credentials().access_key_id)
+    }
+
     /// Who acts, for run records.
     pub fn who(&self, account: Option<&str>) -> String {
         let mut who = String::from("access key ");
-        who.push_str(&self.key_hint);
+        who.push_str(&self.key_hint());
         if let Some(a) = account {
             who.push_str(" · account ");
             who.push_str(a);
@@ -164,7 +168,7 @@ impl Session {
     pub fn label(&self) -> String {
         let mut label = format!(
             "key {} · {}",
-            self.key_hint,
+            self.key_hint(),
             super::rows::plural(self.regions.len(), "region")
         );
         match self.preset.as_deref() {
@@ -358,7 +362,6 @@ impl SessionCtx {
         let session = Session {
             client,
             regions: req.regions.clone(),
-            key_hint: key_hint(req.access_key_id.trim()),
             expiration: req.expiration.map(Timestamp),
             preset: req.preset.clone(),
             timeout_s,
@@ -367,7 +370,7 @@ impl SessionCtx {
             regions: req.regions.clone(),
             overrides: req.overrides.clone(),
             preset: req.preset.clone(),
-            key_hint: session.key_hint.clone(),
+            key_hint: key_hint(req.access_key_id.trim()),
             timeout_s: req.timeout_s,
         };
         browser::storage_set(META_KEY, &meta.to_json());
@@ -534,6 +537,34 @@ mod tests {
         assert_eq!(SessionMeta::from_json(&text).unwrap(), meta);
         assert!(SessionMeta::from_json("[]").is_err());
         assert!(EmulatorConfig::from_json(r#"{"endpoint":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn the_label_names_the_key_signing_now() {
+        let client = Client::new(
+            ClientConfig::new(Credentials::new("ASIAFIRSTKEY0001", "s", Some("t".into()))),
+            transport(1000),
+            Clock::system(),
+        );
+        let session = Session {
+            client,
+            regions: vec!["us-east-1".into()],
+            expiration: None,
+            preset: Some("sign-in".into()),
+            timeout_s: 10,
+        };
+        assert_eq!(session.label(), "key …0001 · 1 region · signed in");
+        // Renewed role credentials: a new key signs, and the label and records say so.
+        session.client.replace_credentials(Credentials::new(
+            "ASIASECONDKEY0002",
+            "s2",
+            Some("t2".into()),
+        ));
+        assert_eq!(session.label(), "key …0002 · 1 region · signed in");
+        assert_eq!(
+            session.who(Some("123456789012")),
+            "access key …0002 · account 123456789012"
+        );
     }
 
     #[test]
