@@ -133,9 +133,9 @@ pub fn App(
             </main>
             <RunTray runs=runs.runs now=runs.now />
             <CredentialRenewal sign_in />
-            <Show when=move || packaged>
+            {packaged.then(|| view! {
                 <VersionNotice running=Signal::derive(move || runs.runs.with(|r| r.iter().any(|r| !r.phase.is_done()))) />
-            </Show>
+            })}
             <Show when=move || palette_open.get()>
                 <CommandPalette
                     rows=inventory.rows

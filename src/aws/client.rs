@@ -156,6 +156,8 @@ impl Client {
         &self.inner.clock
     }
 
+    /// How the client was built: its endpoints. Its `credentials` are the first ones; those
+    /// signing now (after [`Client::replace_credentials`]) are [`Client::credentials`].
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

@@ -63,7 +63,7 @@ pub fn ConnectPage() -> impl IntoView {
         } else {
             deploy
                 .as_ref()
-                .map(crate::state::signin::overrides_of)
+                .map(crate::state::deploy::DeployConfig::override_forms)
                 .unwrap_or_default()
         },
     );

@@ -6,7 +6,9 @@
 //! (`signIn.roles[1].arn`) and says what was expected. `scripts/package.sh` runs the same
 //! checks natively (`src/bin/fc-config.rs`) and computes the page's `connect-src` from here.
 
+use super::session::OverrideForm;
 use crate::aws::endpoint::aws_url;
+use crate::aws::{EndpointOverride, SignAs};
 use crate::model::{Region, Service};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -25,15 +27,23 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    /// The URL the client sends to and whether it signs for the AWS host.
-    pub fn override_url(&self, service: Service) -> (String, bool) {
-        match self {
+    /// The client's override for `service`: where it sends, and what it signs for.
+    pub fn endpoint_override(&self, service: Service) -> EndpointOverride {
+        let (url, sign_as) = match self {
             Endpoint::Url {
                 url,
                 sign_for_aws_host,
-            } => (url.clone(), *sign_for_aws_host),
-            Endpoint::Relay(origin) => (relay_url(origin, service), true),
-        }
+            } => (
+                url.clone(),
+                if *sign_for_aws_host {
+                    SignAs::AwsHost
+                } else {
+                    SignAs::Endpoint
+                },
+            ),
+            Endpoint::Relay(origin) => (relay_url(origin, service), SignAs::AwsHost),
+        };
+        EndpointOverride { url, sign_as }
     }
 }
 
@@ -449,6 +459,21 @@ impl DeployConfig {
         })
     }
 
+    /// The deployment's endpoints as the Connect form holds overrides (by service key).
+    pub fn override_forms(&self) -> BTreeMap<String, OverrideForm> {
+        self.endpoints
+            .iter()
+            .map(|(service, e)| {
+                let o = e.endpoint_override(*service);
+                let form = OverrideForm {
+                    url: o.url,
+                    sign_for_aws_host: o.sign_as == SignAs::AwsHost,
+                };
+                (service.as_str().to_string(), form)
+            })
+            .collect()
+    }
+
     /// Every origin the console may call with this config, for the page's `connect-src`: each
     /// service's endpoint (or AWS's) in each region, STS for sign-in, and the identity
     /// provider. Sorted, without duplicates.
@@ -471,7 +496,7 @@ impl DeployConfig {
         for service in Service::WITH_ENDPOINTS {
             for region in &regions {
                 let url = match self.endpoints.get(&service) {
-                    Some(e) => e.override_url(service).0.replace("{region}", region),
+                    Some(e) => e.endpoint_override(service).url.replace("{region}", region),
                     None => match aws_url(service, region) {
                         Ok(u) => u,
                         Err(_) => continue,

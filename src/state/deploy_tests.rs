@@ -31,12 +31,16 @@ fn a_full_config_reads_back() {
         c.endpoints[&Service::MemoryDb],
         Endpoint::Relay("https://relay.example.net".into())
     );
-    let (url, aws_host) = c.endpoints[&Service::MemoryDb].override_url(Service::MemoryDb);
+    let o = c.endpoints[&Service::MemoryDb].endpoint_override(Service::MemoryDb);
     assert_eq!(
-        url,
+        o.url,
         "https://relay.example.net/memory-db.{region}.amazonaws.com/"
     );
-    assert!(aws_host);
+    assert_eq!(o.sign_as, SignAs::AwsHost);
+    let forms = c.override_forms();
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms["memorydb"].url, o.url);
+    assert!(forms["memorydb"].sign_for_aws_host);
     let s = c.sign_in.as_ref().unwrap();
     assert_eq!(s.roles.len(), 2);
     assert_eq!(s.roles[1].label, "failover-console-operator");

@@ -323,7 +323,7 @@ impl SessionCtx {
         // break-glass credentials too, unless the form names another.
         let mut overrides = self
             .deploy
-            .with_value(|d| d.as_ref().map(super::signin::overrides_of))
+            .with_value(|d| d.as_ref().map(super::deploy::DeployConfig::override_forms))
             .unwrap_or_default();
         for (key, o) in &req.overrides {
             if !o.url.trim().is_empty() {

@@ -8,9 +8,9 @@
 
 use super::browser;
 use super::deploy::{DeployConfig, SignIn};
-use super::session::{ConnectRequest, OverrideForm, SessionCtx};
+use super::session::{ConnectRequest, SessionCtx};
 use crate::aws::services::sts::AssumedRole;
-use crate::aws::{Client, ClientConfig, Clock, Credentials, EndpointOverride, SignAs};
+use crate::aws::{Client, ClientConfig, Clock, Credentials};
 use crate::model::Service;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -356,18 +356,7 @@ impl SignInCtx {
         };
         let mut client_config = ClientConfig::new(Credentials::new("", "", None));
         if let Some(e) = config.endpoints.get(&Service::Sts) {
-            let (url, aws_host) = e.override_url(Service::Sts);
-            client_config.set_override(
-                Service::Sts,
-                EndpointOverride {
-                    url,
-                    sign_as: if aws_host {
-                        SignAs::AwsHost
-                    } else {
-                        SignAs::Endpoint
-                    },
-                },
-            );
+            client_config.set_override(Service::Sts, e.endpoint_override(Service::Sts));
         }
         let timeout = config
             .request_timeout_s
@@ -414,7 +403,8 @@ impl SignInCtx {
             session_token: role.credentials.session_token.clone(),
             expiration: expires,
             regions: config.regions.clone(),
-            overrides: overrides_of(&config),
+            // SessionCtx::connect applies the deployment's endpoints to every connection.
+            overrides: BTreeMap::new(),
             preset: Some("sign-in".into()),
             keep_in_session_storage: false,
             timeout_s: config.request_timeout_s,
@@ -536,24 +526,6 @@ async fn endpoints(sign_in: &SignIn) -> Result<Endpoints, String> {
             .clone()
             .map_or_else(|| field("token_endpoint"), Ok)?,
     })
-}
-
-/// The deployment's endpoints as the Connect form's overrides.
-pub fn overrides_of(config: &DeployConfig) -> BTreeMap<String, OverrideForm> {
-    config
-        .endpoints
-        .iter()
-        .map(|(service, e)| {
-            let (url, sign_for_aws_host) = e.override_url(*service);
-            (
-                service.as_str().to_string(),
-                OverrideForm {
-                    url,
-                    sign_for_aws_host,
-                },
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]
